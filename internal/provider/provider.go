@@ -1,0 +1,65 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+)
+
+var (
+	_ provider.Provider                       = (*NetmakerProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*NetmakerProvider)(nil)
+)
+
+// NetmakerProvider manages Netmaker enrollment keys.
+type NetmakerProvider struct {
+	version string
+	// now is the clock used for key health and TTLs; tests inject one.
+	now func() time.Time
+}
+
+// providerData is what Configure hands to every resource, data source and
+// ephemeral resource.
+type providerData struct {
+	client *netmaker.Client
+	now    func() time.Time
+}
+
+// New answers a provider factory for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &NetmakerProvider{version: version, now: time.Now}
+	}
+}
+
+func (p *NetmakerProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "netmaker"
+	resp.Version = p.version
+}
+
+func (p *NetmakerProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{} // TODO(provider helper)
+}
+
+func (p *NetmakerProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	// TODO(provider helper)
+}
+
+func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{}
+}

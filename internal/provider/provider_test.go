@@ -1,0 +1,47 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+const testMasterKey = "test-master-key"
+
+// testAccProtoV6ProviderFactories starts the provider in-process with the real clock.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"netmaker": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAccFactoriesWithClock starts the provider with an injected clock.
+func testAccFactoriesWithClock(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"netmaker": providerserver.NewProtocol6WithError(&NetmakerProvider{version: "test", now: now}),
+	}
+}
+
+// generations lists the server lines every acceptance test runs against.
+var generations = []netmakertest.Generation{netmakertest.GenerationV15, netmakertest.GenerationCurrent}
+
+// newTestServer starts a test server that the test closes at its end.
+func newTestServer(t *testing.T, gen netmakertest.Generation) *netmakertest.Server {
+	t.Helper()
+	srv := netmakertest.NewServer(netmakertest.Options{Generation: gen, MasterKey: testMasterKey})
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// providerConfig is the HCL provider block pointing at srv.
+func providerConfig(srv *netmakertest.Server) string {
+	return fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = %q
+}
+`, srv.URL(), testMasterKey)
+}
