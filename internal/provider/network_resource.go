@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+)
+
+var (
+	_ resource.Resource                = (*networkResource)(nil)
+	_ resource.ResourceWithConfigure   = (*networkResource)(nil)
+	_ resource.ResourceWithImportState = (*networkResource)(nil)
+)
+
+// networkNamePattern is what Netmaker accepts as a network name.
+var networkNamePattern = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+
+// NewNetworkResource manages a Netmaker network: the minimum needed so that
+// keys can be declared together with the networks they join.
+func NewNetworkResource() resource.Resource {
+	return &networkResource{}
+}
+
+type networkResource struct {
+	data *providerData
+}
+
+type networkModel struct {
+	ID             types.String `tfsdk:"id"`
+	Name           types.String `tfsdk:"name"`
+	AddressRange   types.String `tfsdk:"address_range"`
+	DefaultKeyName types.String `tfsdk:"default_key_name"`
+}
+
+func (r *networkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_network"
+}
+
+func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Netmaker network. Creating a network makes Netmaker generate the network's default " +
+			"enrollment key, named after the network (see `default_key_name`). Deleting a network deletes its default " +
+			"key at once and, shortly after, removes the network from every other key, deleting keys left with no network.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The network's name.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The network's name (Netmaker's `netid`): 1–32 characters of `a-z`, `0-9`, `_` and `-`. " +
+					"It also names the network's auto-generated key, so no enrollment key may already use it. Changing it replaces the network.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(networkNamePattern, "must be 1–32 characters of a-z, 0-9, _ and -"),
+				},
+			},
+			"address_range": schema.StringAttribute{
+				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, such as `10.101.0.0/16`; unique " +
+					"across networks and not a /31, /32, /127 or /128. Changing it replaces the network.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{addressRangeValidator{}},
+			},
+			"default_key_name": schema.StringAttribute{
+				MarkdownDescription: "The name of the enrollment key Netmaker generated for this network (the network's name); " +
+					"import it as a `netmaker_enrollment_key` to manage it.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan networkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	network := netmaker.Network{Name: plan.Name.ValueString(), AddressRange: plan.AddressRange.ValueString()}
+	if err := r.data.client.CreateNetwork(ctx, network); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not create network",
+			fmt.Sprintf("Creating network %q failed: %s", network.Name, err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, networkState(network))...)
+}
+
+func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state networkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	networks, err := r.data.client.Networks(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read networks", err.Error())
+		return
+	}
+	for _, n := range networks {
+		if n.Name == state.Name.ValueString() || n.Name == state.ID.ValueString() {
+			resp.Diagnostics.Append(resp.State.Set(ctx, networkState(n))...)
+			return
+		}
+	}
+	// The list succeeded and lacks the network: it was deleted out of band.
+	resp.State.RemoveResource(ctx)
+}
+
+// Update is never called: every argument forces replacement.
+func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update", "netmaker_network has no in-place changes; this is a bug in the provider.")
+}
+
+func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state networkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.DeleteNetwork(ctx, state.Name.ValueString())
+	if err != nil && !errors.Is(err, netmaker.ErrNotFound) {
+		resp.Diagnostics.AddError("Could not delete network",
+			fmt.Sprintf("Deleting network %q failed: %s", state.Name.ValueString(), err))
+	}
+}
+
+func (r *networkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+func networkState(n netmaker.Network) networkModel {
+	return networkModel{
+		ID:             types.StringValue(n.Name),
+		Name:           types.StringValue(n.Name),
+		AddressRange:   types.StringValue(n.AddressRange),
+		DefaultKeyName: types.StringValue(n.Name),
+	}
+}
+
+// addressRangeValidator accepts what Netmaker accepts as a network range.
+type addressRangeValidator struct{}
+
+func (addressRangeValidator) Description(context.Context) string {
+	return "must be a CIDR range that is not a /31, /32, /127 or /128"
+}
+
+func (v addressRangeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v addressRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := addressRangeProblem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid address range", msg)
+	}
+}
+
+// addressRangeProblem explains why Netmaker would refuse cidr, or answers "".
+func addressRangeProblem(cidr string) string {
+	prefix, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return fmt.Sprintf("%q is not a CIDR range such as 10.101.0.0/16.", cidr)
+	}
+	if hostBits := prefix.Addr().BitLen() - prefix.Bits(); hostBits <= 1 {
+		return fmt.Sprintf("%q is a /%d: Netmaker needs room for more than two addresses.", cidr, prefix.Bits())
+	}
+	return ""
+}
