@@ -53,7 +53,9 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewNetworkResource,
+	}
 }
 
 func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.DataSource {
