@@ -1,0 +1,111 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// OnlyWhenStringIs is a resource config validator: the attributes in attrs
+// may be set only when the string attribute at discriminator is one of
+// values. It says nothing while the discriminator is null or unknown, and
+// ignores unknown attributes (they are checked once known).
+func OnlyWhenStringIs(discriminator path.Path, values []string, attrs ...path.Path) resource.ConfigValidator {
+	return onlyWhenStringIs{discriminator: discriminator, values: values, attrs: attrs}
+}
+
+type onlyWhenStringIs struct {
+	discriminator path.Path
+	values        []string
+	attrs         []path.Path
+}
+
+func (v onlyWhenStringIs) Description(context.Context) string {
+	return fmt.Sprintf("%s may only be set when %s is %s", joinPaths(v.attrs), v.discriminator, quoteAll(v.values))
+}
+
+func (v onlyWhenStringIs) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v onlyWhenStringIs) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var disc types.String
+	if diags := req.Config.GetAttribute(ctx, v.discriminator, &disc); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	if disc.IsNull() || disc.IsUnknown() {
+		return
+	}
+	for _, want := range v.values {
+		if disc.ValueString() == want {
+			return
+		}
+	}
+	for _, p := range v.attrs {
+		if isSet(ctx, req.Config, p) {
+			resp.Diagnostics.AddAttributeError(p, "Attribute not allowed for this key type",
+				fmt.Sprintf("%s can only be set when %s is %s; this key's %s is %q. Remove %s or change %s.",
+					p, v.discriminator, quoteAll(v.values), v.discriminator, disc.ValueString(), p, v.discriminator))
+		}
+	}
+}
+
+// ConflictsWhenTrue is a resource config validator: attr must not be set
+// while the bool attribute flag is true.
+func ConflictsWhenTrue(attr, flag path.Path) resource.ConfigValidator {
+	return conflictsWhenTrue{attr: attr, flag: flag}
+}
+
+type conflictsWhenTrue struct{ attr, flag path.Path }
+
+func (v conflictsWhenTrue) Description(context.Context) string {
+	return fmt.Sprintf("%s cannot be set while %s is true", v.attr, v.flag)
+}
+
+func (v conflictsWhenTrue) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v conflictsWhenTrue) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var flag types.Bool
+	if diags := req.Config.GetAttribute(ctx, v.flag, &flag); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	if !flag.ValueBool() || flag.IsUnknown() {
+		return
+	}
+	if isSet(ctx, req.Config, v.attr) {
+		resp.Diagnostics.AddAttributeError(v.attr, "Conflicting attributes",
+			fmt.Sprintf("%s cannot be set while %s is true: choose a gateway with %s, or let Netmaker choose one with %s = true.",
+				v.attr, v.flag, v.attr, v.flag))
+	}
+}
+
+// isSet reports whether the attribute at p is known and not null in config.
+func isSet(ctx context.Context, config tfsdk.Config, p path.Path) bool {
+	var value attr.Value
+	if diags := config.GetAttribute(ctx, p, &value); diags.HasError() || value == nil {
+		return false
+	}
+	return !value.IsNull() && !value.IsUnknown()
+}
+
+func joinPaths(ps []path.Path) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+func quoteAll(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, " or ")
+}

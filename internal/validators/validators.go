@@ -1,0 +1,139 @@
+// Package validators holds the provider's small attribute and configuration
+// validators. Each validator skips null and unknown values: requiredness is
+// the schema's business, and unknown values are checked once they are known.
+package validators
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// networkNamePattern is what Netmaker accepts as a network name (netid).
+var networkNamePattern = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+
+// uuidPattern is the canonical 8-4-4-4-12 hexadecimal UUID spelling.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// NilUUID is the all-zero UUID, which Netmaker uses to mean "no gateway".
+const NilUUID = "00000000-0000-0000-0000-000000000000"
+
+// stringCheck adapts a function that explains why a value is bad ("" when
+// it is fine) into a validator.String.
+type stringCheck struct {
+	summary     string
+	description string
+	problem     func(string) string
+}
+
+func (v stringCheck) Description(context.Context) string { return v.description }
+
+func (v stringCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := v.problem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, msg)
+	}
+}
+
+// RFC3339 accepts timestamps such as "2030-01-02T15:04:05Z" or
+// "2030-01-02T17:04:05+02:00".
+func RFC3339() validator.String {
+	return stringCheck{
+		summary:     "Invalid timestamp",
+		description: `must be an RFC 3339 timestamp such as "2030-01-02T15:04:05Z"`,
+		problem:     RFC3339Problem,
+	}
+}
+
+// RFC3339Problem explains why s is not an RFC 3339 timestamp, or answers "".
+func RFC3339Problem(s string) string {
+	if _, err := time.Parse(time.RFC3339, s); err != nil {
+		return fmt.Sprintf("%q is not an RFC 3339 timestamp such as \"2030-01-02T15:04:05Z\".", s)
+	}
+	return ""
+}
+
+// PositiveDuration accepts Go duration strings greater than zero, such as
+// "720h" or "1h30m".
+func PositiveDuration() validator.String {
+	return stringCheck{
+		summary:     "Invalid duration",
+		description: `must be a positive Go duration such as "720h" or "1h30m"`,
+		problem:     PositiveDurationProblem,
+	}
+}
+
+// PositiveDurationProblem explains why s is not a positive Go duration, or answers "".
+func PositiveDurationProblem(s string) string {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Sprintf("%q is not a duration: use a number with a unit of h, m, s, ms, us or ns, such as \"720h\" or \"1h30m\" (there is no unit for days).", s)
+	}
+	if d <= 0 {
+		return fmt.Sprintf("%q is not greater than zero.", s)
+	}
+	return ""
+}
+
+// UUID accepts a UUID other than the nil UUID (leave the attribute unset
+// for "none").
+func UUID() validator.String {
+	return stringCheck{
+		summary:     "Invalid UUID",
+		description: "must be a UUID such as 3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d",
+		problem:     UUIDProblem,
+	}
+}
+
+// UUIDProblem explains why s is not a usable UUID, or answers "".
+func UUIDProblem(s string) string {
+	if !uuidPattern.MatchString(s) {
+		return fmt.Sprintf("%q is not a UUID such as 3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d.", s)
+	}
+	if s == NilUUID {
+		return "The nil UUID means \"no gateway\" to Netmaker: leave the attribute unset instead."
+	}
+	return ""
+}
+
+// NetworkName accepts what Netmaker accepts as a network name.
+func NetworkName() validator.String {
+	return stringCheck{
+		summary:     "Invalid network name",
+		description: "must be 1–32 characters of a-z, 0-9, _ and -",
+		problem:     NetworkNameProblem,
+	}
+}
+
+// NetworkNameProblem explains why s is not a Netmaker network name, or answers "".
+func NetworkNameProblem(s string) string {
+	if !networkNamePattern.MatchString(s) {
+		return fmt.Sprintf("%q is not a Netmaker network name: use 1–32 characters of a-z, 0-9, _ and -.", s)
+	}
+	return ""
+}
+
+// KeyName accepts what Netmaker accepts as an enrollment key name: 3 to 32
+// characters (counted as characters, not bytes), any characters.
+func KeyName() validator.String {
+	return stringCheck{
+		summary:     "Invalid key name",
+		description: "must be 3–32 characters long",
+		problem:     KeyNameProblem,
+	}
+}
+
+// KeyNameProblem explains why s is not a usable key name, or answers "".
+func KeyNameProblem(s string) string {
+	if n := len([]rune(s)); n < 3 || n > 32 {
+		return fmt.Sprintf("Netmaker requires key names of 3 to 32 characters; %q has %d.", s, n)
+	}
+	return ""
+}

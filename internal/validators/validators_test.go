@@ -1,0 +1,85 @@
+package validators
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestStringValidators(t *testing.T) {
+	tests := []struct {
+		name      string
+		validator validator.String
+		value     types.String
+		wantErr   string // substring of the error detail; "" for no error
+	}{
+		{"rfc3339 utc", RFC3339(), types.StringValue("2030-01-02T15:04:05Z"), ""},
+		{"rfc3339 offset", RFC3339(), types.StringValue("2030-01-02T17:04:05+02:00"), ""},
+		{"rfc3339 fraction", RFC3339(), types.StringValue("2030-01-02T15:04:05.5Z"), ""},
+		{"rfc3339 date only", RFC3339(), types.StringValue("2030-01-02"), "not an RFC 3339 timestamp"},
+		{"rfc3339 no zone", RFC3339(), types.StringValue("2030-01-02T15:04:05"), "not an RFC 3339 timestamp"},
+		{"rfc3339 unix", RFC3339(), types.StringValue("1893456000"), "not an RFC 3339 timestamp"},
+		{"rfc3339 null", RFC3339(), types.StringNull(), ""},
+		{"rfc3339 unknown", RFC3339(), types.StringUnknown(), ""},
+
+		{"duration hours", PositiveDuration(), types.StringValue("720h"), ""},
+		{"duration mixed", PositiveDuration(), types.StringValue("1h30m"), ""},
+		{"duration days", PositiveDuration(), types.StringValue("30d"), "no unit for days"},
+		{"duration zero", PositiveDuration(), types.StringValue("0s"), "not greater than zero"},
+		{"duration negative", PositiveDuration(), types.StringValue("-1h"), "not greater than zero"},
+		{"duration bare number", PositiveDuration(), types.StringValue("30"), "not a duration"},
+		{"duration empty", PositiveDuration(), types.StringValue(""), "not a duration"},
+		{"duration null", PositiveDuration(), types.StringNull(), ""},
+
+		{"uuid lower", UUID(), types.StringValue("3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"), ""},
+		{"uuid upper", UUID(), types.StringValue("3F2B8C1E-6A47-4D2E-9D6B-1C2F3A4B5C6D"), ""},
+		{"uuid nil", UUID(), types.StringValue(NilUUID), "leave the attribute unset"},
+		{"uuid short", UUID(), types.StringValue("3f2b8c1e"), "not a UUID"},
+		{"uuid no dashes", UUID(), types.StringValue("3f2b8c1e6a474d2e9d6b1c2f3a4b5c6d"), "not a UUID"},
+		{"uuid garbage", UUID(), types.StringValue("not-a-uuid"), "not a UUID"},
+		{"uuid unknown", UUID(), types.StringUnknown(), ""},
+
+		{"network simple", NetworkName(), types.StringValue("iot-network"), ""},
+		{"network underscore digits", NetworkName(), types.StringValue("net_01"), ""},
+		{"network 32", NetworkName(), types.StringValue(strings.Repeat("a", 32)), ""},
+		{"network 33", NetworkName(), types.StringValue(strings.Repeat("a", 33)), "not a Netmaker network name"},
+		{"network upper", NetworkName(), types.StringValue("Prod"), "not a Netmaker network name"},
+		{"network dot", NetworkName(), types.StringValue("a.b"), "not a Netmaker network name"},
+		{"network empty", NetworkName(), types.StringValue(""), "not a Netmaker network name"},
+
+		{"name 3", KeyName(), types.StringValue("abc"), ""},
+		{"name 32", KeyName(), types.StringValue(strings.Repeat("k", 32)), ""},
+		{"name any characters", KeyName(), types.StringValue("Key #1 ü"), ""},
+		{"name 2", KeyName(), types.StringValue("ab"), "3 to 32 characters; \"ab\" has 2"},
+		{"name 33", KeyName(), types.StringValue(strings.Repeat("k", 33)), "has 33"},
+		{"name runes not bytes", KeyName(), types.StringValue(strings.Repeat("ü", 32)), ""},
+		{"name null", KeyName(), types.StringNull(), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := validator.StringRequest{Path: path.Root("attr"), ConfigValue: tt.value}
+			var resp validator.StringResponse
+			tt.validator.ValidateString(context.Background(), req, &resp)
+			if tt.wantErr == "" {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("unexpected error: %v", resp.Diagnostics)
+				}
+				return
+			}
+			if !resp.Diagnostics.HasError() {
+				t.Fatalf("want error containing %q, got none", tt.wantErr)
+			}
+			d := resp.Diagnostics.Errors()[0]
+			if !strings.Contains(d.Detail(), tt.wantErr) {
+				t.Errorf("error detail %q does not contain %q", d.Detail(), tt.wantErr)
+			}
+			if tt.validator.Description(context.Background()) == "" {
+				t.Error("empty description")
+			}
+		})
+	}
+}
