@@ -4,7 +4,15 @@
 package netmakertest
 
 import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sort"
+	"sync"
 	"time"
 )
 
@@ -26,6 +34,9 @@ type Options struct {
 	Now          func() time.Time  // the server's clock; default time.Now
 	Seed         int64             // seeds list order, values and faults; 0: random
 	Faults       Faults
+	// CascadeDelay is how long after a network deletion the asynchronous
+	// cascade (removing the network from keys) runs; default 50ms.
+	CascadeDelay time.Duration
 }
 
 // Faults makes the server misbehave like a real network and proxy.
@@ -36,6 +47,8 @@ type Faults struct {
 	BadGateway      bool // 502/503/504 (nothing applied)
 	ConnectionReset bool // connection closed without answer (nothing applied)
 	ResponseLost    bool // request applied, then connection closed without answer
+	// RetryAfter is the Retry-After header value sent with 429; "" means "1".
+	RetryAfter string
 }
 
 // Key is a key as stored, in list-shape terms (for out-of-band test changes).
@@ -54,44 +67,336 @@ type Key struct {
 	Default       bool
 }
 
+// Key types as servers number them.
+const (
+	TypeUndefined = 0
+	TypeTimeBound = 1
+	TypeUses      = 2
+	TypeUnlimited = 3
+)
+
+// NilUUID is the relay value meaning "no relay".
+const NilUUID = "00000000-0000-0000-0000-000000000000"
+
+// storedKey is a key with the fields only the detail shape shows.
+type storedKey struct {
+	Key
+	id        string
+	createdBy string
+	createdAt time.Time
+	updatedAt time.Time
+}
+
+type network struct {
+	name         string
+	addressRange string
+	created      time.Time
+}
+
 // Server is a running test server (an httptest.Server underneath).
-type Server struct{}
+type Server struct {
+	opts    Options
+	now     func() time.Time
+	handler http.Handler
+	ts      *httptest.Server
+	apiHost string // host embedded in tokens made out of band (Register needs none)
+
+	mu       sync.Mutex
+	idle     *sync.Cond // signalled when pending reaches 0
+	pending  int        // network-deletion cascades not yet run
+	rng      *rand.Rand
+	keys     map[string]*storedKey // by value
+	networks map[string]*network
+	gateways map[string]string    // node UUID -> network
+	jwts     map[string]time.Time // JWT -> expiry
+	tokens   map[string]bool      // personal access tokens
+	stats    map[string]int
+	faults   Faults
+}
 
 // NewServer starts a server on 127.0.0.1 with a random port.
-func NewServer(opts Options) *Server { panic("unimplemented") }
+func NewServer(opts Options) *Server {
+	s, h := NewHandler(opts)
+	s.ts = httptest.NewServer(h)
+	if u, err := url.Parse(s.ts.URL); err == nil {
+		s.apiHost = u.Host
+	}
+	return s
+}
 
 // NewHandler builds the API without listening (for the sandbox command).
-// apiHost is the host embedded in tokens.
-func NewHandler(opts Options) (*Server, http.Handler) { panic("unimplemented") }
+// Tokens embed the Host header of the request they answer.
+func NewHandler(opts Options) (*Server, http.Handler) {
+	if opts.Generation == "" {
+		opts.Generation = GenerationCurrent
+	}
+	if opts.JWTLifetime == 0 {
+		opts.JWTLifetime = time.Hour
+	}
+	if opts.CascadeDelay == 0 {
+		opts.CascadeDelay = 50 * time.Millisecond
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	seed := uint64(opts.Seed)
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	s := &Server{
+		opts:     opts,
+		now:      now,
+		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		keys:     map[string]*storedKey{},
+		networks: map[string]*network{},
+		gateways: map[string]string{},
+		jwts:     map[string]time.Time{},
+		tokens:   map[string]bool{},
+		stats:    map[string]int{},
+		faults:   opts.Faults,
+	}
+	s.idle = sync.NewCond(&s.mu)
+	for _, t := range opts.AccessTokens {
+		if t != "" {
+			s.tokens[t] = true
+		}
+	}
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	return s, s.handler
+}
 
-func (s *Server) URL() string { panic("unimplemented") } // base URL, e.g. http://127.0.0.1:4321
-func (s *Server) Close()      { panic("unimplemented") }
+// URL is the base URL, e.g. http://127.0.0.1:4321 ("" for NewHandler servers).
+func (s *Server) URL() string {
+	if s.ts == nil {
+		return ""
+	}
+	return s.ts.URL
+}
+
+// Close waits for pending cascades and stops the server.
+func (s *Server) Close() {
+	s.WaitIdle()
+	if s.ts != nil {
+		s.ts.CloseClientConnections()
+		s.ts.Close()
+	}
+}
+
+// Generation answers the imitated server line.
+func (s *Server) Generation() Generation { return s.opts.Generation }
+
+func (s *Server) current() bool { return s.opts.Generation == GenerationCurrent }
+
+// ---- Out-of-band operations -------------------------------------------------
 
 // Out-of-band operations: what an administrator or a device does outside
 // Terraform. They bypass HTTP, faults and auth, and apply the same rules
 // (auto-generated default key, cascades) as the HTTP routes.
-func (s *Server) CreateNetwork(name, addressRange string) error { panic("unimplemented") }
+func (s *Server) CreateNetwork(name, addressRange string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.createNetworkLocked(name, addressRange, "masteradministrator"); e != nil {
+		return e
+	}
+	return nil
+}
 
 // DeleteNetwork deletes the network and its default key at once; the rest
 // of the cascade (removing the network from keys, deleting keys left with
 // none) runs asynchronously, as on real servers. WaitIdle waits for it.
-func (s *Server) DeleteNetwork(name string) error { panic("unimplemented") }
-func (s *Server) WaitIdle()                       { panic("unimplemented") }
+func (s *Server) DeleteNetwork(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.deleteNetworkLocked(name); e != nil {
+		return e
+	}
+	return nil
+}
+
+// WaitIdle waits until every pending network-deletion cascade has run.
+func (s *Server) WaitIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.pending > 0 {
+		s.idle.Wait()
+	}
+}
 
 // AddGateway registers a relay/gateway node in network and answers its UUID.
-func (s *Server) AddGateway(network string) string { panic("unimplemented") }
+func (s *Server) AddGateway(network string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newUUIDLocked()
+	s.gateways[id] = network
+	return id
+}
 
 // RemoveGateway deletes the node; keys that pointed at it get the nil UUID.
-func (s *Server) RemoveGateway(id string) { panic("unimplemented") }
+func (s *Server) RemoveGateway(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.removeGatewayLocked(id)
+}
 
-func (s *Server) Keys() []Key                                     { panic("unimplemented") } // snapshot, sorted by name
-func (s *Server) KeyByName(name string) (Key, bool)               { panic("unimplemented") }
-func (s *Server) UpdateKeyByName(name string, f func(*Key)) error { panic("unimplemented") }
-func (s *Server) DeleteKeyByName(name string) error               { panic("unimplemented") } // also deletes default keys
-func (s *Server) SetDefault(network, name string) error           { panic("unimplemented") } // as the UI does
-func (s *Server) Register(token string) error                     { panic("unimplemented") } // a device joins: uses_remaining--
+func (s *Server) removeGatewayLocked(id string) {
+	delete(s.gateways, id)
+	for _, k := range s.keys {
+		if k.Relay == id {
+			k.Relay = NilUUID
+			k.updatedAt = s.now()
+		}
+	}
+}
+
+// Keys answers a snapshot of every key, sorted by name (then value).
+func (s *Server) Keys() []Key {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Key, 0, len(s.keys))
+	for _, k := range s.keys {
+		out = append(out, cloneKey(k.Key))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+// KeyByName answers the key named name.
+func (s *Server) KeyByName(name string) (Key, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keyByNameLocked(name)
+	if k == nil {
+		return Key{}, false
+	}
+	return cloneKey(k.Key), true
+}
+
+// UpdateKeyByName changes a key as an administrator or the database would:
+// no validation beyond the value staying unique and well-formed.
+func (s *Server) UpdateKeyByName(name string, f func(*Key)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keyByNameLocked(name)
+	if k == nil {
+		return fmt.Errorf("no key named %q", name)
+	}
+	nk := cloneKey(k.Key)
+	f(&nk)
+	if nk.Value != k.Value {
+		if _, taken := s.keys[nk.Value]; taken || !validValue(nk.Value) {
+			return errors.New("new value is taken or malformed")
+		}
+		delete(s.keys, k.Value)
+		s.keys[nk.Value] = k
+	}
+	if nk.Relay == "" {
+		nk.Relay = NilUUID
+	}
+	k.Key = nk
+	k.updatedAt = s.now()
+	return nil
+}
+
+// DeleteKeyByName deletes a key, default keys included.
+func (s *Server) DeleteKeyByName(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keyByNameLocked(name)
+	if k == nil {
+		return fmt.Errorf("no key named %q", name)
+	}
+	delete(s.keys, k.Value)
+	return nil
+}
+
+// SetDefault makes the key named name the default key of network, as the
+// UI does: the previous default key of that network loses the flag. The
+// key must already join network.
+func (s *Server) SetDefault(network, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keyByNameLocked(name)
+	if k == nil {
+		return fmt.Errorf("no key named %q", name)
+	}
+	if !slices.Contains(k.Networks, network) {
+		return fmt.Errorf("key %q does not join network %q", name, network)
+	}
+	s.makeDefaultLocked(k, []string{network})
+	return nil
+}
+
+// Register is a device joining with token: uses_remaining counts down.
+func (s *Server) Register(token string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.registerLocked(token); e != nil {
+		return e
+	}
+	return nil
+}
+
+// AddAccessToken accepts t as a personal access token from now on.
+func (s *Server) AddAccessToken(t string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[t] = true
+}
+
+// RevokeAccessToken stops accepting t.
+func (s *Server) RevokeAccessToken(t string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.tokens, t)
+}
 
 // Stats answers request counts keyed by "METHOD /route/{pattern}".
-func (s *Server) Stats() map[string]int { panic("unimplemented") }
-func (s *Server) ResetStats()           { panic("unimplemented") }
-func (s *Server) SetFaults(f Faults)    { panic("unimplemented") }
+// Requests to no route count as "METHOD (unrouted)"; /sandbox/* is not counted.
+func (s *Server) Stats() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.stats))
+	for k, v := range s.stats {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetStats zeroes the request counts.
+func (s *Server) ResetStats() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats = map[string]int{}
+}
+
+// SetFaults replaces the fault settings.
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = f
+}
+
+// Token computes the token of a key value for this server's API host.
+func (s *Server) Token(value string) string { return tokenFor(s.apiHost, value) }
+
+func cloneKey(k Key) Key {
+	k.Networks = slices.Clone(k.Networks)
+	k.Groups = slices.Clone(k.Groups)
+	return k
+}
+
+func (s *Server) keyByNameLocked(name string) *storedKey {
+	var found *storedKey
+	for _, k := range s.keys {
+		if k.Name == name && (found == nil || k.Value < found.Value) {
+			found = k
+		}
+	}
+	return found
+}

@@ -1,0 +1,614 @@
+package netmakertest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// route is one API route, matched by hand the way gorilla/mux does: a path
+// that matches with another method is a 405 with an empty body; a path
+// that matches nothing is a 404 `404 page not found`.
+type route struct {
+	method  string
+	pattern string
+	segs    []string
+	current bool // exists only on the current generation
+	noAuth  bool
+	handle  func(s *Server, w http.ResponseWriter, r *http.Request, vars map[string]string, user string)
+}
+
+var routes = buildRoutes()
+
+func buildRoutes() []route {
+	rs := []route{
+		{method: "GET", pattern: "/api/v1/enrollment-keys", handle: (*Server).handleList},
+		{method: "POST", pattern: "/api/v1/enrollment-keys", handle: (*Server).handleCreate},
+		{method: "PUT", pattern: "/api/v1/enrollment-keys/{value}", handle: (*Server).handleUpdate},
+		{method: "DELETE", pattern: "/api/v1/enrollment-keys/{value}", handle: (*Server).handleDelete},
+		{method: "POST", pattern: "/api/v1/enrollment-keys/{value}/regenerate-token", current: true, handle: (*Server).handleRegenerate},
+		{method: "GET", pattern: "/api/v1/enrollment-keys/network/{network}/default", current: true, handle: (*Server).handleNetworkDefault},
+		{method: "POST", pattern: "/api/v1/host/register/{token}", noAuth: true, handle: (*Server).handleRegister},
+		{method: "POST", pattern: "/api/users/adm/authenticate", noAuth: true, handle: (*Server).handleAuthenticate},
+		{method: "POST", pattern: "/api/networks", handle: (*Server).handleCreateNetwork},
+		{method: "GET", pattern: "/api/networks", handle: (*Server).handleListNetworks},
+		{method: "GET", pattern: "/api/networks/{netid}", handle: (*Server).handleGetNetwork},
+		{method: "DELETE", pattern: "/api/networks/{netid}", handle: (*Server).handleDeleteNetwork},
+	}
+	for i := range rs {
+		rs[i].segs = strings.Split(strings.TrimPrefix(rs[i].pattern, "/"), "/")
+	}
+	return rs
+}
+
+func (rt *route) match(segs []string) (map[string]string, bool) {
+	if len(segs) != len(rt.segs) {
+		return nil, false
+	}
+	var vars map[string]string
+	for i, p := range rt.segs {
+		if strings.HasPrefix(p, "{") {
+			if segs[i] == "" {
+				return nil, false
+			}
+			if vars == nil {
+				vars = map[string]string{}
+			}
+			vars[strings.Trim(p, "{}")] = segs[i]
+			continue
+		}
+		if p != segs[i] {
+			return nil, false
+		}
+	}
+	return vars, true
+}
+
+// resolve answers the route for the request (nil if none), its variables,
+// the stats key and, when no route handles it, the status (404 or 405).
+func (s *Server) resolve(r *http.Request) (rt *route, vars map[string]string, statKey string, status int) {
+	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	var pathMatch *route
+	for i := range routes {
+		cand := &routes[i]
+		if cand.current && !s.current() {
+			continue
+		}
+		v, ok := cand.match(segs)
+		if !ok {
+			continue
+		}
+		if cand.method == r.Method {
+			return cand, v, r.Method + " " + cand.pattern, 0
+		}
+		if pathMatch == nil {
+			pathMatch = cand
+		}
+	}
+	if pathMatch != nil {
+		return nil, nil, r.Method + " " + pathMatch.pattern, http.StatusMethodNotAllowed
+	}
+	return nil, nil, r.Method + " (unrouted)", http.StatusNotFound
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/sandbox/") {
+		s.serveSandbox(w, r)
+		return
+	}
+	rt, vars, statKey, status := s.resolve(r)
+
+	s.mu.Lock()
+	s.stats[statKey]++
+	fault := s.drawFaultLocked()
+	retryAfter := s.faults.RetryAfter
+	s.mu.Unlock()
+
+	lost := false
+	switch fault {
+	case faultTooMany:
+		if retryAfter == "" {
+			retryAfter = "1"
+		}
+		w.Header().Set("Retry-After", retryAfter)
+		http.Error(w, "429 Too Many Requests", http.StatusTooManyRequests)
+		return
+	case fault502, fault503, fault504:
+		code := map[int]int{fault502: 502, fault503: 503, fault504: 504}[fault]
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, "<html><body><h1>"+http.StatusText(code)+"</h1></body></html>\n")
+		return
+	case faultReset:
+		hangUp(w, true)
+		return
+	case faultLost:
+		lost = true
+	}
+
+	out := w
+	var sink *discardWriter
+	if lost {
+		sink = &discardWriter{h: http.Header{}}
+		out = sink
+	}
+	switch {
+	case status == http.StatusNotFound:
+		http.NotFound(out, r)
+	case status == http.StatusMethodNotAllowed:
+		out.WriteHeader(http.StatusMethodNotAllowed)
+	default:
+		user, ok := "", true
+		if !rt.noAuth {
+			user, ok = s.authenticate(r)
+		}
+		if !ok {
+			writeError(out, errf(http.StatusUnauthorized, "unauthorized"))
+		} else {
+			rt.handle(s, out, r, vars, user)
+		}
+	}
+	if lost {
+		hangUp(w, true)
+	}
+}
+
+// ---- Faults -----------------------------------------------------------------
+
+const (
+	faultNone = iota
+	faultTooMany
+	fault502
+	fault503
+	fault504
+	faultReset
+	faultLost
+)
+
+func (s *Server) drawFaultLocked() int {
+	f := s.faults
+	if f.Rate <= 0 || s.rng.Float64() >= f.Rate {
+		return faultNone
+	}
+	all := !f.TooManyRequests && !f.BadGateway && !f.ConnectionReset && !f.ResponseLost
+	var kinds []int
+	if all || f.TooManyRequests {
+		kinds = append(kinds, faultTooMany)
+	}
+	if all || f.BadGateway {
+		kinds = append(kinds, fault502+s.rng.IntN(3))
+	}
+	if all || f.ConnectionReset {
+		kinds = append(kinds, faultReset)
+	}
+	if all || f.ResponseLost {
+		kinds = append(kinds, faultLost)
+	}
+	return kinds[s.rng.IntN(len(kinds))]
+}
+
+// hangUp closes the client connection without an answer. reset sends a TCP
+// RST (a proxy dropping the connection); otherwise a plain close (a server
+// goroutine that panicked).
+func hangUp(w http.ResponseWriter, reset bool) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return // a discarding writer: the real connection is closed by the caller
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+// ---- Answers ----------------------------------------------------------------
+
+type errorBody struct {
+	Code     int    `json:"Code"`
+	Message  string `json:"Message"`
+	Response any    `json:"Response"`
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.code, errorBody{Code: e.code, Message: e.msg})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	_ = json.NewEncoder(&buf).Encode(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// listShape is a key as list and create answer it (and update on v1.5).
+type listShape struct {
+	Value         string    `json:"value"`
+	Token         string    `json:"token"`
+	Tags          []string  `json:"tags"`
+	Groups        []string  `json:"groups"`
+	Networks      []string  `json:"networks"`
+	Type          int       `json:"type"`
+	Unlimited     bool      `json:"unlimited"`
+	UsesRemaining int       `json:"uses_remaining"`
+	Expiration    time.Time `json:"expiration"`
+	Relay         string    `json:"relay"`
+	AutoAssignGW  bool      `json:"auto_assign_gw"`
+	AutoEgress    bool      `json:"auto_egress"`
+	Default       bool      `json:"default"`
+}
+
+// detailShape is a key as current-generation update, regenerate and
+// network-default answer it.
+type detailShape struct {
+	ID                string    `json:"id"`
+	Name              string    `json:"name"`
+	Value             string    `json:"value"`
+	Token             string    `json:"token"`
+	Default           bool      `json:"default"`
+	Unlimited         bool      `json:"unlimited"`
+	UsesRemaining     int       `json:"uses_remaining"`
+	Expiration        time.Time `json:"expiration"`
+	Networks          []string  `json:"networks"`
+	Tags              []string  `json:"tags"`       // the device tags (groups)
+	GatewayID         *string   `json:"gateway_id"` // decision: null when there is no relay
+	AutoAssignGateway bool      `json:"auto_assign_gateway"`
+	AutoEgress        bool      `json:"auto_egress"`
+	Type              int       `json:"type"`
+	CreatedBy         string    `json:"created_by"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+}
+
+func toList(k *storedKey, host string) listShape {
+	tags := []string{}
+	if k.Name != "" {
+		tags = []string{k.Name}
+	}
+	nets := k.Networks
+	if nets == nil {
+		nets = []string{}
+	}
+	return listShape{
+		Value: k.Value, Token: tokenFor(host, k.Value), Tags: tags,
+		Groups: cloneOrNil(k.Groups), Networks: append([]string{}, nets...),
+		Type: k.Type, Unlimited: k.Unlimited, UsesRemaining: k.UsesRemaining,
+		Expiration: k.Expiration.UTC(), Relay: k.Relay, AutoAssignGW: k.AutoAssignGW,
+		AutoEgress: k.AutoEgress, Default: k.Default,
+	}
+}
+
+func toDetail(k *storedKey, host string) detailShape {
+	var gw *string
+	if k.Relay != NilUUID && k.Relay != "" {
+		r := k.Relay
+		gw = &r
+	}
+	nets := k.Networks
+	if nets == nil {
+		nets = []string{}
+	}
+	return detailShape{
+		ID: k.id, Name: k.Name, Value: k.Value, Token: tokenFor(host, k.Value),
+		Default: k.Default, Unlimited: k.Unlimited, UsesRemaining: k.UsesRemaining,
+		Expiration: k.Expiration.UTC(), Networks: append([]string{}, nets...),
+		Tags: cloneOrNil(k.Groups), GatewayID: gw, AutoAssignGateway: k.AutoAssignGW,
+		AutoEgress: k.AutoEgress, Type: k.Type, CreatedBy: k.createdBy,
+		CreatedAt: k.createdAt.UTC(), UpdatedAt: k.updatedAt.UTC(),
+	}
+}
+
+func cloneOrNil(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return append([]string{}, s...)
+}
+
+// ---- Auth -------------------------------------------------------------------
+
+// masterUser is the user name real servers record for master-key requests.
+const masterUser = "masteradministrator"
+
+func (s *Server) authenticate(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	_, cred, ok := strings.Cut(h, " ")
+	if !ok || cred == "" {
+		return "", false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.MasterKey != "" && cred == s.opts.MasterKey {
+		return masterUser, true
+	}
+	if s.tokens[cred] {
+		return "token-user", true
+	}
+	if exp, ok := s.jwts[cred]; ok {
+		if s.now().Before(exp) {
+			return "jwt-user", true
+		}
+		delete(s.jwts, cred)
+	}
+	return "", false
+}
+
+func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
+	var body struct {
+		UserName string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeError(w, errf(400, "%s", err.Error()))
+		return
+	}
+	pw, ok := s.opts.Users[body.UserName]
+	if !ok || body.UserName == "" || pw != body.Password {
+		writeError(w, errf(400, "incorrect credentials"))
+		return
+	}
+	s.mu.Lock()
+	jwt := "eyJ" + s.randomString(60)
+	s.jwts[jwt] = s.now().Add(s.opts.JWTLifetime)
+	s.mu.Unlock()
+	writeJSON(w, 200, map[string]any{
+		"Code":    200,
+		"Message": "W1R3: Device " + body.UserName + " Authorized",
+		"Response": map[string]string{
+			"UserName":  body.UserName,
+			"AuthToken": jwt,
+		},
+	})
+}
+
+// ---- Key handlers -----------------------------------------------------------
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
+	s.mu.Lock()
+	out := make([]listShape, 0, len(s.keys))
+	for _, k := range s.keys {
+		out = append(out, toList(k, r.Host))
+	}
+	// A Go map on real servers: the order changes from call to call.
+	// Sort first so that a non-zero Seed gives a reproducible order.
+	sortByValue(out)
+	s.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	s.mu.Unlock()
+	writeJSON(w, 200, out)
+}
+
+func sortByValue(ks []listShape) {
+	for i := 1; i < len(ks); i++ {
+		for j := i; j > 0 && ks[j].Value < ks[j-1].Value; j-- {
+			ks[j], ks[j-1] = ks[j-1], ks[j]
+		}
+	}
+}
+
+func decodeKeyBody(r *http.Request) (APIEnrollmentKey, map[string]json.RawMessage, *apiError) {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return APIEnrollmentKey{}, nil, errf(400, "%s", err.Error())
+	}
+	var b APIEnrollmentKey
+	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&b); err != nil {
+		return b, nil, errf(400, "%s", err.Error())
+	}
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &fields) // to know which fields were present
+	return b, fields, nil
+}
+
+func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
+	b, _, e := decodeKeyBody(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	s.mu.Lock()
+	k, crash, e := s.createKeyLocked(b, user)
+	var ans listShape
+	if e == nil {
+		ans = toList(k, r.Host)
+	}
+	s.mu.Unlock()
+	switch {
+	case e != nil:
+		writeError(w, e)
+	case crash:
+		// `"tags":[]`: the key is stored, then the request panics on the
+		// missing name; the client gets no answer.
+		hangUp(w, false)
+	default:
+		writeJSON(w, 200, ans)
+	}
+}
+
+func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
+	b, fields, e := decodeKeyBody(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	_, hasDefault := fields["default"]
+	s.mu.Lock()
+	k, e := s.updateKeyLocked(vars["value"], b, hasDefault)
+	var ans any
+	if e == nil {
+		if s.current() {
+			ans = toDetail(k, r.Host)
+		} else {
+			ans = toList(k, r.Host)
+		}
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, 200, ans)
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
+	s.mu.Lock()
+	e := s.deleteKeyLocked(vars["value"])
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	w.WriteHeader(http.StatusOK) // empty body
+}
+
+func (s *Server) handleRegenerate(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
+	s.mu.Lock()
+	k, e := s.regenerateLocked(vars["value"])
+	var ans detailShape
+	if e == nil {
+		ans = toDetail(k, r.Host)
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, 200, ans)
+}
+
+func (s *Server) handleNetworkDefault(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
+	s.mu.Lock()
+	k, e := s.networkDefaultLocked(vars["network"])
+	var ans detailShape
+	if e == nil {
+		ans = toDetail(k, r.Host)
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, 200, ans)
+}
+
+func (s *Server) handleRegister(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
+	s.mu.Lock()
+	e := s.registerLocked(vars["token"])
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	// Real servers answer the host's configuration; nothing here reads it.
+	writeJSON(w, 200, map[string]any{"ServerConf": map[string]any{}, "RequestedHost": map[string]any{}})
+}
+
+// ---- Network handlers -------------------------------------------------------
+
+type networkShape struct {
+	NetID               string `json:"netid"`
+	AddressRange        string `json:"addressrange"`
+	AddressRange6       string `json:"addressrange6"`
+	NodesLastModified   int64  `json:"nodeslastmodified"`
+	NetworkLastModified int64  `json:"networklastmodified"`
+	DefaultACL          string `json:"defaultacl"`
+}
+
+func toNetwork(n *network) networkShape {
+	return networkShape{NetID: n.name, AddressRange: n.addressRange, NodesLastModified: n.created.Unix(),
+		NetworkLastModified: n.created.Unix(), DefaultACL: "yes"}
+}
+
+func (s *Server) handleCreateNetwork(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
+	var body struct {
+		NetID        string `json:"netid"`
+		AddressRange string `json:"addressrange"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeError(w, errf(400, "%s", err.Error()))
+		return
+	}
+	s.mu.Lock()
+	e := s.createNetworkLocked(body.NetID, body.AddressRange, user)
+	var ans networkShape
+	if e == nil {
+		ans = toNetwork(s.networks[body.NetID])
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, 200, ans)
+}
+
+func (s *Server) handleListNetworks(w http.ResponseWriter, _ *http.Request, _ map[string]string, _ string) {
+	s.mu.Lock()
+	out := make([]networkShape, 0, len(s.networks))
+	for _, n := range s.networks {
+		out = append(out, toNetwork(n))
+	}
+	s.mu.Unlock()
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].NetID < out[j-1].NetID; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	writeJSON(w, 200, out)
+}
+
+func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
+	s.mu.Lock()
+	n, ok := s.networks[vars["netid"]]
+	var ans networkShape
+	if ok {
+		ans = toNetwork(n)
+	}
+	s.mu.Unlock()
+	if !ok {
+		// Decision: real servers report the failed database lookup as an internal error.
+		writeError(w, errf(500, msgNoResult))
+		return
+	}
+	writeJSON(w, 200, ans)
+}
+
+func (s *Server) handleDeleteNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
+	s.mu.Lock()
+	e := s.deleteNetworkLocked(vars["netid"])
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, 200, errorBody{Code: 200, Message: "success"})
+}
+
+// ---- Sandbox ----------------------------------------------------------------
+
+// serveSandbox answers /sandbox/* (no auth, no faults, not counted):
+// GET /sandbox/stats and POST /sandbox/stats/reset.
+func (s *Server) serveSandbox(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/sandbox/stats" && r.Method == http.MethodGet:
+		writeJSON(w, 200, s.Stats())
+	case r.URL.Path == "/sandbox/stats/reset" && r.Method == http.MethodPost:
+		s.ResetStats()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		http.NotFound(w, r)
+	}
+}

@@ -1,0 +1,501 @@
+package netmakertest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"time"
+	"unicode/utf8"
+)
+
+// apiError is an error answer: status code and message, as the server sends them.
+type apiError struct {
+	code int
+	msg  string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.code, e.msg) }
+
+func errf(code int, format string, args ...any) *apiError {
+	return &apiError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+const (
+	msgNoKey       = "no enrollmentkey found"
+	msgNotUnique   = "key names must be unique"
+	msgNoResult    = "no result found"
+	msgDefaultNets = "default enrollment keys require at least one network or tag"
+)
+
+// createKeyBody is the create/update body. The Go type name matches the real
+// server's so that decoder errors read the same
+// ("json: cannot unmarshal string into Go struct field APIEnrollmentKey.expiration of type int64").
+type APIEnrollmentKey struct {
+	Expiration    int64    `json:"expiration"`
+	UsesRemaining int      `json:"uses_remaining"`
+	Networks      []string `json:"networks"`
+	Unlimited     bool     `json:"unlimited"`
+	Tags          []string `json:"tags"`
+	Type          int      `json:"type"` // decoded (a wrong JSON type is a 400) and ignored
+	Relay         string   `json:"relay"`
+	Groups        []string `json:"groups"`
+	Default       bool     `json:"default"`
+	AutoEgress    bool     `json:"auto_egress"`
+	AutoAssignGw  bool     `json:"auto_assign_gw"`
+}
+
+// validateTags imitates go-playground/validator on `validate:"required,dive,min=3,max=32"`.
+// A nil slice fails "required"; an empty non-nil slice passes (and later
+// crashes the request, as on real servers).
+func validateTags(tags []string) *apiError {
+	const prefix = "validation error: name length must be between 3 and 32: "
+	if tags == nil {
+		return errf(400, "%sKey: 'APIEnrollmentKey.Tags' Error:Field validation for 'Tags' failed on the 'required' tag", prefix)
+	}
+	for i, t := range tags {
+		n := utf8.RuneCountInString(t)
+		tag := ""
+		switch {
+		case n < 3:
+			tag = "min"
+		case n > 32:
+			tag = "max"
+		default:
+			continue
+		}
+		return errf(400, "%sKey: 'APIEnrollmentKey.Tags[%d]' Error:Field validation for 'Tags[%d]' failed on the '%s' tag", prefix, i, i, tag)
+	}
+	return nil
+}
+
+// createKeyLocked applies a create body. crash reports the `"tags":[]` case:
+// the key is stored and the caller must then drop the connection.
+func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey, crash bool, e *apiError) {
+	if e := validateTags(b.Tags); e != nil {
+		return nil, false, e
+	}
+	if len(b.Tags) > 0 {
+		// Real servers compare the new name with every stored key's name (the
+		// first tag). A network's name is taken because its auto-generated
+		// key carries it; nothing else checks network names.
+		for _, other := range s.keys {
+			if other.Name != "" && other.Name == b.Tags[0] {
+				return nil, false, errf(400, msgNotUnique)
+			}
+		}
+	}
+	relay := NilUUID
+	if b.Relay != "" {
+		u, err := parseUUID(b.Relay)
+		if err != nil {
+			return nil, false, errf(400, "%s", err.Error())
+		}
+		relay = u
+	}
+	def := false
+	if s.current() && b.Default {
+		if len(b.Networks) == 0 {
+			return nil, false, errf(400, msgDefaultNets)
+		}
+		def = true
+	}
+	// Type is derived; the type sent is ignored.
+	now := s.now()
+	var exp time.Time
+	if b.Expiration > 0 {
+		exp = time.Unix(b.Expiration, 0).UTC()
+	}
+	key := Key{
+		Networks:     []string{},
+		Unlimited:    b.Unlimited, // stored as sent, whatever the type
+		Relay:        relay,
+		AutoAssignGW: b.AutoAssignGw, // decision: create keeps it even with a relay (the doc states the reset for PUT only)
+		AutoEgress:   b.AutoEgress,
+	}
+	switch {
+	case b.UsesRemaining > 0:
+		key.Type, key.UsesRemaining = TypeUses, b.UsesRemaining // expiration dropped
+	case !exp.IsZero():
+		key.Type, key.Expiration = TypeTimeBound, exp
+	case b.Unlimited:
+		key.Type = TypeUnlimited
+	}
+	valid := b.UsesRemaining >= 0 && key.Type != TypeUndefined &&
+		(key.Type != TypeTimeBound || now.Before(key.Expiration))
+	if !valid {
+		return nil, false, errf(500, "enrollment key is not valid: uses remaining: %d, expiration: %s, unlimited: %t",
+			b.UsesRemaining, exp.Format(time.RFC3339), b.Unlimited)
+	}
+	if len(b.Networks) > 0 {
+		key.Networks = slices.Clone(b.Networks)
+	}
+	if len(b.Groups) > 0 { // an empty list is stored as null, as real servers do
+		key.Groups = slices.Clone(b.Groups)
+	}
+	if relay != NilUUID && !s.relayOK(relay, key.Networks) {
+		return nil, false, errf(500, msgNoResult)
+	}
+	if len(b.Tags) > 0 {
+		key.Name = b.Tags[0]
+	}
+	key.Value = s.newValueLocked()
+	k = &storedKey{Key: key, id: s.newUUIDLocked(), createdBy: user, createdAt: now, updatedAt: now}
+	s.keys[k.Value] = k
+	if def {
+		s.makeDefaultLocked(k, k.Networks)
+	}
+	return k, len(b.Tags) == 0, nil
+}
+
+// relayOK: the node exists and sits in one of the key's networks.
+func (s *Server) relayOK(relay string, networks []string) bool {
+	net, ok := s.gateways[relay]
+	return ok && slices.Contains(networks, net)
+}
+
+// makeDefaultLocked makes k the default key of nets: any other key of those
+// networks that carried the flag loses it.
+func (s *Server) makeDefaultLocked(k *storedKey, nets []string) {
+	now := s.now()
+	for _, other := range s.keys {
+		if other == k || !other.Default {
+			continue
+		}
+		for _, n := range nets {
+			if slices.Contains(other.Networks, n) {
+				other.Default = false
+				other.updatedAt = now
+				break
+			}
+		}
+	}
+	if !k.Default {
+		k.Default = true
+		k.updatedAt = now
+	}
+}
+
+// updateKeyLocked applies a PUT body. present tells which fields the body had.
+func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey, hasDefault bool) (*storedKey, *apiError) {
+	relay := NilUUID
+	if b.Relay != "" {
+		u, err := parseUUID(b.Relay)
+		if err != nil {
+			return nil, errf(400, "%s", err.Error())
+		}
+		relay = u
+	}
+	k := s.keys[value]
+	if k == nil {
+		return nil, errf(500, msgNoKey)
+	}
+	if relay != NilUUID && !s.relayOK(relay, k.Networks) {
+		return nil, errf(500, msgNoResult)
+	}
+	makeDefault := false
+	if s.current() && hasDefault && b.Default {
+		if len(k.Networks) == 0 {
+			return nil, errf(400, msgDefaultNets)
+		}
+		makeDefault = true
+	}
+	// The three updatable fields are set from the body; missing ones reset.
+	k.Relay = relay
+	k.Groups = slices.Clone(b.Groups) // nil when missing: null
+	k.AutoAssignGW = b.AutoAssignGw && relay == NilUUID
+	k.updatedAt = s.now()
+	// Decision: "default": false (or absent) leaves the flag alone. A network
+	// must keep a default key; the default moves only to another key.
+	if makeDefault {
+		s.makeDefaultLocked(k, k.Networks)
+	}
+	return k, nil
+}
+
+func (s *Server) deleteKeyLocked(value string) *apiError {
+	k := s.keys[value]
+	if k == nil {
+		return errf(400, msgNoKey)
+	}
+	if k.Default {
+		return errf(500, "cannot delete default network key")
+	}
+	delete(s.keys, value)
+	return nil
+}
+
+func (s *Server) regenerateLocked(value string) (*storedKey, *apiError) {
+	k := s.keys[value]
+	if k == nil {
+		return nil, errf(400, msgNoKey)
+	}
+	delete(s.keys, value)
+	k.Value = s.newValueLocked()
+	k.updatedAt = s.now()
+	s.keys[k.Value] = k
+	return k, nil
+}
+
+func (s *Server) networkDefaultLocked(network string) (*storedKey, *apiError) {
+	if _, ok := s.networks[network]; !ok {
+		return nil, errf(400, "network not found")
+	}
+	var found *storedKey
+	for _, k := range s.keys {
+		if k.Default && slices.Contains(k.Networks, network) && (found == nil || k.Value < found.Value) {
+			found = k
+		}
+	}
+	if found == nil {
+		// Decision: a network whose default key was removed out of band.
+		// Real servers look the key up and report the failed lookup as a 400.
+		return nil, errf(400, msgNoKey)
+	}
+	return found, nil
+}
+
+// ---- Tokens and registration ------------------------------------------------
+
+type enrollmentToken struct {
+	Server string `json:"server"`
+	Value  string `json:"value"`
+}
+
+func tokenFor(host, value string) string {
+	b, _ := json.Marshal(enrollmentToken{Server: host, Value: value})
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func (s *Server) registerLocked(token string) *apiError {
+	raw, err := base64.StdEncoding.DecodeString(token)
+	if err != nil {
+		return errf(400, "%s", err.Error())
+	}
+	var t enrollmentToken
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return errf(400, "%s", err.Error())
+	}
+	k := s.keys[t.Value]
+	if k == nil {
+		return errf(400, msgNoKey)
+	}
+	// Decision (doc: expired or used-up keys are unusable; the unlimited
+	// flag never runs out): the counter of a uses key falls while above
+	// zero, unlimited or not; a key is usable while it has uses left, is
+	// time-bound and not expired, or carries the unlimited flag with no
+	// expiration.
+	now := s.now()
+	if k.Type == TypeUses && k.UsesRemaining > 0 {
+		k.UsesRemaining--
+		k.updatedAt = now
+		return nil
+	}
+	switch {
+	case !k.Expiration.IsZero() && now.Before(k.Expiration):
+	case k.Expiration.IsZero() && k.Unlimited:
+	default:
+		return errf(400, "invalid enrollment key")
+	}
+	return nil
+}
+
+// ---- Networks ---------------------------------------------------------------
+
+var netNameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
+
+func (s *Server) createNetworkLocked(name, addressRange, user string) *apiError {
+	// Messages imitate go-playground/validator as real servers answer them.
+	if name == "" || len(name) > 32 || !netNameRE.MatchString(name) {
+		return errf(400, "Key: 'Network.NetID' Error:Field validation for 'NetID' failed on the 'netid_valid' tag")
+	}
+	if _, ok := s.networks[name]; ok {
+		return errf(400, "network %s already exists", name)
+	}
+	p, err := netip.ParsePrefix(addressRange)
+	if err != nil {
+		return errf(400, "Key: 'Network.AddressRange' Error:Field validation for 'AddressRange' failed on the 'cidrv4' tag")
+	}
+	if bits := p.Bits(); (p.Addr().Is4() && bits >= 31) || (p.Addr().Is6() && bits >= 127) {
+		return errf(400, "network address range is too small: %s", addressRange)
+	}
+	p = p.Masked()
+	for _, other := range s.networks {
+		op, err := netip.ParsePrefix(other.addressRange)
+		if err == nil && op.Masked().Overlaps(p) {
+			return errf(400, "network cidr already in use")
+		}
+	}
+	now := s.now()
+	s.networks[name] = &network{name: name, addressRange: p.String(), created: now}
+	// The auto-generated default key. Real servers do not check its name
+	// against existing keys.
+	k := &storedKey{
+		Key: Key{
+			Value:     s.newValueLocked(),
+			Name:      name,
+			Networks:  []string{name},
+			Groups:    []string{},
+			Type:      TypeUnlimited,
+			Unlimited: true,
+			Relay:     NilUUID,
+			Default:   true,
+		},
+		id: s.newUUIDLocked(), createdBy: user, createdAt: now, updatedAt: now,
+	}
+	s.keys[k.Value] = k
+	return nil
+}
+
+func (s *Server) deleteNetworkLocked(name string) *apiError {
+	if _, ok := s.networks[name]; !ok {
+		return errf(400, msgNoResult)
+	}
+	delete(s.networks, name)
+	for v, k := range s.keys {
+		if k.Default && slices.Contains(k.Networks, name) {
+			delete(s.keys, v)
+		}
+	}
+	s.pending++
+	go func() {
+		time.Sleep(s.opts.CascadeDelay)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.cascadeLocked(name)
+		s.pending--
+		if s.pending == 0 {
+			s.idle.Broadcast()
+		}
+	}()
+	return nil
+}
+
+// cascadeLocked is the asynchronous part of a network deletion: the network
+// leaves every key, and keys left with no network are deleted (keys that
+// never had one are not touched). Decision: the network's nodes go with it,
+// so keys relaying through one of its gateways get the nil UUID.
+func (s *Server) cascadeLocked(name string) {
+	if _, back := s.networks[name]; back {
+		return // recreated meanwhile: leave its keys alone
+	}
+	for id, n := range s.gateways {
+		if n == name {
+			s.removeGatewayLocked(id)
+		}
+	}
+	now := s.now()
+	for v, k := range s.keys {
+		if !slices.Contains(k.Networks, name) {
+			continue
+		}
+		k.Networks = slices.DeleteFunc(k.Networks, func(n string) bool { return n == name })
+		k.updatedAt = now
+		if len(k.Networks) == 0 {
+			delete(s.keys, v)
+		}
+	}
+}
+
+// ---- Random identifiers -----------------------------------------------------
+
+const valueAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func (s *Server) newValueLocked() string {
+	for {
+		b := make([]byte, 32)
+		for i := range b {
+			b[i] = valueAlphabet[s.rng.IntN(len(valueAlphabet))]
+		}
+		if _, taken := s.keys[string(b)]; !taken {
+			return string(b)
+		}
+	}
+}
+
+func validValue(v string) bool {
+	if len(v) != 32 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !(v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) newUUIDLocked() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(s.rng.Uint32())
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func (s *Server) randomString(n int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[s.rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// parseUUID imitates github.com/google/uuid.Parse and answers the canonical form.
+func parseUUID(in string) (string, error) {
+	str := in
+	switch len(str) {
+	case 36:
+	case 36 + 9: // urn:uuid:
+		if len(str) < 9 || !equalFoldASCII(str[:9], "urn:uuid:") {
+			return "", fmt.Errorf("invalid urn prefix: %q", str[:9])
+		}
+		str = str[9:]
+	case 36 + 2: // {...}
+		if str[0] != '{' || str[len(str)-1] != '}' {
+			return "", fmt.Errorf("invalid UUID format")
+		}
+		str = str[1 : len(str)-1]
+	case 32:
+		if !isHex(str) {
+			return "", fmt.Errorf("invalid UUID format")
+		}
+		str = str[0:8] + "-" + str[8:12] + "-" + str[12:16] + "-" + str[16:20] + "-" + str[20:]
+	default:
+		return "", fmt.Errorf("invalid UUID length: %d", len(in))
+	}
+	if str[8] != '-' || str[13] != '-' || str[18] != '-' || str[23] != '-' {
+		return "", fmt.Errorf("invalid UUID format")
+	}
+	if !isHex(str[0:8] + str[9:13] + str[14:18] + str[19:23] + str[24:]) {
+		return "", fmt.Errorf("invalid UUID format")
+	}
+	return toLowerASCII(str), nil
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func toLowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func equalFoldASCII(a, b string) bool { return toLowerASCII(a) == toLowerASCII(b) }
