@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Fails when docs/ is invalid (tfplugindocs validate) or stale (regenerating it from
+# templates/, examples/ and the provider schema gives something different).
+# tfplugindocs reads the schema with the terraform on PATH (offline; never pass --tf-version).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tfplugindocs=(go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0)
+export CHECKPOINT_DISABLE=1
+
+echo ">> tfplugindocs validate"
+"${tfplugindocs[@]}" validate --provider-name netmaker
+
+out=bin/docs-check
+rm -rf "$out"
+mkdir -p "$out"
+echo ">> regenerating docs into $out"
+"${tfplugindocs[@]}" generate --provider-name netmaker --rendered-website-dir "$out" >"$out.log" 2>&1 || {
+  cat "$out.log" >&2
+  exit 1
+}
+
+echo ">> comparing docs/ with the regenerated copy"
+if ! diff -ru docs "$out"; then
+  echo "docs/ is stale: run 'make docs' and commit the result" >&2
+  exit 1
+fi
+echo ">> docs/ is up to date"
