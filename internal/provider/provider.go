@@ -2,12 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -45,11 +46,39 @@ func (p *NetmakerProvider) Metadata(_ context.Context, _ provider.MetadataReques
 }
 
 func (p *NetmakerProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{} // TODO(provider helper)
+	resp.Schema = providerSchema()
 }
 
 func (p *NetmakerProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	// TODO(provider helper)
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg, diags := clientConfig(config, os.Getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.UserAgent = fmt.Sprintf("terraform-provider-netmaker/%s (terraform %s)", p.version, req.TerraformVersion)
+
+	client, err := netmaker.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Netmaker provider configuration", err.Error())
+		return
+	}
+	if err := client.CheckAuth(ctx); err != nil {
+		resp.Diagnostics.Append(authDiagnostic(client.Host(), cfg, err))
+		return
+	}
+	now := p.now
+	if now == nil {
+		now = time.Now
+	}
+	data := &providerData{client: client, now: now}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
