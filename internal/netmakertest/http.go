@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 )
@@ -392,11 +393,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ map[string
 }
 
 func sortByValue(ks []listShape) {
-	for i := 1; i < len(ks); i++ {
-		for j := i; j > 0 && ks[j].Value < ks[j-1].Value; j-- {
-			ks[j], ks[j-1] = ks[j-1], ks[j]
-		}
-	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i].Value < ks[j].Value })
 }
 
 func decodeKeyBody(r *http.Request) (APIEnrollmentKey, map[string]json.RawMessage, *apiError) {
@@ -562,11 +559,7 @@ func (s *Server) handleListNetworks(w http.ResponseWriter, _ *http.Request, _ ma
 		out = append(out, toNetwork(n))
 	}
 	s.mu.Unlock()
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].NetID < out[j-1].NetID; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].NetID < out[j].NetID })
 	writeJSON(w, 200, out)
 }
 

@@ -30,7 +30,7 @@ const (
 	msgDefaultNets = "default enrollment keys require at least one network or tag"
 )
 
-// createKeyBody is the create/update body. The Go type name matches the real
+// APIEnrollmentKey is the create and update body. The Go type name matches the real
 // server's so that decoder errors read the same
 // ("json: cannot unmarshal string into Go struct field APIEnrollmentKey.expiration of type int64").
 type APIEnrollmentKey struct {
@@ -178,7 +178,7 @@ func (s *Server) makeDefaultLocked(k *storedKey, nets []string) {
 	}
 }
 
-// updateKeyLocked applies a PUT body. present tells which fields the body had.
+// updateKeyLocked applies a PUT body; hasDefault: the body had a "default" field.
 func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey, hasDefault bool) (*storedKey, *apiError) {
 	relay := NilUUID
 	if b.Relay != "" {
