@@ -84,13 +84,20 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewNetworkResource,
+		NewNetworkDefaultKeyResource,
 	}
 }
 
 func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewEnrollmentKeyDataSource,
+		NewEnrollmentKeysDataSource,
+		NewNetworkDefaultKeyDataSource,
+	}
 }
 
 func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewEnrollmentKeyTokenEphemeralResource,
+	}
 }

@@ -1,0 +1,148 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ datasource.DataSource                     = (*enrollmentKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*enrollmentKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*enrollmentKeyDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig   = (*enrollmentKeyDataSource)(nil)
+)
+
+// NewEnrollmentKeyDataSource looks up one enrollment key by name, or a
+// network's default key.
+func NewEnrollmentKeyDataSource() datasource.DataSource {
+	return &enrollmentKeyDataSource{}
+}
+
+type enrollmentKeyDataSource struct {
+	data *providerData
+}
+
+type enrollmentKeyDataSourceModel struct {
+	ID      types.String `tfsdk:"id"`
+	Name    types.String `tfsdk:"name"`
+	Network types.String `tfsdk:"network"`
+	Default types.Bool   `tfsdk:"default"`
+	Value   types.String `tfsdk:"value"`
+	keyDetailsModel
+}
+
+func (d *enrollmentKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_enrollment_key"
+}
+
+func (d *enrollmentKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := keyDetailsAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "The key's name.",
+		Computed:            true,
+	}
+	attrs["name"] = schema.StringAttribute{
+		MarkdownDescription: "Name of the key to look up. Exactly one of `name` and `network` must be set. " +
+			"When looking up by `network`, the name of the network's default key.",
+		Optional: true,
+		Computed: true,
+	}
+	attrs["network"] = schema.StringAttribute{
+		MarkdownDescription: "Look up the default key of this network instead of a key by name; requires `default = true`. " +
+			"Exactly one of `name` and `network` must be set.",
+		Optional: true,
+	}
+	attrs["default"] = schema.BoolAttribute{
+		MarkdownDescription: "Whether the key is the default key of its networks. Set it to `true` together with " +
+			"`network` to look up that network's default key; it cannot be set with `name`.",
+		Optional: true,
+		Computed: true,
+	}
+	attrs["value"] = schema.StringAttribute{
+		MarkdownDescription: "The key's server-assigned value (its ID on the API). Secret: the token embeds it.",
+		Computed:            true,
+		Sensitive:           true,
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up one enrollment key, by `name` or as the default key of a `network`, and " +
+			"answers all its attributes, including its secret `token` (which then sits in the Terraform state: " +
+			"prefer the `netmaker_enrollment_key_token` ephemeral resource to hand a token to another provider). " +
+			"Looking up a key that does not exist, or a network with no or several default keys, is an error.",
+		Attributes: attrs,
+	}
+}
+
+func (d *enrollmentKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("network")),
+		datasourcevalidator.Conflicting(path.MatchRoot("name"), path.MatchRoot("default")),
+	}
+}
+
+// ValidateConfig insists on `default = true` with `network`: a network has
+// one default key but may have many others, so only the default is a lookup.
+func (d *enrollmentKeyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var config enrollmentKeyDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if config.Network.IsNull() || config.Default.IsUnknown() {
+		return
+	}
+	if !config.Default.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("default"), "Lookup by network needs default = true",
+			"A network has exactly one default key but may have many others, so looking a key up by `network` "+
+				"finds the network's default key: set `default = true`. To list a network's keys, use the "+
+				"netmaker_enrollment_keys data source with its `network` filter.")
+	}
+}
+
+func (d *enrollmentKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *enrollmentKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config enrollmentKeyDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The netmaker provider was not configured before reading this data source.")
+		return
+	}
+	keys, err := d.data.client.ListKeys(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())
+		return
+	}
+	name := ""
+	if config.Network.IsNull() {
+		name = config.Name.ValueString()
+	}
+	key, err := findKey(keys, name, config.Network.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError(lookupDiagnostic(err))
+		return
+	}
+	details, diags := newKeyDetails(ctx, key, d.data.now())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state := enrollmentKeyDataSourceModel{
+		ID:              types.StringValue(key.Name),
+		Name:            types.StringValue(key.Name),
+		Network:         config.Network,
+		Default:         types.BoolValue(key.Default),
+		Value:           types.StringValue(key.Value),
+		keyDetailsModel: details,
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}

@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ ephemeral.EphemeralResource                     = (*enrollmentKeyTokenEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithConfigure        = (*enrollmentKeyTokenEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithConfigValidators = (*enrollmentKeyTokenEphemeralResource)(nil)
+)
+
+// NewEnrollmentKeyTokenEphemeralResource reads a key's token without
+// storing it in plan or state.
+func NewEnrollmentKeyTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &enrollmentKeyTokenEphemeralResource{}
+}
+
+type enrollmentKeyTokenEphemeralResource struct {
+	data *providerData
+}
+
+type enrollmentKeyTokenModel struct {
+	Name    types.String `tfsdk:"name"`
+	Network types.String `tfsdk:"network"`
+	Token   types.String `tfsdk:"token"`
+	Value   types.String `tfsdk:"value"`
+}
+
+func (e *enrollmentKeyTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_enrollment_key_token"
+}
+
+func (e *enrollmentKeyTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the token of an existing enrollment key, by `name` or as the default key of a " +
+			"`network`, without storing it in the Terraform plan or state (requires Terraform 1.10 or later). Use it " +
+			"to hand a token to another provider's configuration or to a write-only argument. It only reads: it " +
+			"never creates a key or rotates a token, and Terraform opens it during plan as well as apply.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the key whose token to read. Exactly one of `name` and `network` must be " +
+					"set. When reading by `network`, the name of the network's default key.",
+				Optional: true,
+				Computed: true,
+			},
+			"network": schema.StringAttribute{
+				MarkdownDescription: "Read the token of this network's default key instead of a key by name. " +
+					"Exactly one of `name` and `network` must be set.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The enrollment token, what `netclient join -t` takes. Secret.",
+				Computed:            true,
+				Sensitive:           true,
+			},
+			"value": schema.StringAttribute{
+				MarkdownDescription: "The key's server-assigned value (its ID on the API). Secret: the token embeds it.",
+				Computed:            true,
+				Sensitive:           true,
+			},
+		},
+	}
+}
+
+func (e *enrollmentKeyTokenEphemeralResource) ConfigValidators(context.Context) []ephemeral.ConfigValidator {
+	return []ephemeral.ConfigValidator{
+		ephemeralvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("network")),
+	}
+}
+
+func (e *enrollmentKeyTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// Open only reads the key list: Terraform opens ephemeral resources during
+// plan, so this must never change anything on the server.
+func (e *enrollmentKeyTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var config enrollmentKeyTokenModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if e.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The netmaker provider was not configured before opening this ephemeral resource.")
+		return
+	}
+	keys, err := e.data.client.ListKeys(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())
+		return
+	}
+	name := ""
+	if config.Network.IsNull() {
+		name = config.Name.ValueString()
+	}
+	key, err := findKey(keys, name, config.Network.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError(lookupDiagnostic(err))
+		return
+	}
+	result := enrollmentKeyTokenModel{
+		Name:    types.StringValue(key.Name),
+		Network: config.Network,
+		Token:   types.StringValue(key.Token),
+		Value:   types.StringValue(key.Value),
+	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &result)...)
+}
