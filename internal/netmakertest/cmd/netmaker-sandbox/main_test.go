@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as the command (no separate build).
+func TestMain(m *testing.M) {
+	if os.Getenv("NETMAKER_SANDBOX_AS_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func startSandbox(t *testing.T, args ...string) (host string, cmd *exec.Cmd) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "NETMAKER_SANDBOX_AS_MAIN=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		lines <- line
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case line := <-lines:
+		host, ok := strings.CutPrefix(strings.TrimSpace(line), "NETMAKER_HOST=")
+		if !ok || !strings.HasPrefix(host, "http://127.0.0.1:") {
+			t.Fatalf("first line %q", line)
+		}
+		return host, cmd
+	case <-time.After(20 * time.Second):
+		t.Fatal("no first line")
+	}
+	return "", nil
+}
+
+func get(t *testing.T, method, url, auth, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestSandbox(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			host, cmd := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", "current", "-master-key", "KEY",
+				"-user", "admin:pw", "-access-token", "PAT")
+			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", ""); code != 200 {
+				t.Fatalf("list with master key: %d", code)
+			}
+			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer PAT", ""); code != 200 {
+				t.Fatalf("list with access token: %d", code)
+			}
+			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer nope", ""); code != 401 {
+				t.Fatalf("list with a bad key: %d", code)
+			}
+			if code, body := get(t, "POST", host+"/api/users/adm/authenticate", "", `{"username":"admin","password":"pw"}`); code != 200 || !strings.Contains(body, "AuthToken") {
+				t.Fatalf("login: %d %s", code, body)
+			}
+			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys/network/x/default", "Bearer KEY", ""); code != 400 {
+				t.Fatalf("current generation route: %d", code)
+			}
+			code, body := get(t, "GET", host+"/sandbox/stats", "", "")
+			var stats map[string]int
+			if err := json.Unmarshal([]byte(body), &stats); code != 200 || err != nil {
+				t.Fatalf("stats: %d %s", code, body)
+			}
+			if stats["GET /api/v1/enrollment-keys"] != 3 || stats["POST /api/users/adm/authenticate"] != 1 {
+				t.Fatalf("stats: %v", stats)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("exit after %s: %v", sig, err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("still running after the signal")
+			}
+		})
+	}
+}
+
+func TestSandboxV15AndFaults(t *testing.T) {
+	host, _ := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", "v1.5", "-master-key", "KEY", "-fault-rate", "1", "-seed", "5")
+	// Every API request is faulted; the sandbox route never is.
+	for i := 0; i < 5; i++ {
+		req, _ := http.NewRequest("GET", host+"/api/v1/enrollment-keys", nil)
+		req.Header.Set("Authorization", "Bearer KEY")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				t.Fatal("request not faulted at rate 1")
+			}
+		}
+	}
+	if code, _ := get(t, "GET", host+"/sandbox/stats", "", ""); code != 200 {
+		t.Fatalf("stats: %d", code)
+	}
+}
+
+func TestSandboxBadFlags(t *testing.T) {
+	tests := [][]string{
+		{"-generation", "v2"},
+		{"-fault-rate", "2"},
+		{"-user", "nopassword"},
+		{"-listen", "256.0.0.1:bad"},
+		{"-nope"},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Env = append(os.Environ(), "NETMAKER_SANDBOX_AS_MAIN=1")
+			err := cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+				t.Fatalf("want a failing exit, got %v", err)
+			}
+		})
+	}
+}
