@@ -84,6 +84,7 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewNetworkResource,
+		NewEnrollmentKeyResource,
 		NewNetworkDefaultKeyResource,
 	}
 }

@@ -1,0 +1,759 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/planmodifiers"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
+)
+
+var (
+	_ resource.Resource                     = (*enrollmentKeyResource)(nil)
+	_ resource.ResourceWithConfigure        = (*enrollmentKeyResource)(nil)
+	_ resource.ResourceWithImportState      = (*enrollmentKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*enrollmentKeyResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*enrollmentKeyResource)(nil)
+)
+
+// NewEnrollmentKeyResource manages one Netmaker enrollment key.
+func NewEnrollmentKeyResource() resource.Resource {
+	return &enrollmentKeyResource{}
+}
+
+type enrollmentKeyResource struct {
+	data *providerData
+}
+
+type enrollmentKeyModel struct {
+	ID                  types.String `tfsdk:"id"`
+	Name                types.String `tfsdk:"name"`
+	Networks            types.Set    `tfsdk:"networks"`
+	Type                types.String `tfsdk:"type"`
+	Uses                types.Int64  `tfsdk:"uses"`
+	UsesRemaining       types.Int64  `tfsdk:"uses_remaining"`
+	ExpiresAt           types.String `tfsdk:"expires_at"`
+	TTL                 types.String `tfsdk:"ttl"`
+	Tags                types.Set    `tfsdk:"tags"`
+	GatewayID           types.String `tfsdk:"gateway_id"`
+	AutoSelectGateway   types.Bool   `tfsdk:"auto_select_gateway"`
+	AutoEgress          types.Bool   `tfsdk:"auto_egress"`
+	Value               types.String `tfsdk:"value"`
+	Token               types.String `tfsdk:"token"`
+	Default             types.Bool   `tfsdk:"default"`
+	RegenerateTrigger   types.String `tfsdk:"regenerate_trigger"`
+	Status              types.String `tfsdk:"status"`
+	Valid               types.Bool   `tfsdk:"valid"`
+	RecreateWhenInvalid types.Bool   `tfsdk:"recreate_when_invalid"`
+}
+
+func (r *enrollmentKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_enrollment_key"
+}
+
+func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	emptySet := types.SetValueMust(types.StringType, nil)
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Netmaker enrollment key: what devices present (`netclient join -t <token>`) to join networks. " +
+			"The key is identified by its `name`. Netmaker changes only `tags`, `gateway_id` and `auto_select_gateway` in place; " +
+			"changing any other setting replaces the key (a new token). `regenerate_trigger` rotates the token without replacing the key.\n\n" +
+			"Netmaker creates a key for every network, named after it; adopt it with `terraform import netmaker_enrollment_key.<label> <network>`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key's name (stable and not secret).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The key's name: 3–32 characters, unique among keys **and** networks (each network's " +
+					"auto-generated key is named after the network). Changing it replaces the key.",
+				Required:      true,
+				Validators:    []validator.String{validators.KeyName()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"networks": schema.SetAttribute{
+				MarkdownDescription: "Networks a device enrolling with the key joins; names of 1–32 characters of `a-z`, `0-9`, " +
+					"`_` and `-`. Defaults to none (a key that only registers the host). Netmaker does not check that the networks " +
+					"exist. Changing it replaces the key. Deleting a network removes it from the key, and Netmaker deletes keys left " +
+					"with no network.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				Computed:      true,
+				Default:       setdefault.StaticValue(emptySet),
+				Validators:    []validator.Set{setvalidator.ValueStringsAre(validators.NetworkName())},
+				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "How the key limits its use: `unlimited`; `uses` (a number of enrollments, see `uses`); or " +
+					"`time_bound` (until `expires_at`, or for `ttl` after creation). Changing it replaces the key.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(keyTypeNames...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"uses": schema.Int64Attribute{
+				MarkdownDescription: "How many devices may enroll with a `uses` key (at least 1). Required to create a key of " +
+					"type `uses` and not allowed for other types. It is the initial number: the live counter is `uses_remaining`. " +
+					"After an import it is the key's `uses_remaining` at that time; leave it out of the configuration or set it to " +
+					"that number. Changing it replaces the key.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{
+					int64planmodifier.UseStateForUnknown(),
+					int64planmodifier.RequiresReplace(),
+				},
+			},
+			"uses_remaining": schema.Int64Attribute{
+				MarkdownDescription: "Enrollments left on a `uses` key. Netmaker counts it down as devices join; it never causes a change.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"expires_at": schema.StringAttribute{
+				MarkdownDescription: "When a `time_bound` key expires, as an RFC 3339 timestamp such as `2030-01-02T15:04:05Z` " +
+					"(Netmaker keeps whole seconds). To create a `time_bound` key set this or `ttl`; not allowed for other types. " +
+					"Must be in the future when the key is created. With `ttl`, it is computed once at creation. Changing the " +
+					"instant replaces the key; writing the same instant differently does not.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{validators.RFC3339()},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					planmodifiers.RequiresReplaceIfInstantChanges(),
+				},
+			},
+			"ttl": schema.StringAttribute{
+				MarkdownDescription: "For `time_bound` keys: how long the key lives from its creation, as a Go duration such as " +
+					"`\"720h\"` (30 days; there is no unit for days). The expiry is computed once, when the key is created, and " +
+					"stored in `expires_at`; later plans do not drift as time passes. Conflicts with `expires_at`. Changing it " +
+					"replaces the key; setting it on an imported key, or removing it, does not.",
+				Optional: true,
+				Validators: []validator.String{
+					validators.PositiveDuration(),
+					stringvalidator.ConflictsWith(path.MatchRoot("expires_at")),
+				},
+				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfDurationChanges()},
+			},
+			"tags": schema.SetAttribute{
+				MarkdownDescription: "Device tags that Netmaker applies to devices enrolling with the key. Defaults to none. " +
+					"Changed in place.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(emptySet),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"gateway_id": schema.StringAttribute{
+				MarkdownDescription: "ID (a UUID) of a gateway (relay) node in one of the key's networks that enrolled devices " +
+					"use. Leave unset for none. Conflicts with `auto_select_gateway = true`. Changed in place. If the gateway " +
+					"node is deleted, Netmaker clears this and the next plan shows the change.",
+				Optional:   true,
+				Validators: []validator.String{validators.UUID()},
+			},
+			"auto_select_gateway": schema.BoolAttribute{
+				MarkdownDescription: "Let Netmaker pick a gateway for enrolled devices (acts on Netmaker Pro servers only). " +
+					"Defaults to `false`. Conflicts with `gateway_id`. Changed in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"auto_egress": schema.BoolAttribute{
+				MarkdownDescription: "Netmaker's auto-egress flag for devices enrolling with the key. Defaults to `false`. " +
+					"Changing it replaces the key.",
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"value": schema.StringAttribute{
+				MarkdownDescription: "The key's server-assigned value (its ID on the server). Secret: the token embeds it. " +
+					"Changes when the key is replaced or rotated.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The enrollment token devices use: `netclient join -t <token>`. Secret. Changes when the " +
+					"key is replaced or rotated.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"default": schema.BoolAttribute{
+				MarkdownDescription: "Whether the key is the default key of its network(s). Netmaker refuses to delete a default " +
+					"key; see `netmaker_network_default_key`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"regenerate_trigger": schema.StringAttribute{
+				MarkdownDescription: "Any string; when it changes from one value to another, the key's token is rotated **in " +
+					"place**: the plan shows an update, `value` and `token` become new, and the name and every other setting " +
+					"stay. Setting it where it was unset (for example after an import) or removing it only records the change. " +
+					"Pair it with `time_rotating` for scheduled rotation. A change of settings in the same apply is made first.\n\n" +
+					"On current-generation Netmaker servers the server's regenerate-token route is used. On v1.5 servers the key " +
+					"is deleted and created again with the same name and settings (its remaining uses and expiry carry over): " +
+					"**the old token stops working a moment before the new one exists**. A network's default key cannot be " +
+					"rotated on v1.5 (Netmaker refuses to delete it); that is an error before anything changes.",
+				Optional: true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The key's health when last read: `active`, `expired` (past `expires_at`) or `exhausted` " +
+					"(no uses left). Netmaker keeps invalid keys; they are not recreated unless `recreate_when_invalid` is set.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"valid": schema.BoolAttribute{
+				MarkdownDescription: "Whether a device could enroll with the key when it was last read (`status` is `active`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"recreate_when_invalid": schema.BoolAttribute{
+				MarkdownDescription: "When `true`, a key found expired or exhausted is replaced by a new one with the same " +
+					"settings (a new token; with `ttl`, a new expiry). When `false` (the default), an invalid key is kept and " +
+					"each plan warns about it.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+func (r *enrollmentKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		validators.OnlyWhenStringIs(path.Root("type"), []string{keyTypeUses}, path.Root("uses")),
+		validators.OnlyWhenStringIs(path.Root("type"), []string{keyTypeTimeBound}, path.Root("expires_at"), path.Root("ttl")),
+		validators.ConflictsWhenTrue(path.Root("gateway_id"), path.Root("auto_select_gateway")),
+	}
+}
+
+func (r *enrollmentKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *enrollmentKeyResource) now() time.Time {
+	if r.data != nil && r.data.now != nil {
+		return r.data.now()
+	}
+	return time.Now()
+}
+
+func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config enrollmentKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.modifyCreatePlan(ctx, config, &plan, resp)
+		return
+	}
+	var state enrollmentKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Rotation: value and token become unknown when the trigger changes, or
+	// may change (unknown trigger).
+	if !state.RegenerateTrigger.IsNull() && !config.RegenerateTrigger.IsNull() &&
+		(config.RegenerateTrigger.IsUnknown() || config.RegenerateTrigger.ValueString() != state.RegenerateTrigger.ValueString()) {
+		plan.Value = types.StringUnknown()
+		plan.Token = types.StringUnknown()
+		if !config.RegenerateTrigger.IsUnknown() && state.Default.ValueBool() && r.data != nil {
+			if caps, err := r.data.client.Capabilities(ctx); err == nil && !caps.RegenerateToken {
+				resp.Diagnostics.AddAttributeError(path.Root("regenerate_trigger"), "Cannot rotate a default key on this server",
+					defaultKeyRotationMessage(state.Name.ValueString(), r.data.client.Host()))
+				return
+			}
+		}
+	}
+
+	// Health: an invalid key is kept (with a warning) unless the user opted in.
+	if status, invalid := stateHealth(state, r.now()); invalid {
+		switch {
+		case plan.RecreateWhenInvalid.IsUnknown():
+		case plan.RecreateWhenInvalid.ValueBool():
+			plan.Status = types.StringUnknown()
+			plan.Valid = types.BoolUnknown()
+			resp.RequiresReplace.Append(path.Root("status"))
+		default:
+			resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Enrollment key is no longer valid",
+				fmt.Sprintf("Enrollment key %q is %s: devices can no longer enroll with it. Netmaker keeps such keys and this "+
+					"provider does not recreate them on its own. Set recreate_when_invalid = true to replace it with a new key, "+
+					"or change its settings.", state.Name.ValueString(), status))
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// modifyCreatePlan checks what only a create needs and nulls the attributes
+// that the key's type does not use.
+func (r *enrollmentKeyResource) modifyCreatePlan(ctx context.Context, config enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	if config.Type.IsUnknown() {
+		return
+	}
+	keyType := config.Type.ValueString()
+	if keyType != keyTypeUses {
+		plan.Uses = types.Int64Null()
+	}
+	if keyType != keyTypeTimeBound {
+		plan.ExpiresAt = types.StringNull()
+	}
+	switch keyType {
+	case keyTypeUses:
+		if config.Uses.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("uses"), "Missing uses",
+				`A key of type "uses" needs uses: how many devices may enroll with it (at least 1).`)
+		}
+	case keyTypeTimeBound:
+		if config.ExpiresAt.IsNull() && config.TTL.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Missing expiry",
+				`A key of type "time_bound" needs expires_at (an RFC 3339 timestamp) or ttl (a duration such as "720h").`)
+		}
+		if !config.ExpiresAt.IsNull() && !config.ExpiresAt.IsUnknown() {
+			if t, err := time.Parse(time.RFC3339, config.ExpiresAt.ValueString()); err == nil {
+				if now := r.now(); !now.Before(t) {
+					resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Expiry in the past",
+						fmt.Sprintf("expires_at %s is not in the future (it is now %s): Netmaker refuses to create a key that has "+
+							"already expired. Set a later expires_at, or use ttl.", config.ExpiresAt.ValueString(), now.UTC().Format(time.RFC3339)))
+				}
+			}
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// stateHealth tells whether the key in state is no longer valid, looking
+// again at the clock for the expiry.
+func stateHealth(state enrollmentKeyModel, now time.Time) (netmaker.KeyStatus, bool) {
+	if !state.ExpiresAt.IsNull() && !state.ExpiresAt.IsUnknown() {
+		if t, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString()); err == nil && !now.Before(t) {
+			return netmaker.KeyStatusExpired, true
+		}
+	}
+	if !state.Valid.IsNull() && !state.Valid.IsUnknown() && !state.Valid.ValueBool() {
+		return netmaker.KeyStatus(state.Status.ValueString()), true
+	}
+	return netmaker.KeyStatusActive, false
+}
+
+func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan enrollmentKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	createReq, diags := r.createRequest(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key, err := r.data.client.CreateKey(ctx, createReq)
+	if err != nil {
+		resp.Diagnostics.Append(r.createError(createReq.Name, err))
+		return
+	}
+	if plan.ExpiresAt.IsUnknown() && !key.Expiration.IsZero() {
+		plan.ExpiresAt = types.StringValue(key.Expiration.UTC().Format(time.RFC3339))
+	}
+	state, diags := keyState(ctx, key, plan, r.now())
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// createRequest turns a plan into what the client creates.
+func (r *enrollmentKeyResource) createRequest(ctx context.Context, plan enrollmentKeyModel) (netmaker.CreateKeyRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := netmaker.CreateKeyRequest{
+		Name:              plan.Name.ValueString(),
+		Type:              keyTypeFromName(plan.Type.ValueString()),
+		GatewayID:         plan.GatewayID.ValueString(),
+		AutoAssignGateway: plan.AutoSelectGateway.ValueBool(),
+		AutoEgress:        plan.AutoEgress.ValueBool(),
+	}
+	diags.Append(plan.Networks.ElementsAs(ctx, &req.Networks, false)...)
+	diags.Append(plan.Tags.ElementsAs(ctx, &req.Tags, false)...)
+	switch req.Type {
+	case netmaker.KeyTypeUses:
+		req.Uses = int(plan.Uses.ValueInt64())
+	case netmaker.KeyTypeTimeBound:
+		switch {
+		case !plan.ExpiresAt.IsNull() && !plan.ExpiresAt.IsUnknown():
+			t, err := time.Parse(time.RFC3339, plan.ExpiresAt.ValueString())
+			if err != nil {
+				diags.AddAttributeError(path.Root("expires_at"), "Invalid timestamp", validators.RFC3339Problem(plan.ExpiresAt.ValueString()))
+			}
+			req.Expiration = t
+		case !plan.TTL.IsNull():
+			ttl, err := time.ParseDuration(plan.TTL.ValueString())
+			if err != nil {
+				diags.AddAttributeError(path.Root("ttl"), "Invalid duration", validators.PositiveDurationProblem(plan.TTL.ValueString()))
+			}
+			req.Expiration = r.now().Add(ttl).UTC().Truncate(time.Second)
+		default:
+			diags.AddAttributeError(path.Root("expires_at"), "Missing expiry",
+				`A key of type "time_bound" needs expires_at or ttl.`)
+		}
+	}
+	return req, diags
+}
+
+// createError explains a failed create.
+func (r *enrollmentKeyResource) createError(name string, err error) diag.Diagnostic {
+	switch {
+	case errors.Is(err, netmaker.ErrNameTaken):
+		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken",
+			fmt.Sprintf("Netmaker already has a key or a network named %q (%s); names are unique across both, and each "+
+				"network's auto-generated key is named after the network. Choose another name, or adopt the existing key with "+
+				"`terraform import netmaker_enrollment_key.<label> %s`.", name, r.data.client.Host(), name))
+	case errors.Is(err, netmaker.ErrValidation):
+		return diag.NewErrorDiagnostic("Netmaker rejected the key",
+			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", r.data.client.Host(), name, serverMessage(err)))
+	default:
+		return diag.NewErrorDiagnostic("Could not create enrollment key",
+			fmt.Sprintf("Creating key %q failed: %s", name, err))
+	}
+}
+
+// serverMessage answers the server's own message for an API error.
+func serverMessage(err error) string {
+	var apiErr *netmaker.APIError
+	if errors.As(err, &apiErr) && apiErr.Message != "" {
+		return apiErr.Message
+	}
+	return err.Error()
+}
+
+func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state enrollmentKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Name.ValueString()
+	if name == "" {
+		name = state.ID.ValueString()
+	}
+	key, err := r.data.client.KeyByName(ctx, name)
+	if errors.Is(err, netmaker.ErrNotFound) {
+		// A successful list lacks the key: it was deleted outside Terraform.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read enrollment key",
+			fmt.Sprintf("Reading key %q failed; the state is kept as it was: %s", name, err))
+		return
+	}
+	newState, diags := keyState(ctx, key, state, r.now())
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state enrollmentKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.client
+	name := state.Name.ValueString()
+	rotate := !state.RegenerateTrigger.IsNull() && !plan.RegenerateTrigger.IsNull() &&
+		plan.RegenerateTrigger.ValueString() != state.RegenerateTrigger.ValueString()
+
+	// Decide everything that could refuse a rotation before changing anything.
+	var recreate *netmaker.CreateKeyRequest
+	if rotate {
+		caps, err := client.Capabilities(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not rotate enrollment key",
+				fmt.Sprintf("Finding out what %s supports failed; nothing was changed: %s", client.Host(), err))
+			return
+		}
+		if !caps.RegenerateToken {
+			current, err := client.KeyByName(ctx, name)
+			if err != nil {
+				resp.Diagnostics.AddError("Could not rotate enrollment key",
+					fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err))
+				return
+			}
+			createReq, diags := r.recreateRequest(current, client.Host())
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			recreate = &createReq
+		}
+	}
+
+	value := state.Value.ValueString()
+	var key *netmaker.EnrollmentKey
+	if settingsChanged(plan, state) {
+		update := netmaker.UpdateKeyRequest{
+			GatewayID:         plan.GatewayID.ValueString(),
+			AutoAssignGateway: plan.AutoSelectGateway.ValueBool(),
+		}
+		resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &update.Tags, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		updated, err := client.UpdateKey(ctx, value, update)
+		if err != nil {
+			resp.Diagnostics.Append(updateError(name, client.Host(), err))
+			return
+		}
+		key, value = updated, updated.Value
+		if recreate != nil {
+			recreate.Tags, recreate.GatewayID, recreate.AutoAssignGateway = update.Tags, update.GatewayID, update.AutoAssignGateway
+		}
+	}
+
+	if rotate {
+		rotated, err := r.rotate(ctx, value, name, recreate)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not rotate enrollment key", err.Error())
+			return
+		}
+		key = rotated
+	}
+
+	var newState enrollmentKeyModel
+	if key != nil {
+		var diags diag.Diagnostics
+		newState, diags = keyState(ctx, key, plan, r.now())
+		resp.Diagnostics.Append(diags...)
+		// Live counters keep their planned values so that a device enrolling
+		// during the apply is no inconsistency; the next refresh records it.
+		if !plan.UsesRemaining.IsUnknown() {
+			newState.UsesRemaining = plan.UsesRemaining
+		}
+		if !plan.Default.IsUnknown() {
+			newState.Default = plan.Default
+		}
+		if !plan.Status.IsUnknown() && !plan.Valid.IsUnknown() {
+			newState.Status, newState.Valid = plan.Status, plan.Valid
+		}
+	} else {
+		// Only Terraform-side attributes changed (trigger set, ttl recorded,
+		// another spelling of the expiry, ...): nothing to do on the server.
+		newState = plan
+		if newState.Value.IsUnknown() || newState.Token.IsUnknown() {
+			newState.Value, newState.Token = state.Value, state.Token
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+// settingsChanged reports whether anything Netmaker changes in place differs.
+func settingsChanged(plan, state enrollmentKeyModel) bool {
+	return !plan.Tags.Equal(state.Tags) ||
+		!strings.EqualFold(plan.GatewayID.ValueString(), state.GatewayID.ValueString()) ||
+		plan.AutoSelectGateway.ValueBool() != state.AutoSelectGateway.ValueBool()
+}
+
+// recreateRequest prepares a v1.5 rotation (delete, then create the same
+// key again) and refuses, before anything changes, what cannot be recreated.
+func (r *enrollmentKeyResource) recreateRequest(current *netmaker.EnrollmentKey, host string) (netmaker.CreateKeyRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := netmaker.CreateKeyRequest{
+		Name:              current.Name,
+		Networks:          append([]string(nil), current.Networks...),
+		Type:              current.Type,
+		Tags:              append([]string(nil), current.Tags...),
+		GatewayID:         current.GatewayID,
+		AutoAssignGateway: current.AutoAssignGateway,
+		AutoEgress:        current.AutoEgress,
+	}
+	at := path.Root("regenerate_trigger")
+	switch {
+	case current.Default:
+		diags.AddAttributeError(at, "Cannot rotate a default key on this server", defaultKeyRotationMessage(current.Name, host))
+	case current.Type == netmaker.KeyTypeUses && current.UsesRemaining <= 0:
+		diags.AddAttributeError(at, "Cannot rotate a used-up key on this server",
+			fmt.Sprintf("%s has no regenerate-token route, so rotating key %q means deleting it and creating it again with "+
+				"its remaining uses, and it has none left. Nothing was changed. Replace the key instead (change uses, or set "+
+				"recreate_when_invalid = true).", host, current.Name))
+	case current.Type == netmaker.KeyTypeTimeBound && !r.now().Before(current.Expiration):
+		diags.AddAttributeError(at, "Cannot rotate an expired key on this server",
+			fmt.Sprintf("%s has no regenerate-token route, so rotating key %q means deleting it and creating it again with "+
+				"its expiry, which has passed. Nothing was changed. Replace the key instead (change expires_at or ttl, or set "+
+				"recreate_when_invalid = true).", host, current.Name))
+	case current.Type != netmaker.KeyTypeUses && current.Type != netmaker.KeyTypeTimeBound && current.Type != netmaker.KeyTypeUnlimited:
+		diags.AddAttributeError(at, "Cannot rotate this key on this server",
+			fmt.Sprintf("Key %q has a type Netmaker reports as undefined, so it cannot be recreated to rotate it on %s. Nothing was changed.",
+				current.Name, host))
+	}
+	req.Uses = current.UsesRemaining
+	req.Expiration = current.Expiration
+	return req, diags
+}
+
+// rotate gives the key a new value and token. With recreate (v1.5), the key
+// is deleted and created again; the old token dies a moment before the new
+// one exists. On failure the next refresh, which reads by name, records
+// whatever key exists.
+func (r *enrollmentKeyResource) rotate(ctx context.Context, value, name string, recreate *netmaker.CreateKeyRequest) (*netmaker.EnrollmentKey, error) {
+	client := r.data.client
+	if recreate == nil {
+		key, err := client.RegenerateToken(ctx, value)
+		if err != nil {
+			return nil, fmt.Errorf("regenerating the token of key %q on %s failed: %w. The next refresh records the key's "+
+				"current token, and the next apply retries the rotation.", name, client.Host(), err)
+		}
+		return key, nil
+	}
+	if err := client.DeleteKey(ctx, value); err != nil && !errors.Is(err, netmaker.ErrNotFound) {
+		if errors.Is(err, netmaker.ErrDefaultKey) {
+			return nil, fmt.Errorf("%s", defaultKeyRotationMessage(name, client.Host()))
+		}
+		return nil, fmt.Errorf("deleting key %q to rotate its token on %s failed; nothing was changed: %w", name, client.Host(), err)
+	}
+	key, err := client.CreateKey(ctx, *recreate)
+	if err != nil {
+		return nil, fmt.Errorf("key %q was deleted to rotate its token on %s (which has no regenerate-token route), but "+
+			"creating it again failed: %w. Its old token no longer works. The next plan finds the key missing and "+
+			"creates it again.", name, client.Host(), err)
+	}
+	return key, nil
+}
+
+func defaultKeyRotationMessage(name, host string) string {
+	return fmt.Sprintf("Key %q is a network's default key, and %s is a Netmaker v1.5-line server: it has no regenerate-token "+
+		"route and refuses to delete a default key, so the token cannot be rotated. Nothing was changed. Rotating a default key "+
+		"needs a current-generation Netmaker server (one with POST /api/v1/enrollment-keys/{value}/regenerate-token, newer than "+
+		"v1.5.1). Alternatively make another key the network's default first.", name, host)
+}
+
+func updateError(name, host string, err error) diag.Diagnostic {
+	if errors.Is(err, netmaker.ErrValidation) {
+		return diag.NewErrorDiagnostic("Netmaker rejected the change",
+			fmt.Sprintf("Netmaker at %s refused to update key %q: %s", host, name, serverMessage(err)))
+	}
+	return diag.NewErrorDiagnostic("Could not update enrollment key",
+		fmt.Sprintf("Updating key %q failed: %s", name, err))
+}
+
+func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state enrollmentKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.client
+	name := state.Name.ValueString()
+	err := client.DeleteKey(ctx, state.Value.ValueString())
+	switch {
+	case err == nil, errors.Is(err, netmaker.ErrNotFound):
+	case errors.Is(err, netmaker.ErrDefaultKey):
+		var networks []string
+		resp.Diagnostics.Append(state.Networks.ElementsAs(ctx, &networks, false)...)
+		sort.Strings(networks)
+		resp.Diagnostics.AddError("Cannot delete a network's default key",
+			fmt.Sprintf("Key %q is the default key of network(s) %s, and Netmaker refuses to delete a network's default key. "+
+				"Make another key the default first (netmaker_network_default_key, on a current-generation server), or delete "+
+				"the network, which deletes its default key with it.", name, strings.Join(networks, ", ")))
+	default:
+		resp.Diagnostics.AddError("Could not delete enrollment key", fmt.Sprintf("Deleting key %q failed: %s", name, err))
+	}
+}
+
+func (r *enrollmentKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// keyState is the state for key. prior supplies what only Terraform knows
+// (uses as configured, ttl, trigger, recreate flag) and the user's spelling
+// of values the server spells its own way; a prior without type is an import.
+func keyState(ctx context.Context, key *netmaker.EnrollmentKey, prior enrollmentKeyModel, now time.Time) (enrollmentKeyModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	networks, d := types.SetValueFrom(ctx, types.StringType, nonNil(key.Networks))
+	diags.Append(d...)
+	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(key.Tags))
+	diags.Append(d...)
+	status := key.Status(now)
+	s := enrollmentKeyModel{
+		ID:                  types.StringValue(key.Name),
+		Name:                types.StringValue(key.Name),
+		Networks:            networks,
+		Type:                types.StringNull(),
+		Uses:                prior.Uses,
+		UsesRemaining:       types.Int64Value(int64(key.UsesRemaining)),
+		ExpiresAt:           types.StringNull(),
+		TTL:                 prior.TTL,
+		Tags:                tags,
+		GatewayID:           types.StringNull(),
+		AutoSelectGateway:   types.BoolValue(key.AutoAssignGateway),
+		AutoEgress:          types.BoolValue(key.AutoEgress),
+		Value:               types.StringValue(key.Value),
+		Token:               types.StringValue(key.Token),
+		Default:             types.BoolValue(key.Default),
+		RegenerateTrigger:   prior.RegenerateTrigger,
+		Status:              types.StringValue(string(status)),
+		Valid:               types.BoolValue(status == netmaker.KeyStatusActive),
+		RecreateWhenInvalid: prior.RecreateWhenInvalid,
+	}
+	if name := keyTypeName(key.Type); name != "" {
+		s.Type = types.StringValue(name)
+	}
+	if prior.Type.IsNull() || prior.Uses.IsUnknown() {
+		// Import (or a type unknown at plan time): infer uses from the server.
+		s.Uses = types.Int64Null()
+		if key.Type == netmaker.KeyTypeUses {
+			s.Uses = types.Int64Value(int64(key.UsesRemaining))
+		}
+	}
+	if s.TTL.IsUnknown() {
+		s.TTL = types.StringNull()
+	}
+	if s.RegenerateTrigger.IsUnknown() {
+		s.RegenerateTrigger = types.StringNull()
+	}
+	if s.RecreateWhenInvalid.IsNull() || s.RecreateWhenInvalid.IsUnknown() {
+		s.RecreateWhenInvalid = types.BoolValue(false)
+	}
+	if !key.Expiration.IsZero() {
+		s.ExpiresAt = types.StringValue(key.Expiration.UTC().Format(time.RFC3339))
+		if !prior.ExpiresAt.IsNull() && !prior.ExpiresAt.IsUnknown() &&
+			planmodifiers.SameInstant(prior.ExpiresAt.ValueString(), s.ExpiresAt.ValueString()) {
+			s.ExpiresAt = prior.ExpiresAt
+		}
+	}
+	if key.GatewayID != "" {
+		s.GatewayID = types.StringValue(key.GatewayID)
+		if strings.EqualFold(prior.GatewayID.ValueString(), key.GatewayID) {
+			s.GatewayID = prior.GatewayID
+		}
+	}
+	return s, diags
+}
