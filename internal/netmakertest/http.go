@@ -337,11 +337,11 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 		return masterUser, true
 	}
 	if s.tokens[cred] {
-		return "token-user", true
+		return "access-token-user", true
 	}
-	if exp, ok := s.jwts[cred]; ok {
-		if s.now().Before(exp) {
-			return "jwt-user", true
+	if sess, ok := s.jwts[cred]; ok {
+		if s.now().Before(sess.expires) {
+			return sess.user, true
 		}
 		delete(s.jwts, cred)
 	}
@@ -364,7 +364,7 @@ func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request, _ ma
 	}
 	s.mu.Lock()
 	jwt := "eyJ" + s.randomString(60)
-	s.jwts[jwt] = s.now().Add(s.opts.JWTLifetime)
+	s.jwts[jwt] = session{user: body.UserName, expires: s.now().Add(s.opts.JWTLifetime)}
 	s.mu.Unlock()
 	writeJSON(w, 200, map[string]any{
 		"Code":    200,

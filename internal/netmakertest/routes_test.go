@@ -107,6 +107,14 @@ func TestAuth(t *testing.T) {
 		_ = json.Unmarshal([]byte(a.body), &la)
 		callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+la.Response.AuthToken).mustOK(t)
 	})
+	t.Run("created_by is the logged-in user", func(t *testing.T) {
+		a := callAuth(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["alice-key"],"unlimited":true}`, "Bearer "+la.Response.AuthToken).mustOK(t)
+		k := decodeKey(t, a.body)
+		a = callAuth(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, `{}`, "Bearer "+la.Response.AuthToken).mustOK(t)
+		if got := string(fieldsOf(t, a.body)["created_by"]); got != `"alice"` {
+			t.Fatalf("created_by %s", got)
+		}
+	})
 	t.Run("revoked access token", func(t *testing.T) {
 		s.AddAccessToken("pat-2")
 		callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer pat-2").mustOK(t)

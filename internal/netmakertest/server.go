@@ -87,6 +87,11 @@ type storedKey struct {
 	updatedAt time.Time
 }
 
+type session struct {
+	user    string
+	expires time.Time
+}
+
 type network struct {
 	name         string
 	addressRange string
@@ -107,9 +112,9 @@ type Server struct {
 	rng      *rand.Rand
 	keys     map[string]*storedKey // by value
 	networks map[string]*network
-	gateways map[string]string    // node UUID -> network
-	jwts     map[string]time.Time // JWT -> expiry
-	tokens   map[string]bool      // personal access tokens
+	gateways map[string]string  // node UUID -> network
+	jwts     map[string]session // JWT -> user and expiry
+	tokens   map[string]bool    // personal access tokens
 	stats    map[string]int
 	faults   Faults
 }
@@ -151,7 +156,7 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 		keys:     map[string]*storedKey{},
 		networks: map[string]*network{},
 		gateways: map[string]string{},
-		jwts:     map[string]time.Time{},
+		jwts:     map[string]session{},
 		tokens:   map[string]bool{},
 		stats:    map[string]int{},
 		faults:   opts.Faults,

@@ -42,6 +42,8 @@ func run(args []string) error {
 	generation := fs.String("generation", string(netmakertest.GenerationCurrent), "server line to imitate: current or v1.5")
 	masterKey := fs.String("master-key", "", "master key accepted as a credential")
 	faultRate := fs.Float64("fault-rate", 0, "probability per request of a random fault (429, 502-504, reset, response lost)")
+	faultKinds := fs.String("faults", "", "comma-separated fault kinds to draw from: 429, 5xx, reset, lost (default: all)")
+	retryAfter := fs.String("retry-after", "1", "Retry-After value sent with 429 faults")
 	seed := fs.Int64("seed", 0, "seed for list order, values and faults (0: random)")
 	jwtLifetime := fs.Duration("jwt-lifetime", time.Hour, "lifetime of login JWTs")
 	var users, tokens multiFlag
@@ -57,6 +59,22 @@ func run(args []string) error {
 	}
 	if *faultRate < 0 || *faultRate > 1 {
 		return fmt.Errorf("-fault-rate must be between 0 and 1")
+	}
+	faults := netmakertest.Faults{Rate: *faultRate, RetryAfter: *retryAfter}
+	for _, k := range strings.Split(*faultKinds, ",") {
+		switch strings.TrimSpace(k) {
+		case "":
+		case "429":
+			faults.TooManyRequests = true
+		case "5xx":
+			faults.BadGateway = true
+		case "reset":
+			faults.ConnectionReset = true
+		case "lost":
+			faults.ResponseLost = true
+		default:
+			return fmt.Errorf("unknown fault kind %q in -faults (want 429, 5xx, reset, lost)", k)
+		}
 	}
 	userMap := map[string]string{}
 	for _, u := range users {
@@ -77,7 +95,7 @@ func run(args []string) error {
 		Users:        userMap,
 		JWTLifetime:  *jwtLifetime,
 		Seed:         *seed,
-		Faults:       netmakertest.Faults{Rate: *faultRate},
+		Faults:       faults,
 	})
 
 	ln, err := net.Listen("tcp", *listen)

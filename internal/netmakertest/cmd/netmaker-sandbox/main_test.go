@@ -121,21 +121,23 @@ func TestSandbox(t *testing.T) {
 }
 
 func TestSandboxV15AndFaults(t *testing.T) {
-	host, _ := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", "v1.5", "-master-key", "KEY", "-fault-rate", "1", "-seed", "5")
+	host, _ := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", "v1.5", "-master-key", "KEY", "-fault-rate", "1", "-seed", "5",
+		"-faults", "429", "-retry-after", "0")
 	// Every API request is faulted; the sandbox route never is.
 	for i := 0; i < 5; i++ {
 		req, _ := http.NewRequest("GET", host+"/api/v1/enrollment-keys", nil)
 		req.Header.Set("Authorization", "Bearer KEY")
 		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				t.Fatal("request not faulted at rate 1")
-			}
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "0" {
+			t.Fatalf("want 429 with Retry-After 0, got %d %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
 	}
-	if code, _ := get(t, "GET", host+"/sandbox/stats", "", ""); code != 200 {
-		t.Fatalf("stats: %d", code)
+	if code, body := get(t, "GET", host+"/sandbox/stats", "", ""); code != 200 || body != `{"GET /api/v1/enrollment-keys":5}`+"\n" {
+		t.Fatalf("stats: %d %s", code, body)
 	}
 }
 
@@ -146,6 +148,7 @@ func TestSandboxBadFlags(t *testing.T) {
 		{"-user", "nopassword"},
 		{"-listen", "256.0.0.1:bad"},
 		{"-nope"},
+		{"-faults", "429,boom"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
