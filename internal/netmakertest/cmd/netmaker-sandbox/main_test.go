@@ -76,9 +76,18 @@ func get(t *testing.T, method, url, auth, body string) (int, string) {
 }
 
 func TestSandbox(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		t.Run(sig.String(), func(t *testing.T) {
-			host, cmd := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", "current", "-master-key", "KEY",
+	tests := []struct {
+		gen         string
+		sig         syscall.Signal
+		defaultCode int // GET of an unknown network's default key
+	}{
+		{"current", syscall.SIGTERM, 400},
+		{"v1.5", syscall.SIGINT, 404},
+	}
+	for _, tt := range tests {
+		sig := tt.sig
+		t.Run(tt.gen+"/"+sig.String(), func(t *testing.T) {
+			host, cmd := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", tt.gen, "-master-key", "KEY",
 				"-user", "admin:pw", "-access-token", "PAT")
 			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", ""); code != 200 {
 				t.Fatalf("list with master key: %d", code)
@@ -92,8 +101,8 @@ func TestSandbox(t *testing.T) {
 			if code, body := get(t, "POST", host+"/api/users/adm/authenticate", "", `{"username":"admin","password":"pw"}`); code != 200 || !strings.Contains(body, "AuthToken") {
 				t.Fatalf("login: %d %s", code, body)
 			}
-			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys/network/x/default", "Bearer KEY", ""); code != 400 {
-				t.Fatalf("current generation route: %d", code)
+			if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys/network/x/default", "Bearer KEY", ""); code != tt.defaultCode {
+				t.Fatalf("network default route: %d, want %d", code, tt.defaultCode)
 			}
 			code, body := get(t, "GET", host+"/sandbox/stats", "", "")
 			var stats map[string]int
