@@ -137,10 +137,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		sink = &discardWriter{h: http.Header{}}
 		out = sink
 	}
-	switch {
-	case status == http.StatusNotFound:
+	switch status {
+	case http.StatusNotFound:
 		http.NotFound(out, r)
-	case status == http.StatusMethodNotAllowed:
+	case http.StatusMethodNotAllowed:
 		out.WriteHeader(http.StatusMethodNotAllowed)
 	default:
 		user, ok := "", true

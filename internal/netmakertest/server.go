@@ -107,7 +107,7 @@ type Server struct {
 	apiHost string // host embedded in tokens made out of band (Register needs none)
 
 	mu       sync.Mutex
-	idle     *sync.Cond // signalled when pending reaches 0
+	idle     *sync.Cond // signaled when pending reaches 0
 	pending  int        // network-deletion cascades not yet run
 	rng      *rand.Rand
 	keys     map[string]*storedKey // by value

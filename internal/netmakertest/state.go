@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -420,7 +421,7 @@ func validValue(v string) bool {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
-		if !(v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9') {
+		if !strings.ContainsRune(valueAlphabet, rune(v[i])) {
 			return false
 		}
 	}
@@ -480,8 +481,7 @@ func parseUUID(in string) (string, error) {
 
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", rune(s[i])) {
 			return false
 		}
 	}
