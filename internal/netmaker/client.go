@@ -2,8 +2,18 @@ package netmaker
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Config configures a Client. Exactly one credential: APIToken, or
@@ -15,8 +25,8 @@ type Config struct {
 	Password           string
 	CACertPEM          string
 	InsecureSkipVerify bool
-	RequestTimeout     time.Duration // per attempt; 0: a sensible default
-	MaxRetries         int           // retries after the first attempt on transient failures
+	RequestTimeout     time.Duration // per attempt; 0: a sensible default (30s)
+	MaxRetries         int           // retries after the first attempt on transient failures; 0: 5; negative: none
 	UserAgent          string
 	// HTTPClient, when set, is the transport-level client (tests).
 	HTTPClient *http.Client
@@ -28,41 +38,197 @@ type Config struct {
 // Client talks to one Netmaker server. It is safe for concurrent use.
 // Every wire quirk of ../shared/netmaker-api.md is handled here.
 type Client struct {
-	// TODO(client helper): implement.
+	cfg  Config
+	base string // scheme://host[/path], no trailing slash
+	host string // host[:port], for messages
+	http *retryablehttp.Client
+
+	cache *listCache
+
+	loginMu sync.Mutex // serialises logins
+	authMu  sync.Mutex // guards jwt
+	jwt     string
+
+	capsMu    sync.Mutex
+	capsKnown bool
+	caps      Capabilities
 }
 
+// probeNetwork cannot be a network name (names are [a-z0-9_-]).
+const probeNetwork = "Netmaker.TF.Probe"
+
 // New validates cfg and builds a client. It does not contact the server.
-func New(cfg Config) (*Client, error) { panic("unimplemented") }
+func New(cfg Config) (*Client, error) {
+	base, host, err := parseHost(cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	hasToken := cfg.APIToken != ""
+	hasUser := cfg.Username != "" || cfg.Password != ""
+	switch {
+	case hasToken && hasUser:
+		return nil, errors.New("configure either api_token or username and password, not both")
+	case !hasToken && !hasUser:
+		return nil, errors.New("no credential: configure api_token, or username and password")
+	case hasUser && (cfg.Username == "" || cfg.Password == ""):
+		return nil, errors.New("username and password must be configured together")
+	}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = defaultRequestTimeout
+	}
+	retries := cfg.MaxRetries
+	switch {
+	case retries == 0:
+		retries = defaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	hc, err := newHTTPClient(cfg, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		cfg:   cfg,
+		base:  base,
+		host:  host,
+		http:  newRetryClient(hc, retries),
+		cache: newListCache(cfg.DisableListCache),
+	}, nil
+}
+
+func parseHost(raw string) (base, host string, err error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", "", errors.New("host is empty: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", fmt.Errorf("host %q is not a URL: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com", raw)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", "", fmt.Errorf("host %q must start with https:// or http://, e.g. https://api.netmaker.example.com", raw)
+	}
+	if u.User != nil {
+		return "", "", errors.New("host must not contain credentials; use api_token or username and password")
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return "", "", fmt.Errorf("host %q has no host name", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", "", fmt.Errorf("host %q must not have a query or fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.Scheme + "://" + u.Host + u.EscapedPath(), u.Host, nil
+}
 
 // Host is the configured server, without scheme, for messages.
-func (c *Client) Host() string { panic("unimplemented") }
+func (c *Client) Host() string { return c.host }
 
 // CheckAuth makes one cheap authenticated request so that a bad credential
-// is reported once, at configure time, as ErrUnauthorized.
-func (c *Client) CheckAuth(ctx context.Context) error { panic("unimplemented") }
+// is reported once, at configure time, as ErrUnauthorized. It lists the
+// keys, which warms the list cache.
+func (c *Client) CheckAuth(ctx context.Context) error {
+	_, err := c.listShared(ctx)
+	return err
+}
 
-// Capabilities probes (once, then cached) what this server generation supports.
-func (c *Client) Capabilities(ctx context.Context) (Capabilities, error) { panic("unimplemented") }
-
-// ListKeys answers all keys. Reads of one Client share one list: concurrent
-// callers share one in-flight request, and any write through this Client
-// invalidates it. The result is the caller's to modify.
-func (c *Client) ListKeys(ctx context.Context) ([]EnrollmentKey, error) { panic("unimplemented") }
+// Capabilities probes (once, then cached) what this server generation
+// supports: it asks for the default key of a network that cannot exist.
+// A server without the route answers 404 "404 page not found" (v1.5);
+// a current server answers 400 "network not found".
+func (c *Client) Capabilities(ctx context.Context) (Capabilities, error) {
+	c.capsMu.Lock()
+	defer c.capsMu.Unlock()
+	if c.capsKnown {
+		return c.caps, nil
+	}
+	const method = http.MethodGet
+	a, err := c.do(ctx, method, routeNetworkDefault, "/api/v1/enrollment-keys/network/"+probeNetwork+"/default", nil)
+	if err != nil {
+		return Capabilities{}, err
+	}
+	var caps Capabilities
+	switch {
+	case a.ok():
+		caps = Capabilities{RegenerateToken: true, NetworkDefault: true}
+	default:
+		e := c.apiError(method, routeNetworkDefault, a)
+		switch {
+		case errors.Is(e, ErrUnsupported) && a.status == http.StatusNotFound:
+			caps = Capabilities{}
+		case a.status >= 400 && a.status < 500 && !errors.Is(e, ErrUnauthorized) &&
+			a.status != http.StatusTooManyRequests && a.status != http.StatusMethodNotAllowed:
+			caps = Capabilities{RegenerateToken: true, NetworkDefault: true}
+		default:
+			return Capabilities{}, e
+		}
+	}
+	c.caps, c.capsKnown = caps, true
+	return caps, nil
+}
 
 // KeyByName finds a key by name through the list; ErrNotFound when absent.
 func (c *Client) KeyByName(ctx context.Context, name string) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if k := findKey(keys, func(k *EnrollmentKey) bool { return k.Name == name }); k != nil {
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: no enrollment key named %q on %s", ErrNotFound, name, c.host)
 }
 
 // KeyByValue finds a key by value through the list; ErrNotFound when absent.
 func (c *Client) KeyByValue(ctx context.Context, value string) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if k := findKey(keys, func(k *EnrollmentKey) bool { return k.Value == value }); k != nil {
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: no enrollment key with this value on %s", ErrNotFound, c.host)
 }
 
 // NetworkDefaultKey answers the key that is the default of network;
-// ErrNotFound when none. Works on every generation.
+// ErrNotFound when none. Works on every generation (it reads the list).
 func (c *Client) NetworkDefaultKey(ctx context.Context, network string) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []EnrollmentKey
+	for _, k := range keys {
+		if k.Default && k.HasNetwork(network) {
+			found = append(found, k)
+		}
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("%w: network %q has no default enrollment key on %s", ErrNotFound, network, c.host)
+	}
+	// The list comes in random order; should a server ever report two,
+	// prefer the network's own auto-generated key, then the first name.
+	sort.SliceStable(found, func(i, j int) bool {
+		if (found[i].Name == network) != (found[j].Name == network) {
+			return found[i].Name == network
+		}
+		return found[i].Name < found[j].Name
+	})
+	k := copyKey(found[0])
+	return &k, nil
+}
+
+func findKey(keys []EnrollmentKey, match func(*EnrollmentKey) bool) *EnrollmentKey {
+	for i := range keys {
+		if match(&keys[i]) {
+			k := copyKey(keys[i])
+			return &k
+		}
+	}
+	return nil
 }
 
 // CreateKey creates a key and answers it as read back through the list.
@@ -70,35 +236,288 @@ func (c *Client) NetworkDefaultKey(ctx context.Context, network string) (*Enroll
 // unique") adopts the key found by name when it matches req, and otherwise
 // fails with ErrNameTaken naming the key.
 func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	const method = http.MethodPost
+	body, err := newCreateBody(req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Default {
+		caps, err := c.Capabilities(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !caps.NetworkDefault {
+			return nil, fmt.Errorf("%w: %s cannot create a network's default key (it needs a current-generation Netmaker server)", ErrUnsupported, c.host)
+		}
+	}
+	a, err := c.do(ctx, method, routeKeys, routeKeys, body)
+	c.cache.invalidate()
+	if err != nil {
+		if ctx.Err() == nil {
+			// Every attempt failed in transit; one may have been applied.
+			if k, lerr := c.KeyByName(ctx, req.Name); lerr == nil && createMatches(k, req) {
+				return k, nil
+			}
+		}
+		return nil, err
+	}
+	if a.ok() {
+		created, derr := decodeKey(a.body)
+		k, lerr := c.KeyByName(ctx, req.Name)
+		switch {
+		case lerr == nil:
+			return k, nil
+		case derr == nil && (errors.Is(lerr, ErrNotFound) || created.Name == req.Name):
+			created = copyKey(created)
+			return &created, nil
+		case derr != nil && errors.Is(lerr, ErrNotFound):
+			return nil, c.decodeError(method, routeKeys, a, derr)
+		default:
+			return nil, fmt.Errorf("the enrollment key %q was created but reading it back failed: %w", req.Name, lerr)
+		}
+	}
+	e := c.apiError(method, routeKeys, a)
+	if !errors.Is(e, ErrNameTaken) {
+		return nil, e
+	}
+	if !a.priorUncertain {
+		e.Hint = fmt.Sprintf("an enrollment key or network named %q already exists", req.Name)
+		return nil, e
+	}
+	// An earlier attempt may have created the key and lost the answer.
+	k, err := c.KeyByName(ctx, req.Name)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			e.Hint = fmt.Sprintf("the name %q is taken (a network of that name?)", req.Name)
+			return nil, e
+		}
+		return nil, err
+	}
+	if createMatches(k, req) {
+		return k, nil
+	}
+	e.Hint = fmt.Sprintf("an enrollment key named %q exists with other settings than requested "+
+		"(an earlier attempt of this create may have been applied with its answer lost, but it does not match)", req.Name)
+	return nil, e
+}
+
+// createMatches reports whether k is what req would have created.
+func createMatches(k *EnrollmentKey, req CreateKeyRequest) bool {
+	if k.Name != req.Name || k.Type != req.Type || !sameSet(k.Networks, req.Networks) ||
+		!sameSet(k.Tags, req.Tags) || !strings.EqualFold(k.GatewayID, req.GatewayID) ||
+		k.AutoEgress != req.AutoEgress || (req.Default && !k.Default) ||
+		k.Unlimited != (req.Type == KeyTypeUnlimited) {
+		return false
+	}
+	if req.GatewayID == "" && k.AutoAssignGateway != req.AutoAssignGateway {
+		return false
+	}
+	switch req.Type {
+	case KeyTypeUses:
+		return k.UsesRemaining == req.Uses
+	case KeyTypeTimeBound:
+		return k.Expiration.Unix() == req.Expiration.Unix()
+	}
+	return true
+}
+
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
 
 // UpdateKey changes tags, gateway and auto-assign of the key with value,
 // always sending all three, and answers the key as read back.
 func (c *Client) UpdateKey(ctx context.Context, value string, req UpdateKeyRequest) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	return c.put(ctx, value, newUpdateBody(req))
 }
+
+func (c *Client) put(ctx context.Context, value string, body *updateBody) (*EnrollmentKey, error) {
+	const method = http.MethodPut
+	if value == "" {
+		return nil, fmt.Errorf("%w: no key value", ErrValidation)
+	}
+	a, err := c.do(ctx, method, routeKey, keyPath(value), body)
+	c.cache.invalidate()
+	if err != nil {
+		return nil, err
+	}
+	if !a.ok() {
+		return nil, c.apiError(method, routeKey, a, value)
+	}
+	return c.readBack(ctx, method, routeKey, a, func(k *EnrollmentKey) bool { return k.Value == value })
+}
+
+// readBack answers the key matching match from a fresh list, falling back
+// to the write's own answer if the list lacks it.
+func (c *Client) readBack(ctx context.Context, method, route string, a *answer, match func(*EnrollmentKey) bool) (*EnrollmentKey, error) {
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if k := findKey(keys, match); k != nil {
+		return k, nil
+	}
+	if k, derr := decodeKey(a.body); derr == nil && match(&k) {
+		k = copyKey(k)
+		return &k, nil
+	}
+	return nil, fmt.Errorf("%w: %s on %s succeeded, but the key is not in the list afterwards", ErrNotFound, method+" "+route, c.host)
+}
+
+func keyPath(value string) string { return routeKeys + "/" + pathValue(value) }
 
 // DeleteKey deletes the key with value. ErrNotFound when it is already
 // gone; ErrDefaultKey when the server refuses because it is a default key.
-func (c *Client) DeleteKey(ctx context.Context, value string) error { panic("unimplemented") }
+// When an earlier attempt of this delete may have been applied (its answer
+// lost), "not found" on a retry means success.
+func (c *Client) DeleteKey(ctx context.Context, value string) error {
+	const method = http.MethodDelete
+	if value == "" {
+		return fmt.Errorf("%w: no key value", ErrValidation)
+	}
+	a, err := c.do(ctx, method, routeKey, keyPath(value), nil)
+	c.cache.invalidate()
+	if err != nil {
+		return err
+	}
+	if a.ok() {
+		return nil
+	}
+	e := c.apiError(method, routeKey, a, value)
+	if errors.Is(e, ErrNotFound) && a.priorUncertain {
+		return nil
+	}
+	if errors.Is(e, ErrDefaultKey) {
+		e.Hint = "a network's default key cannot be deleted; make another key the default first, or delete the network"
+	}
+	return e
+}
 
 // RegenerateToken gives the key a new value and token (current generation);
 // ErrUnsupported on servers without the route. Answers the key as read back.
 func (c *Client) RegenerateToken(ctx context.Context, value string) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	const method = http.MethodPost
+	old, err := c.KeyByValue(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	name := old.Name
+	a, err := c.do(ctx, method, routeRegenerate, keyPath(value)+"/regenerate-token", nil)
+	c.cache.invalidate()
+	if err != nil {
+		return nil, err
+	}
+	byName := func(k *EnrollmentKey) bool { return k.Name == name }
+	if a.ok() {
+		k, err := c.readBack(ctx, method, routeRegenerate, a, byName)
+		if err != nil {
+			return nil, err
+		}
+		return k, nil
+	}
+	e := c.apiError(method, routeRegenerate, a, value)
+	if errors.Is(e, ErrNotFound) && a.priorUncertain {
+		// An earlier attempt may have regenerated the key, answer lost.
+		k, err := c.KeyByName(ctx, name)
+		if err == nil && k.Value != value {
+			return k, nil
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, e
 }
 
 // SetNetworkDefault makes the key with value the default of its networks
 // (current generation), then verifies by reading back; ErrUnsupported when
 // the server ignored the request.
 func (c *Client) SetNetworkDefault(ctx context.Context, value string) (*EnrollmentKey, error) {
-	panic("unimplemented")
+	caps, err := c.Capabilities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !caps.NetworkDefault {
+		return nil, fmt.Errorf("%w: %s cannot change a network's default key (it needs a current-generation Netmaker server)", ErrUnsupported, c.host)
+	}
+	k, err := c.KeyByValue(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	if len(k.Networks) == 0 {
+		return nil, fmt.Errorf("%w: the enrollment key %q has no networks, so it cannot be a network's default key", ErrValidation, k.Name)
+	}
+	body := &updateBody{
+		Relay:        gatewayToWire(k.GatewayID),
+		Groups:       nonNil(k.Tags),
+		AutoAssignGW: k.AutoAssignGateway,
+		Default:      new(bool),
+	}
+	*body.Default = true
+	got, err := c.put(ctx, value, body)
+	if err != nil {
+		return nil, err
+	}
+	if !got.Default {
+		return nil, fmt.Errorf("%w: %s ignored the request to make the enrollment key %q the default of its networks", ErrUnsupported, c.host, k.Name)
+	}
+	return got, nil
 }
 
 // Networks, CreateNetwork and DeleteNetwork exist for examples and tests.
-func (c *Client) Networks(ctx context.Context) ([]Network, error) { panic("unimplemented") }
+func (c *Client) Networks(ctx context.Context) ([]Network, error) {
+	const method = http.MethodGet
+	a, err := c.do(ctx, method, routeNetworks, routeNetworks, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !a.ok() {
+		return nil, c.apiError(method, routeNetworks, a)
+	}
+	var ws []*wireNetwork
+	if err := json.Unmarshal(a.body, &ws); err != nil {
+		return nil, c.decodeError(method, routeNetworks, a, cleanJSONError(err))
+	}
+	out := make([]Network, 0, len(ws))
+	for _, w := range ws {
+		if w != nil {
+			out = append(out, Network{Name: string(w.NetID), AddressRange: string(w.AddressRange)})
+		}
+	}
+	return out, nil
+}
 
-func (c *Client) CreateNetwork(ctx context.Context, n Network) error { panic("unimplemented") }
+func (c *Client) CreateNetwork(ctx context.Context, n Network) error {
+	const method = http.MethodPost
+	if n.Name == "" {
+		return fmt.Errorf("%w: a network needs a name", ErrValidation)
+	}
+	a, err := c.do(ctx, method, routeNetworks, routeNetworks, map[string]string{"netid": n.Name, "addressrange": n.AddressRange})
+	c.cache.invalidate() // the network's auto-generated key
+	if err != nil {
+		return err
+	}
+	if !a.ok() {
+		return c.apiError(method, routeNetworks, a)
+	}
+	return nil
+}
 
-func (c *Client) DeleteNetwork(ctx context.Context, name string) error { panic("unimplemented") }
+func (c *Client) DeleteNetwork(ctx context.Context, name string) error {
+	const method = http.MethodDelete
+	if name == "" {
+		return fmt.Errorf("%w: no network name", ErrValidation)
+	}
+	a, err := c.do(ctx, method, routeNetwork, routeNetworks+"/"+pathValue(name), nil)
+	c.cache.invalidate() // its default key goes at once, other keys later
+	if err != nil {
+		return err
+	}
+	if !a.ok() {
+		return c.apiError(method, routeNetwork, a)
+	}
+	return nil
+}

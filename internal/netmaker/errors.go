@@ -3,6 +3,8 @@ package netmaker
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Sentinel kinds; test with errors.Is. Every *APIError matches exactly one.
@@ -23,12 +25,34 @@ type APIError struct {
 	Route      string // e.g. "PUT /api/v1/enrollment-keys/{value}"
 	Host       string // scheme-less host, for messages
 	StatusCode int
-	Message    string // the server's message
+	Message    string // the server's message (secrets of the request redacted)
 	Kind       error  // one of the sentinels above
+	// Hint, when set, explains the error in the provider's terms (e.g.
+	// "check api_token").
+	Hint string
 }
 
+// Error reads like "401 unauthorized from api.example.com (GET
+// /api/v1/enrollment-keys): check api_token".
 func (e *APIError) Error() string {
-	return fmt.Sprintf("%s from %s (%s): %d %s", e.Kind, e.Host, e.Route, e.StatusCode, e.Message)
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	msg := strings.TrimSpace(e.Message)
+	// Plain-text answers such as "404 page not found" repeat the status.
+	msg = strings.TrimSpace(strings.TrimPrefix(msg, strconv.Itoa(e.StatusCode)+" "))
+	if msg == "" {
+		msg = strings.ToLower(statusText(e.StatusCode))
+	}
+	if msg != "" {
+		b.WriteString(" ")
+		b.WriteString(msg)
+	}
+	fmt.Fprintf(&b, " from %s (%s)", e.Host, e.Route)
+	if e.Hint != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
 }
 
 func (e *APIError) Is(target error) bool { return target == e.Kind }

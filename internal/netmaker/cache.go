@@ -1,0 +1,146 @@
+package netmaker
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"sync"
+)
+
+// listCache shares one key list between the reads of a Client. Concurrent
+// readers share one in-flight request; a write through the Client bumps
+// the generation, so that no list started before the write is served
+// after it.
+type listCache struct {
+	disabled bool
+
+	mu       sync.Mutex
+	gen      uint64
+	valid    bool
+	keys     []EnrollmentKey
+	inflight *listCall
+}
+
+type listCall struct {
+	gen  uint64
+	done chan struct{}
+	keys []EnrollmentKey
+	err  error
+}
+
+func newListCache(disabled bool) *listCache {
+	return &listCache{disabled: disabled}
+}
+
+func (lc *listCache) lock()   { lc.mu.Lock() }
+func (lc *listCache) unlock() { lc.mu.Unlock() }
+
+// invalidate forgets the list and any list in flight.
+func (lc *listCache) invalidate() {
+	lc.lock()
+	lc.gen++
+	lc.valid = false
+	lc.keys = nil
+	lc.inflight = nil
+	lc.unlock()
+}
+
+// ListKeys answers all keys (see the cache above). The answer is a deep
+// copy: callers may modify it.
+func (c *Client) ListKeys(ctx context.Context) ([]EnrollmentKey, error) {
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return copyKeys(keys), nil
+}
+
+// listShared answers a list that must not be modified.
+func (c *Client) listShared(ctx context.Context) ([]EnrollmentKey, error) {
+	lc := c.cache
+	if lc.disabled {
+		return c.fetchKeys(ctx)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		lc.lock()
+		if lc.valid {
+			keys := lc.keys
+			lc.unlock()
+			return keys, nil
+		}
+		lead := false
+		call := lc.inflight
+		if call == nil {
+			call = &listCall{gen: lc.gen, done: make(chan struct{})}
+			lc.inflight = call
+			lead = true
+		}
+		lc.unlock()
+
+		if lead {
+			call.keys, call.err = c.fetchKeys(ctx)
+			lc.lock()
+			if call.err == nil && call.gen == lc.gen {
+				lc.keys, lc.valid = call.keys, true
+			}
+			if lc.inflight == call {
+				lc.inflight = nil
+			}
+			lc.unlock()
+			close(call.done)
+			return call.keys, call.err
+		}
+
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-call.done:
+		}
+		if call.err != nil && ctx.Err() == nil &&
+			(errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded)) {
+			// The leader gave up; this caller has not: try again.
+			continue
+		}
+		return call.keys, call.err
+	}
+}
+
+func (c *Client) fetchKeys(ctx context.Context) ([]EnrollmentKey, error) {
+	const method = http.MethodGet
+	a, err := c.do(ctx, method, routeKeys, routeKeys, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !a.ok() {
+		return nil, c.apiError(method, routeKeys, a)
+	}
+	keys, err := decodeKeys(a.body)
+	if err != nil {
+		return nil, c.decodeError(method, routeKeys, a, err)
+	}
+	return keys, nil
+}
+
+func copyKey(k EnrollmentKey) EnrollmentKey {
+	k.Networks = slices.Clone(k.Networks)
+	k.Tags = slices.Clone(k.Tags)
+	if k.Networks == nil {
+		k.Networks = []string{}
+	}
+	if k.Tags == nil {
+		k.Tags = []string{}
+	}
+	return k
+}
+
+func copyKeys(keys []EnrollmentKey) []EnrollmentKey {
+	out := make([]EnrollmentKey, len(keys))
+	for i, k := range keys {
+		out[i] = copyKey(k)
+	}
+	return out
+}

@@ -1,0 +1,432 @@
+package netmaker
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	defaultRequestTimeout = 30 * time.Second
+	defaultMaxRetries     = 5
+	retryWaitMin          = 250 * time.Millisecond
+	retryWaitMax          = 5 * time.Second
+	maxRetryAfter         = 30 * time.Second
+	maxAnswerBytes        = 64 << 20
+)
+
+// Route patterns: what logs and errors show instead of the real path.
+const (
+	routeKeys           = "/api/v1/enrollment-keys"
+	routeKey            = "/api/v1/enrollment-keys/{value}"
+	routeRegenerate     = "/api/v1/enrollment-keys/{value}/regenerate-token"
+	routeNetworkDefault = "/api/v1/enrollment-keys/network/{network}/default"
+	routeAuthenticate   = "/api/users/adm/authenticate"
+	routeNetworks       = "/api/networks"
+	routeNetwork        = "/api/networks/{netid}"
+)
+
+// call is one logical request (all its attempts). Hooks of the retrying
+// client find it in the request's context.
+type call struct {
+	method string
+	route  string
+	// attempts made so far and when the current one started.
+	attempts int
+	start    time.Time
+	// uncertain lists, per attempt, whether the server may have applied it
+	// although no answer came (connection error, 502, 504).
+	uncertain []bool
+}
+
+type callKey struct{}
+
+// answer is a completed exchange.
+type answer struct {
+	status int
+	body   []byte
+	header http.Header
+	// priorUncertain: an attempt before the last one may have been applied
+	// by the server without its answer reaching us.
+	priorUncertain bool
+	attempts       int
+}
+
+func (a *answer) ok() bool { return a.status >= 200 && a.status < 300 }
+
+func newHTTPClient(cfg Config, timeout time.Duration) (*http.Client, error) {
+	if cfg.HTTPClient != nil {
+		hc := *cfg.HTTPClient
+		if hc.Timeout == 0 {
+			hc.Timeout = timeout
+		}
+		return &hc, nil
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.InsecureSkipVerify {
+		tlsCfg.InsecureSkipVerify = true // #nosec G402 -- explicitly requested by the user
+	}
+	if strings.TrimSpace(cfg.CACertPEM) != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
+			return nil, errors.New("ca_cert_pem holds no PEM certificate")
+		}
+		tlsCfg.RootCAs = pool
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tlsCfg
+	return &http.Client{Transport: tr, Timeout: timeout}, nil
+}
+
+func newRetryClient(hc *http.Client, maxRetries int) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // its own logs carry real URLs; we log in the hooks
+		RetryWaitMin: retryWaitMin,
+		RetryWaitMax: retryWaitMax,
+		RetryMax:     maxRetries,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			return resp, err
+		},
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, _ int) {
+			if c, ok := req.Context().Value(callKey{}).(*call); ok {
+				c.attempts++
+				c.start = time.Now()
+			}
+		},
+	}
+}
+
+// checkRetry retries connection errors, timeouts and resets, and 429, 502,
+// 503 and 504. It never retries other statuses (Netmaker reports validation
+// failures as 500), TLS failures, or anything once ctx is done. It also
+// logs the attempt.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c, _ := ctx.Value(callKey{}).(*call)
+	retry, uncertain := classify(ctx, resp, err)
+	if c != nil {
+		c.uncertain = append(c.uncertain, uncertain)
+		fields := map[string]any{
+			"method":      c.method,
+			"route":       c.route,
+			"attempt":     c.attempts,
+			"duration_ms": time.Since(c.start).Milliseconds(),
+			"will_retry":  retry,
+		}
+		if resp != nil {
+			fields["status"] = resp.StatusCode
+		} else if err != nil {
+			fields["error"] = transportError(err).Error()
+		}
+		tflog.Debug(ctx, "Netmaker API attempt", fields)
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	return retry, nil
+}
+
+func classify(ctx context.Context, resp *http.Response, err error) (retry, uncertain bool) {
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, true
+		}
+		if isTLSError(err) {
+			return false, false
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			msg := ue.Error()
+			if strings.Contains(msg, "unsupported protocol scheme") ||
+				strings.Contains(msg, "stopped after") || // too many redirects
+				strings.Contains(msg, "invalid header") {
+				return false, false
+			}
+		}
+		return true, true
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return ctx.Err() == nil, false
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return ctx.Err() == nil, true
+	}
+	return false, false
+}
+
+func isTLSError(err error) bool {
+	var (
+		unknownAuth x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		verify      *tls.CertificateVerificationError
+		recordHdr   tls.RecordHeaderError
+		alert       tls.AlertError
+		sysRoots    x509.SystemRootsError
+	)
+	return errors.As(err, &unknownAuth) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verify) || errors.As(err, &recordHdr) || errors.As(err, &alert) ||
+		errors.As(err, &sysRoots) || strings.Contains(err.Error(), "x509: ") ||
+		strings.Contains(err.Error(), "tls: ")
+}
+
+// backoff is exponential with jitter between retryWaitMin and retryWaitMax;
+// a Retry-After on 429 or 503 is honoured up to maxRetryAfter.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+			return min(d, maxRetryAfter)
+		}
+	}
+	if attempt > 30 {
+		attempt = 30
+	}
+	d := minWait << attempt
+	if d <= 0 || d > maxWait {
+		d = maxWait
+	}
+	// Full jitter in the upper half: [d/2, d].
+	half := d / 2
+	if half > 0 {
+		d = half + time.Duration(rand.Int64N(int64(half)+1))
+	}
+	return max(d, minWait)
+}
+
+func retryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
+}
+
+// transportError strips the URL (it holds key values) from a transport
+// error, keeping the cause (and errors.Is for context errors).
+func transportError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// roundTrip sends one logical request with retries, using credential.
+// It answers every completed exchange (any status); err is a transport
+// failure or a done context.
+func (c *Client) roundTrip(ctx context.Context, method, route, path string, body []byte, credential string) (*answer, error) {
+	cl := &call{method: method, route: method + " " + route}
+	ctx = context.WithValue(ctx, callKey{}, cl)
+	var raw any
+	if body != nil {
+		raw = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base+path, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s on %s: building the request failed", method, route, c.host)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+	if credential != "" {
+		req.Header.Set("Authorization", "Bearer "+credential)
+	}
+	resp, err := c.http.Do(req)
+	priorUncertain := false
+	if n := len(cl.uncertain); n > 1 {
+		for _, u := range cl.uncertain[:n-1] {
+			priorUncertain = priorUncertain || u
+		}
+	}
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s %s on %s: %w", method, route, c.host, ctx.Err())
+		}
+		return nil, fmt.Errorf("%s %s on %s failed after %d attempt(s): %w",
+			method, route, c.host, max(cl.attempts, 1), transportError(err))
+	}
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s %s on %s: %w", method, route, c.host, ctx.Err())
+		}
+		return nil, fmt.Errorf("%s %s on %s: reading the answer failed: %w", method, route, c.host, transportError(err))
+	}
+	tflog.Debug(ctx, "Netmaker API response", map[string]any{
+		"method":   method,
+		"route":    method + " " + route,
+		"status":   resp.StatusCode,
+		"attempts": cl.attempts,
+		"bytes":    len(data),
+	})
+	return &answer{
+		status:         resp.StatusCode,
+		body:           data,
+		header:         resp.Header,
+		priorUncertain: priorUncertain,
+		attempts:       cl.attempts,
+	}, nil
+}
+
+// do sends an authenticated request. With username and password, a 401
+// makes it log in again once and repeat the request.
+func (c *Client) do(ctx context.Context, method, route, path string, in any) (*answer, error) {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return nil, fmt.Errorf("%s %s: encoding the request: %w", method, route, err)
+		}
+	}
+	uncertain := false
+	for relogged := false; ; relogged = true {
+		cred, err := c.credential(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a, err := c.roundTrip(ctx, method, route, path, body, cred)
+		if err != nil {
+			return nil, err
+		}
+		a.priorUncertain = a.priorUncertain || uncertain
+		if a.status == http.StatusUnauthorized && c.usesLogin() && !relogged {
+			uncertain = a.priorUncertain
+			if _, err := c.relogin(ctx, cred); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return a, nil
+	}
+}
+
+// apiError maps a non-success answer to an *APIError.
+func (c *Client) apiError(method, route string, a *answer, redact ...string) *APIError {
+	msg := serverMessage(a.body)
+	msg = c.redact(msg, redact...)
+	e := &APIError{
+		Method:     method,
+		Route:      method + " " + route,
+		Host:       c.host,
+		StatusCode: a.status,
+		Message:    msg,
+	}
+	lower := strings.ToLower(msg)
+	has := func(s string) bool { return strings.Contains(lower, s) }
+	switch s := a.status; {
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		e.Kind = ErrUnauthorized
+		if c.usesLogin() {
+			e.Hint = "check username and password (and the user's permissions)"
+		} else {
+			e.Hint = "check api_token"
+		}
+	case s == http.StatusNotFound && (lower == "404 page not found" || lower == "page not found" || lower == ""):
+		e.Kind = ErrUnsupported
+		e.Hint = fmt.Sprintf("this Netmaker server does not have %s %s; it needs a current-generation server", method, route)
+	case s == http.StatusMethodNotAllowed:
+		e.Kind = ErrUnsupported
+		e.Hint = fmt.Sprintf("this Netmaker server does not allow %s %s", method, route)
+	case has("key names must be unique"):
+		e.Kind = ErrNameTaken
+	case has("no enrollmentkey found") || has("network not found") || s == http.StatusNotFound:
+		e.Kind = ErrNotFound
+	case has("cannot delete default network key"):
+		e.Kind = ErrDefaultKey
+	case s >= 400 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout:
+		e.Kind = ErrValidation
+	case s == http.StatusInternalServerError && (has("enrollment key is not valid") || has("no result found") ||
+		has("invalid uuid") || has("default enrollment keys require") || has("validation error")):
+		e.Kind = ErrValidation
+	default:
+		e.Kind = ErrServer
+	}
+	return e
+}
+
+// serverMessage extracts the message of an error answer: the Message of
+// {"Code","Message","Response"}, else the plain text.
+func serverMessage(body []byte) string {
+	var ea errorAnswer
+	if err := json.Unmarshal(body, &ea); err == nil && ea.Message != nil {
+		return truncate(strings.TrimSpace(*ea.Message))
+	}
+	return truncate(strings.TrimSpace(string(bytes.ToValidUTF8(body, []byte("?")))))
+}
+
+func truncate(s string) string {
+	const limit = 500
+	if len(s) > limit {
+		return s[:limit] + "…"
+	}
+	return s
+}
+
+// redact removes the client's credentials and the given values from s.
+func (c *Client) redact(s string, values ...string) string {
+	secrets := append([]string{c.cfg.APIToken, c.cfg.Password}, values...)
+	c.authMu.Lock()
+	secrets = append(secrets, c.jwt)
+	c.authMu.Unlock()
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}
+
+// decodeError reports a success answer that does not decode.
+func (c *Client) decodeError(method, route string, a *answer, err error) *APIError {
+	return &APIError{
+		Method:     method,
+		Route:      method + " " + route,
+		Host:       c.host,
+		StatusCode: a.status,
+		Message:    "the answer does not decode: " + err.Error(),
+		Kind:       ErrServer,
+	}
+}
+
+func statusText(code int) string { return http.StatusText(code) }
+
+func pathValue(v string) string { return url.PathEscape(v) }
