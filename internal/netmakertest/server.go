@@ -1,6 +1,33 @@
 // Package netmakertest is an in-memory Netmaker API that behaves like real
 // servers, quirks included (../shared/netmaker-api.md). It never imports the
 // provider's client, so that it can catch the client's mistakes.
+//
+// Where the API document is silent, the server does what a real server most
+// plausibly does. Those decisions:
+//   - `"tags":[]` on create: the key is stored with no name (listed with
+//     "tags": []) and the connection is closed with no answer.
+//   - A relay on create is stored with auto_assign_gw as sent (the reset to
+//     false is documented for update only).
+//   - Create with "groups": [] stores null; update stores [] as sent.
+//   - Update with "default": false or without "default" leaves the flag: a
+//     network keeps its default key until another key takes it.
+//   - v1.5 ignores "default" on create and update.
+//   - Name uniqueness compares stored key names only; a network's name is
+//     taken through its auto-generated key (as on real servers).
+//   - Register: a uses key counts down while above zero (unlimited flag or
+//     not); a key admits a device while it has uses left, is time-bound and
+//     unexpired, or has the unlimited flag and no expiration. Otherwise 400
+//     `invalid enrollment key`; an unknown key is 400 `no enrollmentkey found`.
+//   - Network default GET for a network whose default key was removed out of
+//     band: 400 `no enrollmentkey found`.
+//   - GET /api/networks/{netid} unknown: 500 `no result found`; DELETE: 400.
+//   - Deleting a network also removes its gateways (keys relaying through
+//     them get the nil UUID) when the asynchronous cascade runs.
+//   - gateway_id in the detail shape is null when there is no relay; the
+//     detail "tags" (device tags) is null when groups are null.
+//   - created_by is the logged-in user, "masteradministrator" for the master
+//     key, "access-token-user" for access tokens.
+//   - /sandbox/* routes need no auth, are never faulted and are not counted.
 package netmakertest
 
 import (
