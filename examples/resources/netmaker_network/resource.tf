@@ -1,0 +1,13 @@
+resource "netmaker_network" "iot" {
+  name          = "iot-network"
+  address_range = "10.101.0.0/16"
+}
+
+# Netmaker generates an enrollment key for every new network, named after the
+# network; keys of your own join the network by its name.
+resource "netmaker_enrollment_key" "sensors" {
+  name     = "iot-sensors"
+  networks = [netmaker_network.iot.name]
+  type     = "unlimited"
+  tags     = ["sensors"]
+}
