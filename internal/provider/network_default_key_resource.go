@@ -156,10 +156,9 @@ func (r *networkDefaultKeyResource) checkPlan(ctx context.Context, network, keyN
 	caps, err := client.Capabilities(ctx)
 	if err == nil && !caps.NetworkDefault {
 		current, err := client.NetworkDefaultKey(ctx, network)
-		if err == nil && current.Name == keyName {
-			return // already the default: nothing to change, which v1.5 can do
-		}
-		if err == nil || errors.Is(err, netmaker.ErrNotFound) {
+		// Only a network with a default key other than keyName is sure to
+		// fail; a missing network is left to the apply to report.
+		if err == nil && current.Name != keyName {
 			diags.AddAttributeError(path.Root("key_name"), unsupportedDefaultSummary,
 				fmt.Sprintf(unsupportedDefaultDetail, network, keyName))
 		}

@@ -1,0 +1,363 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+const testDefaultKeyAddr = "netmaker_network_default_key.test"
+
+// testAccDefaultKeyConfig declares two custom keys of network net-a, one of
+// network net-b, and makes keyRef (an HCL expression) net-a's default.
+func testAccDefaultKeyConfig(srv *netmakertest.Server, keyRef string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "unlimited"
+}
+
+resource "netmaker_enrollment_key" "two" {
+  name     = "custom-two"
+  networks = ["net-a"]
+  type     = "unlimited"
+}
+
+resource "netmaker_enrollment_key" "other" {
+  name     = "custom-other"
+  networks = ["net-b"]
+  type     = "unlimited"
+}
+
+resource "netmaker_network_default_key" "test" {
+  network  = "net-a"
+  key_name = %s
+}
+`, keyRef)
+}
+
+// testAccCreateNetworks creates networks out of band, as an administrator would.
+func testAccCreateNetworks(t *testing.T, srv *netmakertest.Server, names ...string) {
+	t.Helper()
+	for i, name := range names {
+		if err := srv.CreateNetwork(name, fmt.Sprintf("10.%d.0.0/16", 60+i)); err != nil {
+			t.Fatalf("creating network %s: %v", name, err)
+		}
+	}
+}
+
+// checkServerDefault asserts that the server lists exactly want as the
+// default key among the keys of network.
+func checkServerDefault(srv *netmakertest.Server, network, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var defaults []string
+		for _, k := range srv.Keys() {
+			for _, n := range k.Networks {
+				if n == network && k.Default {
+					defaults = append(defaults, k.Name)
+				}
+			}
+		}
+		if len(defaults) != 1 || defaults[0] != want {
+			return fmt.Errorf("server defaults of %s = %v, want [%s]", network, defaults, want)
+		}
+		return nil
+	}
+}
+
+// expectTokenOf checks that the state's token is the server's token of the key.
+func expectTokenOf(srv *netmakertest.Server, keyName string) knownvalue.Check {
+	return knownvalue.StringFunc(func(got string) error {
+		k, ok := srv.KeyByName(keyName)
+		if !ok {
+			return fmt.Errorf("server has no key %q", keyName)
+		}
+		if got != srv.Token(k.Value) {
+			return fmt.Errorf("token is not the token of key %q", keyName)
+		}
+		return nil
+	})
+}
+
+func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "net-a", "net-b")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, name := range []string{"custom-one", "custom-two", "custom-other"} {
+				if _, ok := srv.KeyByName(name); ok {
+					return fmt.Errorf("key %s survived destroy", name)
+				}
+			}
+			return checkServerDefault(srv, "net-a", "net-a")(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				// Set a custom default.
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("id"), knownvalue.StringExact("net-a")),
+						plancheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
+						plancheck.ExpectUnknownValue(testDefaultKeyAddr, tfjsonpath.New("token")),
+						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("token")),
+						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("key_value")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("id"), knownvalue.StringExact("net-a")),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+					statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New("key_value"),
+						"netmaker_enrollment_key.one", tfjsonpath.New("value"), compare.ValuesSame()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "custom-one"),
+					checkServerDefault(srv, "net-b", "net-b"),
+				),
+			},
+			{
+				// Switch the default to another key, in place.
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.two.name"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("netmaker_enrollment_key.one", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction("netmaker_enrollment_key.two", plancheck.ResourceActionNoop),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-two")),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-two")),
+				},
+				Check: checkServerDefault(srv, "net-a", "custom-two"),
+			},
+			{
+				// Import by network name plans clean.
+				ResourceName:      testDefaultKeyAddr,
+				ImportState:       true,
+				ImportStateId:     "net-a",
+				ImportStateVerify: true,
+			},
+			{
+				// Someone makes the auto-generated key the default again in the UI:
+				// the plan moves it back.
+				PreConfig: func() {
+					if err := srv.SetDefault("net-a", "net-a"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.two.name"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-two")),
+					},
+				},
+				Check: checkServerDefault(srv, "net-a", "custom-two"),
+			},
+			{
+				// Back to the auto-generated key, by name.
+				Config: testAccDefaultKeyConfig(srv, `"net-a"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "net-a")),
+				},
+				Check: checkServerDefault(srv, "net-a", "net-a"),
+			},
+			{
+				// And to a custom key again, so that destroy has to give it back.
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+				Check:  checkServerDefault(srv, "net-a", "custom-one"),
+			},
+		},
+	})
+}
+
+// TestAccNetworkDefaultKeyResource_destroyOrder destroys the default-key
+// resource alone first, then the custom key: the key can be deleted only
+// because the default went back to the auto-generated key.
+func TestAccNetworkDefaultKeyResource_destroyOrder(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "net-a", "net-b")
+	keysOnly := providerConfig(srv) + `
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "unlimited"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if _, ok := srv.KeyByName("custom-one"); ok {
+				return fmt.Errorf("custom key survived destroy")
+			}
+			return checkServerDefault(srv, "net-a", "net-a")(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+				Check:  checkServerDefault(srv, "net-a", "custom-one"),
+			},
+			{
+				Config: keysOnly,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "net-a"),
+					func(*terraform.State) error {
+						k, ok := srv.KeyByName("custom-one")
+						if !ok || k.Default {
+							return fmt.Errorf("custom-one: present %v, default %v; want present, not default", ok, k.Default)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationV15)
+	testAccCreateNetworks(t, srv, "net-a", "net-b")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if _, ok := srv.KeyByName("custom-one"); ok {
+				return fmt.Errorf("custom key survived destroy")
+			}
+			return checkServerDefault(srv, "net-a", "net-a")(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				// Naming the key that already is the default works everywhere.
+				Config: testAccDefaultKeyConfig(srv, `"net-a"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("net-a")),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "net-a")),
+				},
+				Check: checkServerDefault(srv, "net-a", "net-a"),
+			},
+			{
+				ResourceName:      testDefaultKeyAddr,
+				ImportState:       true,
+				ImportStateId:     "net-a",
+				ImportStateVerify: true,
+			},
+			{
+				// Choosing another key is a clear error, at plan time already.
+				Config: testAccDefaultKeyConfig(srv, `"custom-one"`),
+				ExpectError: wrappedText("changing a network's default key is not supported by this Netmaker server " +
+					"version (v1.5); it needs a current-generation server"),
+			},
+			{
+				// With the key unknown at plan time (its id is computed), the apply says so.
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.id"),
+				ExpectError: wrappedText("changing a network's default key is not supported by this Netmaker server version (v1.5)"),
+				Check: checkServerDefault(srv, "net-a", "net-a"),
+			},
+		},
+	})
+}
+
+func TestAccNetworkDefaultKeyResource_keyMustJoinNetwork(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a", "net-b")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config:      testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.other.name"),
+						ExpectError: errorForGeneration(gen, `Enrollment key "custom-other" does not include network "net-a"`),
+					},
+					{
+						Config:      testAccDefaultKeyConfig(srv, `"no-such-key"`),
+						ExpectError: errorForGeneration(gen, `no enrollment key named "no-such-key"`),
+					},
+				},
+			})
+		})
+	}
+}
+
+// errorForGeneration expects msg on current servers; v1.5 refuses any
+// change of default before it gets that far.
+func errorForGeneration(gen netmakertest.Generation, msg string) *regexp.Regexp {
+	if gen == netmakertest.GenerationV15 {
+		return wrappedText("not supported by this Netmaker server version (v1.5)")
+	}
+	return wrappedText(msg)
+}
+
+// wrappedText matches text literally, wherever Terraform wrapped its lines.
+func wrappedText(text string) *regexp.Regexp {
+	words := strings.Fields(text)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(`(?i)` + strings.Join(words, `\s+`))
+}
+
+func TestAccNetworkDefaultKeyResource_networkDeleted(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a", "net-b")
+			config := providerConfig(srv) + `
+resource "netmaker_network_default_key" "test" {
+  network  = "net-a"
+  key_name = "net-a"
+}
+`
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+					},
+					{
+						// The network and its key are deleted out of band: the
+						// resource leaves the state and the plan creates it again.
+						PreConfig: func() {
+							if err := srv.DeleteNetwork("net-a"); err != nil {
+								t.Fatal(err)
+							}
+							srv.WaitIdle()
+						},
+						RefreshState:       true,
+						ExpectNonEmptyPlan: true,
+						Check: func(s *terraform.State) error {
+							if _, ok := s.RootModule().Resources[testDefaultKeyAddr]; ok {
+								return fmt.Errorf("resource still in state after its network was deleted")
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
