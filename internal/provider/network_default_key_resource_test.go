@@ -273,9 +273,9 @@ func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
 			},
 			{
 				// With the key unknown at plan time (its id is computed), the apply says so.
-				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.id"),
+				Config:      testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.id"),
 				ExpectError: wrappedText("changing a network's default key is not supported by this Netmaker server version (v1.5)"),
-				Check: checkServerDefault(srv, "net-a", "net-a"),
+				Check:       checkServerDefault(srv, "net-a", "net-a"),
 			},
 		},
 	})
