@@ -247,7 +247,7 @@ func TestDefaultIgnoredOnV15(t *testing.T) {
 }
 
 func TestNetworkCascade(t *testing.T) {
-	s := newTest(t, Options{CascadeDelay: 100 * time.Millisecond})
+	s := newTest(t, Options{CascadeDelay: time.Second}) // long enough to look before it runs
 	createNetwork(t, s, "net1", "10.1.0.0/16")
 	createNetwork(t, s, "net2", "10.2.0.0/16")
 	gw := s.AddGateway("net1")
