@@ -61,6 +61,11 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-netmaker/%s (terraform %s)", p.version, req.TerraformVersion)
+	// Undocumented, for scripts/bench.sh only: list the keys once per read
+	// (the naive mode the list cache is measured against).
+	if os.Getenv("NETMAKER_TF_NAIVE_READS") == "1" {
+		cfg.DisableListCache = true
+	}
 
 	client, err := netmaker.New(cfg)
 	if err != nil {
