@@ -9,7 +9,12 @@ tfplugindocs=(go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs
 export CHECKPOINT_DISABLE=1
 
 echo ">> tfplugindocs validate"
-"${tfplugindocs[@]}" validate --provider-name netmaker
+mkdir -p bin
+"${tfplugindocs[@]}" validate --provider-name netmaker >bin/docs-validate.log 2>&1 || {
+  cat bin/docs-validate.log >&2
+  echo "tfplugindocs validate failed" >&2
+  exit 1
+}
 
 out=bin/docs-check
 rm -rf "$out"
