@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+const testDefaultKeyDataAddr = "data.netmaker_network_default_key.test"
+
+func testAccNetworkDefaultKeyDataConfig(srv *netmakertest.Server, network string) string {
+	return providerConfig(srv) + `
+data "netmaker_network_default_key" "test" {
+  network = "` + network + `"
+}
+`
+}
+
+func TestAccNetworkDefaultKeyDataSource(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccSeedKeys(t, srv)
+			netB, _ := srv.KeyByName("net-b")
+			steps := []resource.TestStep{
+				{
+					Config: testAccNetworkDefaultKeyDataConfig(srv, "net-b"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.Path{}, knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id":                  knownvalue.StringExact("net-b"),
+							"network":             knownvalue.StringExact("net-b"),
+							"key_name":            knownvalue.StringExact("net-b"),
+							"key_value":           knownvalue.StringExact(netB.Value),
+							"token":               knownvalue.StringExact(srv.Token(netB.Value)),
+							"auto_generated":      knownvalue.Bool(true),
+							"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-b")}),
+							"type":                knownvalue.StringExact("unlimited"),
+							"uses_remaining":      knownvalue.Int64Exact(0),
+							"expires_at":          knownvalue.Null(),
+							"tags":                knownvalue.SetExact([]knownvalue.Check{}),
+							"gateway_id":          knownvalue.Null(),
+							"auto_select_gateway": knownvalue.Bool(false),
+							"auto_egress":         knownvalue.Bool(false),
+							"status":              knownvalue.StringExact("active"),
+							"valid":               knownvalue.Bool(true),
+						})),
+					},
+				},
+				{
+					Config:      testAccNetworkDefaultKeyDataConfig(srv, "no-such-network"),
+					ExpectError: wrappedText(`No enrollment key on the Netmaker server is the default key of network "no-such-network"`),
+				},
+			}
+			if gen == netmakertest.GenerationCurrent {
+				// An administrator chose another default in the UI.
+				steps = append(steps, resource.TestStep{
+					PreConfig: func() {
+						if err := srv.SetDefault("net-b", "used-up"); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config: testAccNetworkDefaultKeyDataConfig(srv, "net-b"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("used-up")),
+						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
+						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
+					},
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+		})
+	}
+}
+
+// TestAccNetworkDefaultKeyDataSource_followsResource reads the default that
+// a netmaker_network_default_key resource chose.
+func TestAccNetworkDefaultKeyDataSource_followsResource(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "net-a", "net-b")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.two.name") + `
+data "netmaker_network_default_key" "test" {
+  network = netmaker_network_default_key.test.network
+  depends_on = [netmaker_network_default_key.test]
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-two")),
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}
