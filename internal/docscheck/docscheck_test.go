@@ -127,19 +127,20 @@ var (
 	importBlockPattern  = regexp.MustCompile(`(?m)^\s*import\s*\{[^}]*\bfor_each\b`)
 )
 
-// minimumTerraform answers the oldest Terraform (major, minor) that knows every
-// construct a snippet uses: ephemeral resources need 1.10, removed blocks and
-// import blocks with for_each need 1.7. Older versions can only fmt-check them.
-func minimumTerraform(body string) (int, int) {
+// minimumTerraform answers the oldest Terraform version ("1.7") that knows
+// every construct a snippet uses, or "" when any will do: ephemeral resources
+// need 1.10, removed blocks and import blocks with for_each need 1.7. Older
+// versions can only fmt-check such snippets.
+func minimumTerraform(body string) string {
 	for _, m := range blockTypePattern.FindAllStringSubmatch(body, -1) {
 		if m[1] == "ephemeral" {
-			return 1, 10
+			return "1.10"
 		}
 	}
 	if removedBlockPattern.MatchString(body) || importBlockPattern.MatchString(body) {
-		return 1, 7
+		return "1.7"
 	}
-	return 1, 0
+	return ""
 }
 
 // collectSnippets answers every HCL snippet of the repository's documentation:
@@ -322,22 +323,20 @@ func TestForeignProviders(t *testing.T) {
 
 func TestMinimumTerraform(t *testing.T) {
 	tests := []struct {
-		name  string
-		body  string
-		major int
-		minor int
+		name string
+		body string
+		want string
 	}{
-		{"plain resource", "resource \"netmaker_enrollment_key\" \"k\" {}\n# ephemeral values are not stored\n", 1, 0},
-		{"ephemeral resource", "ephemeral \"netmaker_enrollment_key_token\" \"t\" {\n  name = \"x\"\n}\n", 1, 10},
-		{"removed block", "removed {\n  from = netmaker_enrollment_key.k\n}\n", 1, 7},
-		{"import block", "import {\n  to = netmaker_enrollment_key.k\n  id = \"k\"\n}\n", 1, 0},
-		{"import with for_each", "import {\n  for_each = local.n\n  to       = netmaker_enrollment_key.k[each.key]\n  id       = each.key\n}\n", 1, 7},
+		{"plain resource", "resource \"netmaker_enrollment_key\" \"k\" {}\n# ephemeral values are not stored\n", ""},
+		{"ephemeral resource", "ephemeral \"netmaker_enrollment_key_token\" \"t\" {\n  name = \"x\"\n}\n", "1.10"},
+		{"removed block", "removed {\n  from = netmaker_enrollment_key.k\n}\n", "1.7"},
+		{"import block", "import {\n  to = netmaker_enrollment_key.k\n  id = \"k\"\n}\n", ""},
+		{"import with for_each", "import {\n  for_each = local.n\n  to       = netmaker_enrollment_key.k[each.key]\n  id       = each.key\n}\n", "1.7"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			major, minor := minimumTerraform(tt.body)
-			if major != tt.major || minor != tt.minor {
-				t.Errorf("minimumTerraform() = %d.%d, want %d.%d", major, minor, tt.major, tt.minor)
+			if got := minimumTerraform(tt.body); got != tt.want {
+				t.Errorf("minimumTerraform() = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -439,8 +438,8 @@ func TestSnippetsFormattedAndValid(t *testing.T) {
 				t.Logf("%s: fmt-checked only: it uses %v, which cannot be installed offline", s.where, foreign)
 				return
 			}
-			if major, minor := minimumTerraform(s.body); !versionAtLeast(tfVersion, major, minor) {
-				t.Logf("%s: fmt-checked only: it needs terraform >= %d.%d, this is %s", s.where, major, minor, tfVersion)
+			if minimum := minimumTerraform(s.body); minimum != "" && !versionAtLeast(tfVersion, minimum) {
+				t.Logf("%s: fmt-checked only: it needs terraform >= %s, this is %s", s.where, minimum, tfVersion)
 				return
 			}
 			checkValid(t, terraform, env, s)
@@ -477,38 +476,55 @@ func terraformVersion(t *testing.T, terraform string) string {
 	return v.Version
 }
 
-// versionAtLeast compares a version such as "1.11.4" or "1.10.0-beta1" with major.minor.
-func versionAtLeast(version string, major, minor int) bool {
+// majorMinor parses the major and minor numbers of a version such as
+// "1.11.4", "v1.12.6" or "1.10.0-beta1".
+func majorMinor(version string) (int, int, bool) {
 	parts := strings.SplitN(strings.TrimPrefix(version, "v"), ".", 3)
 	if len(parts) < 2 {
-		return false
+		return 0, 0, false
 	}
-	ma, err1 := strconv.Atoi(parts[0])
-	mi, err2 := strconv.Atoi(parts[1])
+	minorDigits := strings.TrimRightFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' })
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(minorDigits)
 	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return major, minor, true
+}
+
+// versionAtLeast tells whether version is at least minimum ("1.10"),
+// comparing major and minor numbers. An unparsable version is not.
+func versionAtLeast(version, minimum string) bool {
+	ma, mi, ok := majorMinor(version)
+	wantMa, wantMi, wantOK := majorMinor(minimum)
+	if !ok || !wantOK {
 		return false
 	}
-	return ma > major || (ma == major && mi >= minor)
+	return ma > wantMa || (ma == wantMa && mi >= wantMi)
 }
 
 func TestVersionAtLeast(t *testing.T) {
 	tests := []struct {
 		version string
+		minimum string
 		want    bool
 	}{
-		{"1.5.7", false},
-		{"1.9.8", false},
-		{"1.10.0", true},
-		{"1.10.0-beta1", true},
-		{"1.11.4", true},
-		{"v1.12.6", true},
-		{"2.0.0", true},
-		{"0.15.5", false},
-		{"garbage", false},
+		{"1.5.7", "1.10", false},
+		{"1.9.8", "1.10", false},
+		{"1.10.0", "1.10", true},
+		{"1.10.0-beta1", "1.10", true},
+		{"1.11.4", "1.10", true},
+		{"v1.12.6", "1.10", true},
+		{"2.0.0", "1.10", true},
+		{"0.15.5", "1.10", false},
+		{"1.5.7", "1.7", false},
+		{"1.7.0", "1.7", true},
+		{"garbage", "1.7", false},
+		{"1.7.0", "bad", false},
 	}
 	for _, tt := range tests {
-		if got := versionAtLeast(tt.version, 1, 10); got != tt.want {
-			t.Errorf("versionAtLeast(%q, 1, 10) = %v, want %v", tt.version, got, tt.want)
+		if got := versionAtLeast(tt.version, tt.minimum); got != tt.want {
+			t.Errorf("versionAtLeast(%q, %q) = %v, want %v", tt.version, tt.minimum, got, tt.want)
 		}
 	}
 }
