@@ -1,0 +1,30 @@
+# Input of scripts/bench.sh: N enrollment keys of mixed types (count = var.n).
+# The provider reads NETMAKER_HOST and NETMAKER_API_TOKEN from the environment.
+terraform {
+  required_providers {
+    netmaker = {
+      source = "netmaker-terraform/netmaker"
+    }
+  }
+}
+
+variable "n" {
+  type = number
+}
+
+provider "netmaker" {
+  max_retries = 8
+}
+
+locals {
+  types = ["unlimited", "uses", "time_bound"]
+}
+
+resource "netmaker_enrollment_key" "k" {
+  count    = var.n
+  name     = format("bench-%04d", count.index)
+  type     = local.types[count.index % 3]
+  uses     = count.index % 3 == 1 ? 10 : null
+  ttl      = count.index % 3 == 2 ? "8760h" : null
+  networks = ["bench-net-${count.index % 4}"]
+}

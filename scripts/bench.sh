@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Benchmarks `terraform plan -refresh-only` against the sandbox (`make bench`).
+#
+# For each N in BENCH_SIZES (default "100 1000"): apply N keys of mixed types
+# (bench/main.tf, count = N) with -parallelism, check that the server holds
+# exactly N keys named bench-*, then time one refresh-only plan per mode:
+#   cached  the provider as shipped: all reads of a provider process share one list
+#   naive   NETMAKER_TF_NAIVE_READS=1 (an undocumented switch): one list per read
+# For the plans the provider runs in debug mode (TF_REATTACH_PROVIDERS) under
+# /usr/bin/time -v, so that its own peak RSS is measured without terraform's.
+# Request counts come from the sandbox's GET /sandbox/stats. Then destroy.
+# Results go to bench/results.md (BENCH_OUT); logs stay in a temp directory
+# that is printed, and removed on success unless BENCH_KEEP=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+TERRAFORM=${TERRAFORM:-terraform}
+sizes=${BENCH_SIZES:-"100 1000"}
+parallelism=${BENCH_PARALLELISM:-10}
+out=${BENCH_OUT:-$root/bench/results.md}
+apply_timeout=${BENCH_APPLY_TIMEOUT:-900}
+plan_timeout=${BENCH_PLAN_TIMEOUT:-600}
+
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (Debian package 'time') is needed to measure peak memory" >&2; exit 1; }
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/netmaker-bench.XXXXXX")
+sandbox_pid=""
+provider_pid=""
+cleanup() {
+  local rc=$?
+  if [ -n "$provider_pid" ]; then kill -INT "$provider_pid" 2>/dev/null || true; fi
+  if [ -n "$sandbox_pid" ]; then kill -TERM "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi
+  if [ "$rc" -eq 0 ] && [ "${BENCH_KEEP:-0}" != 1 ]; then
+    rm -rf "$work"
+  else
+    echo "bench: logs kept in $work" >&2
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo ">> $(date -u +%H:%M:%S) $*" >&2; }
+now() { date +%s.%N; }
+human_bytes() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.1f KiB", b / 1024 }'; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+log "building the provider and the sandbox into $work/bin"
+mkdir -p "$work/bin" "$work/tf"
+go build -o "$work/bin/terraform-provider-netmaker" .
+go build -o "$work/bin/netmaker-sandbox" ./internal/netmakertest/cmd/netmaker-sandbox
+
+master_key="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+"$work/bin/netmaker-sandbox" -listen 127.0.0.1:0 -generation current -master-key "$master_key" \
+  >"$work/sandbox.out" 2>"$work/sandbox.err" &
+sandbox_pid=$!
+host=""
+for _ in $(seq 100); do
+  host=$(sed -n '1s/^NETMAKER_HOST=//p' "$work/sandbox.out")
+  [ -n "$host" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$host" ] || { echo "bench: the sandbox printed no NETMAKER_HOST" >&2; exit 1; }
+log "sandbox at $host"
+
+cat >"$work/terraformrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "netmaker-terraform/netmaker" = "$work/bin"
+  }
+  direct {}
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export NETMAKER_HOST="$host" NETMAKER_API_TOKEN="$master_key"
+unset NETMAKER_USERNAME NETMAKER_PASSWORD TF_REATTACH_PROVIDERS NETMAKER_TF_NAIVE_READS
+cp bench/main.tf "$work/tf/main.tf"
+
+tf() { # tf TIMEOUT LOG ARGS...: terraform in the work dir, output to LOG
+  local limit=$1 logf=$2
+  shift 2
+  (cd "$work/tf" && timeout "$limit" "$TERRAFORM" "$@" -no-color) >"$logf" 2>&1 || {
+    echo "bench: terraform $* failed (log $logf):" >&2
+    tail -n 30 "$logf" >&2
+    return 1
+  }
+}
+reset_stats() { curl -sf -X POST "$host/sandbox/stats/reset" >/dev/null; }
+stats() { curl -sf "$host/sandbox/stats"; }
+list_calls() { jq '."GET /api/v1/enrollment-keys" // 0'; }
+total_requests() { jq '[.[]] | add // 0'; }
+# server_keys prints name<TAB>count of every bench-* name on the server.
+server_keys() {
+  curl -sf -H "Authorization: Bearer $master_key" "$host/api/v1/enrollment-keys" |
+    jq -r '[.[] | select(.tags[0] // "" | startswith("bench-")) | .tags[0]] | group_by(.) | .[] | "\(.[0])\t\(length)"'
+}
+
+# verify_keys N: exactly N keys named bench-*, none twice.
+verify_keys() {
+  local want=$1 lines distinct dups
+  lines=$(server_keys)
+  distinct=$(printf '%s' "$lines" | grep -c . || true)
+  dups=$(printf '%s\n' "$lines" | awk -F'\t' '$2 > 1' | grep -c . || true)
+  if [ "$distinct" -ne "$want" ] || [ "$dups" -ne 0 ]; then
+    echo "bench: the server holds $distinct distinct bench keys ($dups names more than once), want $want" >&2
+    return 1
+  fi
+}
+
+# start_provider MODE: the provider in debug mode under /usr/bin/time -v;
+# sets provider_pid, time_pid and TF_REATTACH_PROVIDERS.
+start_provider() {
+  local mode=$1 naive=""
+  [ "$mode" = naive ] && naive=1
+  : >"$work/provider-$mode.out"
+  env ${naive:+NETMAKER_TF_NAIVE_READS=1} /usr/bin/time -v -o "$work/provider-$mode.time" \
+    "$work/bin/terraform-provider-netmaker" -debug >"$work/provider-$mode.out" 2>"$work/provider-$mode.err" &
+  time_pid=$!
+  local reattach=""
+  for _ in $(seq 300); do
+    reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'[[:space:]]*$/\1/p" "$work/provider-$mode.out")
+    [ -n "$reattach" ] && break
+    kill -0 "$time_pid" 2>/dev/null || { cat "$work/provider-$mode.err" >&2; return 1; }
+    sleep 0.1
+  done
+  [ -n "$reattach" ] || { echo "bench: the provider printed no TF_REATTACH_PROVIDERS" >&2; return 1; }
+  provider_pid=$(jq -r '.[].Pid' <<<"$reattach")
+  export TF_REATTACH_PROVIDERS="$reattach"
+}
+
+# stop_provider MODE: interrupt the provider, wait for /usr/bin/time, set rss
+# to the provider's peak RSS in MiB.
+stop_provider() {
+  kill -INT "$provider_pid"
+  wait "$time_pid" || true
+  provider_pid=""
+  unset TF_REATTACH_PROVIDERS
+  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$work/provider-$1.time")
+  [ -n "$rss" ] || { echo "bench: no peak RSS in $work/provider-$1.time" >&2; return 1; }
+}
+
+rows=()
+apply_rows=()
+list_sizes=""
+for n in $sizes; do
+  log "N=$n: apply (-parallelism=$parallelism)"
+  reset_stats
+  t0=$(now)
+  tf "$apply_timeout" "$work/apply-$n.log" apply -auto-approve -input=false -parallelism="$parallelism" -var "n=$n"
+  t1=$(now)
+  apply_stats=$(stats)
+  verify_keys "$n"
+  list_bytes=$(curl -sf -H "Authorization: Bearer $master_key" "$host/api/v1/enrollment-keys" | wc -c)
+  apply_rows+=("| $n | $(elapsed "$t0" "$t1") s | $(list_calls <<<"$apply_stats") | $(total_requests <<<"$apply_stats") | $(jq '."POST /api/v1/enrollment-keys" // 0' <<<"$apply_stats") | yes |")
+  list_sizes="${list_sizes:+$list_sizes, }N=$n: $(human_bytes "$list_bytes")"
+  log "N=$n: applied in $(elapsed "$t0" "$t1") s; the server holds exactly $n bench keys; one list is $list_bytes bytes"
+
+  for mode in cached naive; do
+    start_provider "$mode"
+    reset_stats
+    t0=$(now)
+    tf "$plan_timeout" "$work/plan-$n-$mode.log" plan -refresh-only -input=false -lock=false -var "n=$n"
+    t1=$(now)
+    plan_stats=$(stats)
+    stop_provider "$mode"
+    grep -q "No changes" "$work/plan-$n-$mode.log" || { echo "bench: the refresh-only plan found changes:" >&2; tail -n 30 "$work/plan-$n-$mode.log" >&2; exit 1; }
+    lists=$(list_calls <<<"$plan_stats")
+    total=$(total_requests <<<"$plan_stats")
+    rows+=("| $n | $mode | $(elapsed "$t0" "$t1") s | $lists | $total | $rss MiB | $(human_bytes $((lists * list_bytes))) |")
+    log "N=$n $mode: plan $(elapsed "$t0" "$t1") s, $lists list calls, $total requests, peak provider RSS $rss MiB"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$mode" "$(elapsed "$t0" "$t1")" "$lists" "$total" "$rss" >>"$work/plans.tsv"
+  done
+
+  log "N=$n: destroy"
+  t0=$(now)
+  tf "$apply_timeout" "$work/destroy-$n.log" destroy -auto-approve -input=false -refresh=false -parallelism="$parallelism" -var "n=$n"
+  t1=$(now)
+  verify_keys 0
+  log "N=$n: destroyed in $(elapsed "$t0" "$t1") s"
+done
+
+# Ratios naive / cached per N.
+ratios=$(awk -F'\t' '
+  $2 == "cached" { ct[$1] = $3; cl[$1] = $4; cr[$1] = $5; order[++k] = $1 }
+  $2 == "naive"  { nt[$1] = $3; nl[$1] = $4; nr[$1] = $5 }
+  END { for (i = 1; i <= k; i++) { n = order[i]
+    printf "| %s | %.1fx | %.0fx | %.1fx |\n", n, (ct[n] > 0 ? nt[n] / ct[n] : 0), (cl[n] > 0 ? nl[n] / cl[n] : 0), (cr[n] > 0 ? nr[n] / cr[n] : 0) } }
+' "$work/plans.tsv")
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+{
+  echo "# Benchmark: refresh-only plans against the sandbox"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo
+  echo "- Machine: $(nproc) CPU cores ($cpu), $mem memory, $(uname -sr); load average before the run: ${BENCH_LOAD:-$(cut -d' ' -f1-3 /proc/loadavg)}"
+  echo "- $(go version | cut -d' ' -f3-), $("$TERRAFORM" version | head -1)"
+  echo "- Sandbox: current generation, no faults; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)"
+  echo "- Each plan runs with a fresh provider process (debug mode, TF_REATTACH_PROVIDERS) under /usr/bin/time -v,"
+  echo "  so peak RSS is the provider's alone. Requests are counted by the sandbox (GET /sandbox/stats)."
+  echo "- cached: the provider as shipped. naive: NETMAKER_TF_NAIVE_READS=1, one list call per read (an undocumented switch)."
+  echo "- Bytes listed = list calls x the size of one list answer for N keys (${list_sizes})."
+  echo
+  echo "## terraform plan -refresh-only"
+  echo
+  echo "| N | mode | wall time | list calls per plan | requests per plan | peak provider RSS | bytes listed |"
+  echo "|---|------|-----------|---------------------|-------------------|-------------------|--------------|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "Ratio naive / cached:"
+  echo
+  echo "| N | wall time | list calls | requests |"
+  echo "|---|-----------|------------|----------|"
+  printf '%s\n' "$ratios"
+  echo
+  echo "## terraform apply -parallelism=$parallelism (creating N keys)"
+  echo
+  echo "Every create is followed by a list (the client reads the key back), so an apply lists about N times."
+  echo
+  echo "| N | wall time | list calls | requests | create requests | exactly N keys, no duplicate |"
+  echo "|---|-----------|------------|----------|-----------------|------------------------------|"
+  printf '%s\n' "${apply_rows[@]}"
+} >"$out.tmp"
+mv "$out.tmp" "$out"
+log "wrote $out"
+cat "$out"
