@@ -379,7 +379,7 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 	}
 	key, err := r.data.client.CreateKey(ctx, createReq)
 	if err != nil {
-		resp.Diagnostics.Append(r.createError(createReq.Name, err))
+		resp.Diagnostics.Append(r.createError(createReq, err))
 		return
 	}
 	if plan.ExpiresAt.IsUnknown() && !key.Expiration.IsZero() {
@@ -428,8 +428,14 @@ func (r *enrollmentKeyResource) createRequest(ctx context.Context, plan enrollme
 }
 
 // createError explains a failed create.
-func (r *enrollmentKeyResource) createError(name string, err error) diag.Diagnostic {
+func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err error) diag.Diagnostic {
+	name := req.Name
 	switch {
+	case req.GatewayID != "" && (errors.Is(err, netmaker.ErrValidation) || errors.Is(err, netmaker.ErrServer)) &&
+		strings.Contains(serverMessage(err), "no result found"):
+		return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
+			fmt.Sprintf("Netmaker at %s refused to create key %q: gateway %s was not found (%s). gateway_id must be the ID of "+
+				"an existing gateway (relay) node in one of the key's networks.", r.data.client.Host(), name, req.GatewayID, serverMessage(err)))
 	case errors.Is(err, netmaker.ErrNameTaken):
 		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken",
 			fmt.Sprintf("Netmaker already has a key or a network named %q (%s); names are unique across both, and each "+

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,4 +45,44 @@ provider "netmaker" {
   api_token = %q
 }
 `, srv.URL(), testMasterKey)
+}
+
+// testClock is a settable clock that a test shares between the provider and
+// the test server, so that time passes without sleeping.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock(start time.Time) *testClock { return &testClock{t: start} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// newTestServerWithOptions starts a test server with opts (the master key
+// is filled in) that the test closes at its end.
+func newTestServerWithOptions(t *testing.T, opts netmakertest.Options) *netmakertest.Server {
+	t.Helper()
+	opts.MasterKey = testMasterKey
+	srv := netmakertest.NewServer(opts)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// testAccPreCheck makes acceptance tests independent of the caller's
+// environment: provider settings come from the configuration alone.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	for _, env := range []string{envHost, envAPIToken, envUsername, envPassword} {
+		t.Setenv(env, "")
+	}
 }

@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// TestAccEnrollmentKeyBadInput feeds every bad input of the API document's
+// error table and checks that each one is caught with a clear message,
+// before the server is asked where possible.
+func TestAccEnrollmentKeyBadInput(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("tf-taken-net", "10.66.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			unknownGateway := "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"
+			past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			tests := []struct {
+				name string
+				body string
+				want string
+			}{
+				{"short name", `name = "ab"
+type = "unlimited"`, `3 to 32 characters; "ab" has 2`},
+				{"long name", fmt.Sprintf(`name = %q
+type = "unlimited"`, strings.Repeat("k", 33)), `has 33`},
+				{"name of a network", `name = "tf-taken-net"
+type = "unlimited"`, `already has a key or a network named "tf-taken-net"`},
+				{"no uses", `name = "tf-bad"
+type = "uses"`, `type "uses" needs uses`},
+				{"zero uses", `name = "tf-bad"
+type = "uses"
+uses = 0`, `at least 1`},
+				{"negative uses", `name = "tf-bad"
+type = "uses"
+uses = -3`, `at least 1`},
+				{"uses on another type", `name = "tf-bad"
+type = "unlimited"
+uses = 3`, `uses can only be set when type is "uses"`},
+				{"no expiry", `name = "tf-bad"
+type = "time_bound"`, `needs expires_at .* or ttl`},
+				{"past expiry", fmt.Sprintf(`name = "tf-bad"
+type = "time_bound"
+expires_at = %q`, past), `is not in the future`},
+				{"expiry not RFC 3339", `name = "tf-bad"
+type = "time_bound"
+expires_at = "2030-01-01 00:00"`, `not an RFC 3339 timestamp`},
+				{"expiry and ttl", fmt.Sprintf(`name = "tf-bad"
+type = "time_bound"
+ttl = "24h"
+expires_at = %q`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339)), `(?s)Invalid Attribute Combination.*ttl|expires_at`},
+				{"ttl in days", `name = "tf-bad"
+type = "time_bound"
+ttl = "30d"`, `no unit for days`},
+				{"ttl on another type", `name = "tf-bad"
+type = "uses"
+uses = 1
+ttl = "1h"`, `ttl can only be set when type is "time_bound"`},
+				{"bad type", `name = "tf-bad"
+type = "forever"`, `value must be one of`},
+				{"bad network name", `name = "tf-bad"
+type = "unlimited"
+networks = ["Prod Net"]`, `not a Netmaker network name`},
+				{"bad gateway UUID", `name = "tf-bad"
+type = "unlimited"
+gateway_id = "gw-1"`, `"gw-1" is not a UUID`},
+				{"nil gateway UUID", `name = "tf-bad"
+type = "unlimited"
+gateway_id = "00000000-0000-0000-0000-000000000000"`, `leave the attribute unset`},
+				{"unknown gateway", fmt.Sprintf(`name = "tf-bad"
+type = "unlimited"
+networks = ["tf-taken-net"]
+gateway_id = %q`, unknownGateway), `(?s)Gateway not found.*` + unknownGateway + `\s+was not found`},
+				{"gateway and auto select", fmt.Sprintf(`name = "tf-bad"
+type = "unlimited"
+auto_select_gateway = true
+gateway_id = %q`, unknownGateway), `gateway_id cannot be set while auto_select_gateway is true`},
+			}
+			steps := make([]resource.TestStep, 0, len(tests))
+			for _, tt := range tests {
+				steps = append(steps, resource.TestStep{
+					Config:      keyConfig(srv, tt.body),
+					ExpectError: regexp.MustCompile(tt.want),
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+			if k, ok := srv.KeyByName("tf-bad"); ok {
+				t.Errorf("a rejected configuration left a key on the server: %+v", k)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyDuplicateName declares two keys with one name.
+func TestAccEnrollmentKeyDuplicateName(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-dup"),
+				Steps: []resource.TestStep{
+					{Config: keyConfig(srv, `name = "tf-dup"
+type = "unlimited"
+tags = ["a.first"]`)},
+					{
+						Config: keyConfig(srv, `name = "tf-dup"
+type = "unlimited"
+tags = ["a.first"]`) + `
+resource "netmaker_enrollment_key" "second" {
+  name = "tf-dup"
+  type = "uses"
+  uses = 2
+}
+`,
+						ExpectError: regexp.MustCompile(`(?s)already has a key or a network named "tf-dup".*terraform import`),
+					},
+				},
+			})
+			n := 0
+			for _, k := range srv.Keys() {
+				if k.Name == "tf-dup" {
+					n++
+				}
+			}
+			if n != 0 {
+				t.Errorf("%d keys named tf-dup left after destroy", n)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyDeleteDefault destroys an adopted default key.
+func TestAccEnrollmentKeyDeleteDefault(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("tf-def-net", "10.55.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			adopt := providerConfig(srv) + `
+resource "netmaker_enrollment_key" "def" {
+  name     = "tf-def-net"
+  type     = "unlimited"
+  networks = ["tf-def-net"]
+}
+`
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: adopt, ResourceName: "netmaker_enrollment_key.def", ImportState: true, ImportStateId: "tf-def-net", ImportStatePersist: true},
+					{
+						Config:      providerConfig(srv),
+						ExpectError: regexp.MustCompile(`(?s)default key of network\(s\) tf-def-net.*refuses to delete.*netmaker_network_default_key`),
+					},
+					{Config: providerConfig(srv) + `
+removed {
+  from = netmaker_enrollment_key.def
+  lifecycle {
+    destroy = false
+  }
+}
+`},
+				},
+			})
+			if _, ok := srv.KeyByName("tf-def-net"); !ok {
+				t.Error("the default key was deleted")
+			}
+		})
+	}
+}
+
+func TestAccProviderConfigErrors(t *testing.T) {
+	srv := newTestServer(t, generations[len(generations)-1])
+	key := `
+resource "netmaker_enrollment_key" "test" {
+  name = "tf-cfg"
+  type = "unlimited"
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = "wrong-key"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`401 unauthorized from 127\.0\.0\.1:\d+`),
+			},
+			{
+				Config: `
+provider "netmaker" {
+  api_token = "whatever"
+}
+` + key,
+				ExpectError: regexp.MustCompile(`Set host in the provider block or NETMAKER_HOST`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host     = %q
+  username = "admin"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`set password in the provider block or NETMAKER_PASSWORD`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = "x"
+  username  = "admin"
+  password  = "pw"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host            = %q
+  api_token       = %q
+  request_timeout = "soon"
+}
+`, srv.URL(), testMasterKey) + key,
+				ExpectError: regexp.MustCompile(`"soon" is not a duration`),
+			},
+		},
+	})
+	if _, ok := srv.KeyByName("tf-cfg"); ok {
+		t.Error("a misconfigured provider created a key")
+	}
+}

@@ -1,0 +1,241 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// clockStart is a fixed start for simulated clocks, in the future so that
+// expiries computed from it are accepted by the server's clock too.
+var clockStart = time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// TestAccEnrollmentKeyTTL creates a contractor key with a TTL, lets time
+// pass on a simulated clock shared by provider and server, and checks that
+// plans stay clean until the key expires, that an expired key is kept with
+// a warning, and that recreate_when_invalid replaces it with a fresh expiry.
+func TestAccEnrollmentKeyTTL(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			clock := newTestClock(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			expiresSame := statecheck.CompareValue(compare.ValuesSame())
+			config := func(ttl string, recreate bool) string {
+				return keyConfig(srv, fmt.Sprintf(`  name     = "tf-contractor"
+  type     = "time_bound"
+  ttl      = %q
+  networks = ["tf-net-a"]
+  recreate_when_invalid = %t`, ttl, recreate))
+			}
+			firstExpiry := clockStart.Add(24 * time.Hour).Format(time.RFC3339)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				CheckDestroy:             checkNoKey(srv, "tf-contractor"),
+				Steps: []resource.TestStep{
+					{
+						Config: config("24h", false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("expires_at")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(firstExpiry)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
+						},
+					},
+					{
+						// Time passes: nothing drifts.
+						PreConfig: func() { clock.Advance(20 * time.Hour) },
+						Config:    config("24h", false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
+						},
+					},
+					{
+						// Another spelling of the same duration is no change.
+						Config: config("1440m", false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
+						},
+					},
+					{
+						// Expired: kept, not recreated.
+						PreConfig: func() { clock.Advance(5 * time.Hour) },
+						Config:    config("1440m", false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
+							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
+						},
+					},
+					{
+						// Opt in: replaced, with an expiry counted from now.
+						Config: config("1440m", true),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("expires_at")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"),
+								knownvalue.StringExact(clockStart.Add(25*time.Hour+24*time.Hour).Format(time.RFC3339))),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						},
+					},
+					{
+						// Changing the TTL replaces the key.
+						Config: config("48h", true),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"),
+								knownvalue.StringExact(clockStart.Add(25*time.Hour+48*time.Hour).Format(time.RFC3339))),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyExpiresAt checks instants versus spellings, and that
+// an expiry in the past is refused only when a key is to be created.
+func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			clock := newTestClock(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			config := func(expires string, extra string) string {
+				return keyConfig(srv, fmt.Sprintf("  name       = \"tf-expiry\"\n  type       = \"time_bound\"\n  expires_at = %q\n%s", expires, extra))
+			}
+			utc := clockStart.Add(2 * time.Hour).Format(time.RFC3339)
+			offset := clockStart.Add(2 * time.Hour).In(time.FixedZone("", 2*3600)).Format(time.RFC3339)
+			valueSame := statecheck.CompareValue(compare.ValuesSame())
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				CheckDestroy:             checkNoKey(srv, "tf-expiry"),
+				Steps: []resource.TestStep{
+					{
+						Config:            config(utc, ""),
+						ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
+					},
+					{
+						// Same instant, another spelling: recorded in place, kept as written.
+						Config: config(offset, ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(offset)),
+						},
+					},
+					{
+						// The key expires; a later in-place change still plans (the
+						// past expiry only matters to a create).
+						PreConfig: func() { clock.Advance(3 * time.Hour) },
+						Config:    config(offset, `  tags = ["tf-net-a.late"]`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
+						},
+					},
+					{
+						// Opting in to recreation with a past expires_at cannot work: a clear error.
+						Config:      config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
+						ExpectError: regexp.MustCompile(`is not in the future`),
+					},
+					{
+						// A new instant replaces the key.
+						Config: config(clockStart.Add(10*time.Hour).Format(time.RFC3339), `  tags = ["tf-net-a.late"]`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyExhausted drives a uses key down through the server's
+// register route.
+func TestAccEnrollmentKeyExhausted(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			config := func(recreate bool) string {
+				return keyConfig(srv, fmt.Sprintf(`  name = "tf-exhausted"
+  type = "uses"
+  uses = 2
+  recreate_when_invalid = %t`, recreate))
+			}
+			register := func() {
+				k, _ := srv.KeyByName("tf-exhausted")
+				if err := srv.Register(srv.Token(k.Value)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-exhausted"),
+				Steps: []resource.TestStep{
+					{Config: config(false), ConfigStateChecks: []statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}},
+					{
+						PreConfig: func() { register(); register() },
+						Config:    config(false),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(0)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
+						},
+					},
+					{
+						Config: config(true),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(2)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						},
+						Check: checkStateMatchesServer(srv, keyAddr, "tf-exhausted"),
+					},
+				},
+			})
+		})
+	}
+}

@@ -1,0 +1,329 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+const dependentAddr = "netmaker_enrollment_key.dependent"
+
+// rotationConfig is a key with trigger, tags and uses, plus a dependent key
+// whose trigger follows the first key's token (so it changes, in place,
+// whenever the first key is rotated).
+func rotationConfig(srv *netmakertest.Server, trigger, tags string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "test" {
+  name               = "tf-rot"
+  type               = "uses"
+  uses               = 3
+  networks           = ["tf-net-a"]
+  tags               = %s
+  regenerate_trigger = %q
+}
+
+resource "netmaker_enrollment_key" "dependent" {
+  name               = "tf-rot-dependent"
+  type               = "unlimited"
+  regenerate_trigger = sha256(netmaker_enrollment_key.test.token)
+}
+
+output "name" {
+  value = netmaker_enrollment_key.test.name
+}
+`, tags, trigger)
+}
+
+func TestAccEnrollmentKeyRotation(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			tokenDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			nameSame := statecheck.CompareValue(compare.ValuesSame())
+			dependentDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			var remaining int
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-rot", "tf-rot-dependent"),
+				Steps: []resource.TestStep{
+					{
+						Config: rotationConfig(srv, "one", `["tf-net-a.web"]`),
+						ConfigStateChecks: []statecheck.StateCheck{
+							tokenDiffers.AddStateValue(keyAddr, tfjsonpath.New("token")),
+							nameSame.AddStateValue(keyAddr, tfjsonpath.New("id")),
+							dependentDiffers.AddStateValue(dependentAddr, tfjsonpath.New("token")),
+						},
+					},
+					{
+						// A device enrolls, then the token is rotated: an update in
+						// place; the dependent is updated, not replaced.
+						PreConfig: func() {
+							k, _ := srv.KeyByName("tf-rot")
+							if err := srv.Register(srv.Token(k.Value)); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: rotationConfig(srv, "two", `["tf-net-a.web"]`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("token")),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("value")),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-rot")),
+							plancheck.ExpectResourceAction(dependentAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							tokenDiffers.AddStateValue(keyAddr, tfjsonpath.New("token")),
+							nameSame.AddStateValue(keyAddr, tfjsonpath.New("id")),
+							dependentDiffers.AddStateValue(dependentAddr, tfjsonpath.New("token")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(2)),
+							statecheck.ExpectKnownOutputValue("name", knownvalue.StringExact("tf-rot")),
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkServerKey(srv, "tf-rot", func(k netmakertest.Key) error {
+								if k.UsesRemaining != 2 || len(k.Groups) != 1 || len(k.Networks) != 1 {
+									return fmt.Errorf("rotation lost settings: %+v", k)
+								}
+								remaining = k.UsesRemaining
+								return nil
+							}),
+							checkStateMatchesServer(srv, keyAddr, "tf-rot"),
+							checkStateMatchesServer(srv, dependentAddr, "tf-rot-dependent"),
+						),
+					},
+					{
+						// Settings and rotation in one apply.
+						Config: rotationConfig(srv, "three", `["tf-net-a.web", "tf-net-a.db"]`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("token")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							tokenDiffers.AddStateValue(keyAddr, tfjsonpath.New("token")),
+							nameSame.AddStateValue(keyAddr, tfjsonpath.New("id")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(2)),
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkServerKey(srv, "tf-rot", func(k netmakertest.Key) error {
+								if len(k.Groups) != 2 || k.UsesRemaining != remaining {
+									return fmt.Errorf("settings not applied with the rotation: %+v", k)
+								}
+								return nil
+							}),
+							checkStateMatchesServer(srv, keyAddr, "tf-rot"),
+						),
+					},
+					{
+						// Removing the trigger only records it.
+						Config: providerConfig(srv) + `
+resource "netmaker_enrollment_key" "test" {
+  name     = "tf-rot"
+  type     = "uses"
+  uses     = 3
+  networks = ["tf-net-a"]
+  tags     = ["tf-net-a.web", "tf-net-a.db"]
+}
+`,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
+						}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// checkStateMatchesServer asserts that state holds the server's current value and token.
+func checkStateMatchesServer(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		k, ok := srv.KeyByName(name)
+		if !ok {
+			return fmt.Errorf("server has no key %q", name)
+		}
+		if rs.Primary.Attributes["value"] != k.Value || rs.Primary.Attributes["token"] != srv.Token(k.Value) {
+			return fmt.Errorf("%s: state value/token are not the server's", addr)
+		}
+		if n := countKeys(srv, name); n != 1 {
+			return fmt.Errorf("server has %d keys named %q", n, name)
+		}
+		return nil
+	}
+}
+
+func countKeys(srv *netmakertest.Server, name string) int {
+	n := 0
+	for _, k := range srv.Keys() {
+		if k.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAccEnrollmentKeyUnknownTrigger wires the trigger to a network's id,
+// which is unknown while the network is being created.
+func TestAccEnrollmentKeyUnknownTrigger(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			tokenSame := statecheck.CompareValue(compare.ValuesSame())
+			tokenDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			withNetwork := func(netName string) string {
+				return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_network" "n" {
+  name          = %q
+  address_range = "10.44.0.0/16"
+}
+
+resource "netmaker_enrollment_key" "test" {
+  name               = "tf-unknown-trigger"
+  type               = "unlimited"
+  regenerate_trigger = netmaker_network.n.id
+}
+`, netName)
+			}
+			literal := keyConfig(srv, `  name               = "tf-unknown-trigger"
+  type               = "unlimited"
+  regenerate_trigger = "tf-trigger-net"`)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-unknown-trigger"),
+				Steps: []resource.TestStep{
+					{
+						Config: literal,
+						ConfigStateChecks: []statecheck.StateCheck{
+							tokenSame.AddStateValue(keyAddr, tfjsonpath.New("token")),
+							tokenDiffers.AddStateValue(keyAddr, tfjsonpath.New("token")),
+						},
+					},
+					{
+						// Unknown at plan time, and equal to the old trigger once known:
+						// the token may change in the plan, and stays.
+						Config: withNetwork("tf-trigger-net"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("regenerate_trigger")),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("token")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							tokenSame.AddStateValue(keyAddr, tfjsonpath.New("token")),
+						},
+					},
+					{
+						// Unknown at plan time and different once known: rotated.
+						Config: withNetwork("tf-trigger-net2"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("token")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							tokenDiffers.AddStateValue(keyAddr, tfjsonpath.New("token")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("regenerate_trigger"), knownvalue.StringExact("tf-trigger-net2")),
+						},
+						Check: checkStateMatchesServer(srv, keyAddr, "tf-unknown-trigger"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyDefaultKeyRotation adopts a network's auto-generated
+// key, sets a trigger (no rotation), then rotates it.
+func TestAccEnrollmentKeyDefaultKeyRotation(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("tf-rot-net", "10.33.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			config := func(trigger string) string {
+				body := "  name     = \"tf-rot-net\"\n  type     = \"unlimited\"\n  networks = [\"tf-rot-net\"]\n"
+				if trigger != "" {
+					body += fmt.Sprintf("  regenerate_trigger = %q\n", trigger)
+				}
+				return keyConfig(srv, body)
+			}
+			tokenSame := statecheck.CompareValue(compare.ValuesSame())
+			var before netmakertest.Key
+			rotate := resource.TestStep{
+				Config: config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerKey(srv, "tf-rot-net", func(k netmakertest.Key) error {
+						if k.Value == before.Value || !k.Default {
+							return fmt.Errorf("default key not rotated in place: %+v", k)
+						}
+						return nil
+					}),
+					checkStateMatchesServer(srv, keyAddr, "tf-rot-net"),
+				),
+			}
+			if gen == netmakertest.GenerationV15 {
+				rotate = resource.TestStep{
+					Config:      config("two"),
+					ExpectError: regexp.MustCompile(`(?s)default key.*v1\.5-line server.*Nothing was changed.*regenerate-token`),
+				}
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: config(""), ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-rot-net", ImportStatePersist: true},
+					{Config: config(""), ConfigStateChecks: []statecheck.StateCheck{tokenSame.AddStateValue(keyAddr, tfjsonpath.New("token"))}},
+					{
+						// Unset to set: recorded, not rotated.
+						Config: config("one"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{tokenSame.AddStateValue(keyAddr, tfjsonpath.New("token"))},
+						Check: func(*terraform.State) error {
+							before, _ = srv.KeyByName("tf-rot-net")
+							return nil
+						},
+					},
+					rotate,
+					{Config: providerConfig(srv) + `
+removed {
+  from = netmaker_enrollment_key.test
+  lifecycle {
+    destroy = false
+  }
+}
+`},
+				},
+			})
+			after, ok := srv.KeyByName("tf-rot-net")
+			if !ok || !after.Default {
+				t.Fatalf("default key lost: %+v", after)
+			}
+			if gen == netmakertest.GenerationV15 && after.Value != before.Value {
+				t.Errorf("v1.5: the refused rotation changed the key")
+			}
+		})
+	}
+}

@@ -1,0 +1,536 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// ---- unit tests -------------------------------------------------------------
+
+func TestKeyState(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	exp := time.Date(2030, 2, 1, 0, 0, 0, 0, time.UTC)
+	gw := "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"
+	key := netmaker.EnrollmentKey{
+		Name: "k1", Value: "V", Token: "T", Networks: []string{"n1"}, Tags: nil,
+		Type: netmaker.KeyTypeTimeBound, Expiration: exp, GatewayID: gw,
+	}
+	managed := enrollmentKeyModel{
+		Type: types.StringValue(keyTypeTimeBound), Uses: types.Int64Null(),
+		TTL: types.StringValue("744h"), RegenerateTrigger: types.StringValue("r1"),
+		ExpiresAt: types.StringValue("2030-02-01T01:00:00+01:00"), GatewayID: types.StringValue(strings.ToUpper(gw)),
+		RecreateWhenInvalid: types.BoolValue(true),
+	}
+	tests := []struct {
+		name  string
+		key   netmaker.EnrollmentKey
+		prior enrollmentKeyModel
+		now   time.Time
+		check func(t *testing.T, s enrollmentKeyModel)
+	}{
+		{"keeps terraform-only attributes and the user's spellings", key, managed, now, func(t *testing.T, s enrollmentKeyModel) {
+			want := map[string][2]string{
+				"id":                 {s.ID.ValueString(), "k1"},
+				"expires_at":         {s.ExpiresAt.ValueString(), "2030-02-01T01:00:00+01:00"},
+				"gateway_id":         {s.GatewayID.ValueString(), strings.ToUpper(gw)},
+				"ttl":                {s.TTL.ValueString(), "744h"},
+				"regenerate_trigger": {s.RegenerateTrigger.ValueString(), "r1"},
+				"status":             {s.Status.ValueString(), "active"},
+				"type":               {s.Type.ValueString(), keyTypeTimeBound},
+			}
+			for attr, v := range want {
+				if v[0] != v[1] {
+					t.Errorf("%s = %q, want %q", attr, v[0], v[1])
+				}
+			}
+			if !s.Valid.ValueBool() || !s.RecreateWhenInvalid.ValueBool() || !s.Uses.IsNull() {
+				t.Errorf("valid=%v recreate=%v uses=%v", s.Valid, s.RecreateWhenInvalid, s.Uses)
+			}
+			if s.Tags.IsNull() || len(s.Tags.Elements()) != 0 {
+				t.Errorf("nil tags must be an empty set, got %v", s.Tags)
+			}
+		}},
+		{"server changes win over state", netmaker.EnrollmentKey{Name: "k1", Type: netmaker.KeyTypeTimeBound, Expiration: exp.Add(time.Hour)},
+			managed, now, func(t *testing.T, s enrollmentKeyModel) {
+				if s.ExpiresAt.ValueString() != "2030-02-01T01:00:00Z" {
+					t.Errorf("expires_at = %s", s.ExpiresAt)
+				}
+				if !s.GatewayID.IsNull() {
+					t.Errorf("gateway_id = %s, want null", s.GatewayID)
+				}
+			}},
+		{"expired", key, managed, exp, func(t *testing.T, s enrollmentKeyModel) {
+			if s.Status.ValueString() != "expired" || s.Valid.ValueBool() {
+				t.Errorf("status=%s valid=%s", s.Status, s.Valid)
+			}
+		}},
+		{"import infers uses from the counter", netmaker.EnrollmentKey{Name: "k2", Type: netmaker.KeyTypeUses, UsesRemaining: 7},
+			enrollmentKeyModel{ID: types.StringValue("k2"), Name: types.StringValue("k2")}, now, func(t *testing.T, s enrollmentKeyModel) {
+				if s.Uses.ValueInt64() != 7 || s.UsesRemaining.ValueInt64() != 7 || s.RecreateWhenInvalid.ValueBool() || !s.TTL.IsNull() {
+					t.Errorf("uses=%s remaining=%s recreate=%s ttl=%s", s.Uses, s.UsesRemaining, s.RecreateWhenInvalid, s.TTL)
+				}
+			}},
+		{"managed uses stays as configured", netmaker.EnrollmentKey{Name: "k2", Type: netmaker.KeyTypeUses, UsesRemaining: 0},
+			enrollmentKeyModel{Type: types.StringValue(keyTypeUses), Uses: types.Int64Value(10)}, now, func(t *testing.T, s enrollmentKeyModel) {
+				if s.Uses.ValueInt64() != 10 || s.UsesRemaining.ValueInt64() != 0 || s.Status.ValueString() != "exhausted" || s.Valid.ValueBool() {
+					t.Errorf("uses=%s remaining=%s status=%s", s.Uses, s.UsesRemaining, s.Status)
+				}
+			}},
+		{"import of an unlimited key", netmaker.EnrollmentKey{Name: "net1", Type: netmaker.KeyTypeUnlimited, Unlimited: true, Default: true, Networks: []string{"net1"}},
+			enrollmentKeyModel{ID: types.StringValue("net1"), Name: types.StringValue("net1")}, now, func(t *testing.T, s enrollmentKeyModel) {
+				if !s.Uses.IsNull() || !s.ExpiresAt.IsNull() || !s.Default.ValueBool() || s.Type.ValueString() != keyTypeUnlimited {
+					t.Errorf("uses=%s expires=%s default=%s type=%s", s.Uses, s.ExpiresAt, s.Default, s.Type)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, diags := keyState(ctx, &tt.key, tt.prior, tt.now)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			tt.check(t, s)
+		})
+	}
+}
+
+func TestStateHealth(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		state       enrollmentKeyModel
+		wantStatus  netmaker.KeyStatus
+		wantInvalid bool
+	}{
+		{"active", enrollmentKeyModel{Valid: types.BoolValue(true), Status: types.StringValue("active"), ExpiresAt: types.StringNull()}, "active", false},
+		{"exhausted", enrollmentKeyModel{Valid: types.BoolValue(false), Status: types.StringValue("exhausted")}, "exhausted", true},
+		{"expired since the last refresh", enrollmentKeyModel{Valid: types.BoolValue(true), ExpiresAt: types.StringValue("2029-12-31T23:59:59Z")}, "expired", true},
+		{"expires exactly now", enrollmentKeyModel{Valid: types.BoolValue(true), ExpiresAt: types.StringValue("2030-01-01T00:00:00Z")}, "expired", true},
+		{"expires later", enrollmentKeyModel{Valid: types.BoolValue(true), ExpiresAt: types.StringValue("2030-01-01T00:00:01Z")}, "active", false},
+		{"unknown validity", enrollmentKeyModel{Valid: types.BoolNull()}, "active", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, invalid := stateHealth(tt.state, now)
+			if status != tt.wantStatus || invalid != tt.wantInvalid {
+				t.Errorf("stateHealth = %s, %v; want %s, %v", status, invalid, tt.wantStatus, tt.wantInvalid)
+			}
+		})
+	}
+}
+
+// ---- acceptance tests -------------------------------------------------------
+
+const keyAddr = "netmaker_enrollment_key.test"
+
+// keyConfig is a provider block plus one netmaker_enrollment_key "test"
+// with the given body.
+func keyConfig(srv *netmakertest.Server, body string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "test" {
+%s
+}
+`, body)
+}
+
+// checkServerKey asserts on the key the server holds under name.
+func checkServerKey(srv *netmakertest.Server, name string, f func(k netmakertest.Key) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		k, ok := srv.KeyByName(name)
+		if !ok {
+			return fmt.Errorf("server has no key named %q", name)
+		}
+		return f(k)
+	}
+}
+
+// checkNoKey asserts that the server holds no key named name.
+func checkNoKey(srv *netmakertest.Server, names ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, name := range names {
+			if _, ok := srv.KeyByName(name); ok {
+				return fmt.Errorf("server still has key %q", name)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccEnrollmentKeyTypes(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			expires := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+			config := providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "unlimited" {
+  name     = "tf-unlimited"
+  type     = "unlimited"
+  networks = ["tf-net-a"]
+}
+
+resource "netmaker_enrollment_key" "uses" {
+  name     = "tf-uses"
+  type     = "uses"
+  uses     = 5
+  networks = ["tf-net-a", "tf-net-b"]
+}
+
+resource "netmaker_enrollment_key" "time_bound" {
+  name       = "tf-time-bound"
+  type       = "time_bound"
+  expires_at = %q
+}
+`, expires)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-unlimited", "tf-uses", "tf-time-bound"),
+				Steps: []resource.TestStep{{
+					Config: config,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("id"), knownvalue.StringExact("tf-unlimited")),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("uses"), knownvalue.Null()),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("expires_at"), knownvalue.Null()),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("default"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("uses"), knownvalue.Int64Exact(5)),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(5)),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("networks"),
+							knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-net-a"), knownvalue.StringExact("tf-net-b")})),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("networks"), knownvalue.SetSizeExact(0)),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("valid"), knownvalue.Bool(true)),
+						statecheck.ExpectSensitiveValue("netmaker_enrollment_key.uses", tfjsonpath.New("token")),
+						statecheck.ExpectSensitiveValue("netmaker_enrollment_key.uses", tfjsonpath.New("value")),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						checkServerKey(srv, "tf-unlimited", func(k netmakertest.Key) error {
+							if k.Type != int(netmaker.KeyTypeUnlimited) || !k.Unlimited {
+								return fmt.Errorf("unlimited key stored as %+v", k)
+							}
+							return nil
+						}),
+						checkServerKey(srv, "tf-uses", func(k netmakertest.Key) error {
+							if k.Type != int(netmaker.KeyTypeUses) || k.Unlimited || k.UsesRemaining != 5 || len(k.Networks) != 2 {
+								return fmt.Errorf("uses key stored as %+v", k)
+							}
+							return nil
+						}),
+						checkServerKey(srv, "tf-time-bound", func(k netmakertest.Key) error {
+							if k.Type != int(netmaker.KeyTypeTimeBound) || k.Unlimited || k.Expiration.UTC().Format(time.RFC3339) != expires {
+								return fmt.Errorf("time-bound key stored as %+v", k)
+							}
+							return nil
+						}),
+						func(s *terraform.State) error {
+							attrs := s.RootModule().Resources["netmaker_enrollment_key.uses"].Primary.Attributes
+							k, _ := srv.KeyByName("tf-uses")
+							if attrs["value"] != k.Value || attrs["token"] != srv.Token(k.Value) {
+								return fmt.Errorf("state value/token do not match the server's key")
+							}
+							return nil
+						},
+					),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccEnrollmentKeyInPlaceAndReplace(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			gwA := srv.AddGateway("tf-net-a")
+			gwB := srv.AddGateway("tf-net-a")
+			valueSame := statecheck.CompareValue(compare.ValuesSame())
+			valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			body := func(name, networks, extra string) string {
+				return fmt.Sprintf("  name     = %q\n  type     = \"unlimited\"\n  networks = %s\n%s", name, networks, extra)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-key", "tf-key-renamed"),
+				Steps: []resource.TestStep{
+					{
+						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, `  tags = ["tf-net-a.web"]`)),
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						},
+					},
+					{
+						// Tags and gateway change in place: same key, same value.
+						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  tags = [\"tf-net-a.web\", \"tf-net-a.db\"]\n  gateway_id = %q", gwA))),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(2)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.StringExact(gwA)),
+						},
+						Check: checkServerKey(srv, "tf-key", func(k netmakertest.Key) error {
+							if k.Relay != gwA || len(k.Groups) != 2 {
+								return fmt.Errorf("server key not updated: %+v", k)
+							}
+							return nil
+						}),
+					},
+					{
+						// Another gateway, then auto-select: still in place.
+						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  gateway_id = %q", gwB))),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(0)),
+						},
+					},
+					{
+						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, "  auto_select_gateway = true")),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.Null()),
+						},
+						Check: checkServerKey(srv, "tf-key", func(k netmakertest.Key) error {
+							if k.Relay != netmakertest.NilUUID || !k.AutoAssignGW {
+								return fmt.Errorf("server key not updated: %+v", k)
+							}
+							return nil
+						}),
+					},
+					{
+						// networks forces a new key.
+						Config: keyConfig(srv, body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true")),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						},
+					},
+					{
+						// type forces a new key.
+						Config: keyConfig(srv, `  name = "tf-key"
+  type = "uses"
+  uses = 3
+  networks = ["tf-net-a", "tf-net-b"]`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(3)),
+						},
+					},
+					{
+						// name forces a new key; the old name is gone from the server.
+						Config: keyConfig(srv, `  name = "tf-key-renamed"
+  type = "uses"
+  uses = 3
+  networks = ["tf-net-a", "tf-net-b"]`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-key-renamed")),
+						},
+						Check: checkNoKey(srv, "tf-key"),
+					},
+				},
+			})
+		})
+	}
+}
+
+func TestAccEnrollmentKeyImport(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("iot-network", "10.77.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+			created := providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "uses" {
+  name     = "tf-imp-uses"
+  type     = "uses"
+  uses     = 4
+  networks = ["iot-network"]
+  tags     = ["iot-network.sensor"]
+}
+
+resource "netmaker_enrollment_key" "ttl" {
+  name = "tf-imp-ttl"
+  type = "time_bound"
+  ttl  = "24h"
+}
+
+resource "netmaker_enrollment_key" "expiry" {
+  name       = "tf-imp-exp"
+  type       = "time_bound"
+  expires_at = %q
+}
+`, expires)
+			adopt := created + `
+resource "netmaker_enrollment_key" "iot" {
+  name     = "iot-network"
+  type     = "unlimited"
+  networks = ["iot-network"]
+}
+`
+			forget := created + `
+removed {
+  from = netmaker_enrollment_key.iot
+  lifecycle {
+    destroy = false
+  }
+}
+`
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: created},
+					{ResourceName: "netmaker_enrollment_key.uses", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-uses"},
+					{ResourceName: "netmaker_enrollment_key.ttl", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-ttl",
+						ImportStateVerifyIgnore: []string{"ttl"}},
+					{ResourceName: "netmaker_enrollment_key.expiry", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-exp"},
+					{
+						// Adopt the key Netmaker generated for the network.
+						Config:             adopt,
+						ResourceName:       "netmaker_enrollment_key.iot",
+						ImportState:        true,
+						ImportStateId:      "iot-network",
+						ImportStatePersist: true,
+						ImportStateCheck: func(states []*terraform.InstanceState) error {
+							for _, st := range states {
+								if st.ID != "iot-network" {
+									continue
+								}
+								a := st.Attributes
+								if a["type"] != "unlimited" || a["default"] != "true" || a["networks.0"] != "iot-network" || a["uses"] != "" {
+									return fmt.Errorf("imported attributes %v", a)
+								}
+								return nil
+							}
+							return fmt.Errorf("no imported key iot-network among %d states", len(states))
+						},
+					},
+					{
+						Config: adopt,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+					{Config: forget},
+				},
+			})
+			if k, ok := srv.KeyByName("iot-network"); !ok || !k.Default {
+				t.Errorf("the adopted default key must stay on the server: %+v", k)
+			}
+		})
+	}
+}
+
+func TestAccEnrollmentKeyOutOfBand(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			gw := srv.AddGateway("tf-net-a")
+			config := keyConfig(srv, `  name     = "tf-oob"
+  type     = "uses"
+  uses     = 2
+  networks = ["tf-net-a"]
+  tags     = ["tf-net-a.web"]`)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-oob"),
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						// Someone edits tags and gateway in the UI: the plan puts them back in place.
+						PreConfig: func() {
+							if err := srv.UpdateKeyByName("tf-oob", func(k *netmakertest.Key) {
+								k.Groups = []string{"tf-net-a.other"}
+								k.Relay = gw
+							}); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
+							if len(k.Groups) != 1 || k.Groups[0] != "tf-net-a.web" || k.Relay != netmakertest.NilUUID {
+								return fmt.Errorf("out-of-band change not reverted: %+v", k)
+							}
+							return nil
+						}),
+					},
+					{
+						// A device enrolls: the counter moves, and that is no change.
+						PreConfig: func() {
+							k, _ := srv.KeyByName("tf-oob")
+							if err := srv.Register(srv.Token(k.Value)); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(1)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses"), knownvalue.Int64Exact(2)),
+						},
+					},
+					{
+						// The key is deleted outside Terraform: the plan creates it again.
+						PreConfig: func() {
+							if err := srv.DeleteKeyByName("tf-oob"); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+						}},
+						Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
+							if k.UsesRemaining != 2 {
+								return fmt.Errorf("recreated key has %d uses", k.UsesRemaining)
+							}
+							return nil
+						}),
+					},
+				},
+			})
+		})
+	}
+}
