@@ -30,11 +30,6 @@ import (
 func testAccSeedKeys(t *testing.T, srv *netmakertest.Server) {
 	t.Helper()
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
-	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
 	for _, req := range []netmaker.CreateKeyRequest{
 		{Name: "batch", Networks: []string{"net-a", "net-b"}, Type: netmaker.KeyTypeUses, Uses: 3, Tags: []string{"ci"}},
 		{Name: "contractor", Networks: []string{"net-a"}, Type: netmaker.KeyTypeTimeBound,
@@ -42,13 +37,23 @@ func testAccSeedKeys(t *testing.T, srv *netmakertest.Server) {
 		{Name: "used-up", Networks: []string{"net-b"}, Type: netmaker.KeyTypeUses, Uses: 1},
 		{Name: "solo", Networks: []string{}, Type: netmaker.KeyTypeUnlimited, Tags: []string{"ci", "laptop"}},
 	} {
-		if _, err := client.CreateKey(ctx, req); err != nil {
-			t.Fatalf("creating key %s: %v", req.Name, err)
-		}
+		testAccCreateKey(t, srv, req)
 	}
 	usedUp, _ := srv.KeyByName("used-up")
 	if err := srv.Register(srv.Token(usedUp.Value)); err != nil {
 		t.Fatalf("enrolling a device with used-up: %v", err)
+	}
+}
+
+// testAccCreateKey creates a key out of band, through the API.
+func testAccCreateKey(t *testing.T, srv *netmakertest.Server, req netmaker.CreateKeyRequest) {
+	t.Helper()
+	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateKey(context.Background(), req); err != nil {
+		t.Fatalf("creating key %s: %v", req.Name, err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -360,4 +361,55 @@ resource "netmaker_network_default_key" "test" {
 			})
 		})
 	}
+}
+
+// TestAccNetworkDefaultKeyResource_autoKeyGone destroys the resource after
+// the network's auto-generated key was deleted out of band: the server is
+// left as it is (with a warning), not failed on.
+func TestAccNetworkDefaultKeyResource_autoKeyGone(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "net-a", "net-b")
+	keysOnly := providerConfig(srv) + `
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "unlimited"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+				Check:  checkServerDefault(srv, "net-a", "custom-one"),
+			},
+			{
+				PreConfig: func() {
+					if err := srv.DeleteKeyByName("net-a"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: keysOnly,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
+					},
+				},
+				// Nothing to give the default back to: custom-one stays default.
+				Check: checkServerDefault(srv, "net-a", "custom-one"),
+			},
+			{
+				// An administrator makes another key the default, so that
+				// custom-one can be destroyed at the end of the test.
+				PreConfig: func() {
+					testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "spare", Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
+					if err := srv.SetDefault("net-a", "spare"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   keysOnly,
+				PlanOnly: true,
+			},
+		},
+	})
 }
