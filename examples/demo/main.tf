@@ -29,7 +29,7 @@ resource "netmaker_enrollment_key" "contractor" {
   networks = [netmaker_network.demo.name]
   type     = "time_bound"
   ttl      = "720h"
-  tags     = ["contractors"]
+  tags     = ["${netmaker_network.demo.name}.contractors"]
 }
 
 # A key whose token rotates whenever var.rotation changes.
@@ -37,7 +37,7 @@ resource "netmaker_enrollment_key" "fleet" {
   name               = "demo-fleet"
   networks           = [netmaker_network.demo.name]
   type               = "unlimited"
-  tags               = ["fleet"]
+  tags               = ["${netmaker_network.demo.name}.fleet"]
   regenerate_trigger = var.rotation
 }
 

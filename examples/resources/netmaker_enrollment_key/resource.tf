@@ -1,10 +1,10 @@
 # An unlimited key for the network's servers: devices enrolled with it get the
-# "servers" device tag.
+# "servers" device tag of network "prod" (Netmaker names tags <network>.<tag>).
 resource "netmaker_enrollment_key" "servers" {
   name     = "prod-servers"
   networks = ["prod"]
   type     = "unlimited"
-  tags     = ["servers"]
+  tags     = ["prod.servers"]
 }
 
 # A key that admits ten devices, then is used up.
@@ -38,6 +38,6 @@ resource "netmaker_enrollment_key" "edge" {
   name               = "edge-routers"
   networks           = ["prod", "lab"]
   type               = "unlimited"
-  tags               = ["edge"]
+  tags               = ["prod.edge", "lab.edge"]
   regenerate_trigger = "2030-01"
 }

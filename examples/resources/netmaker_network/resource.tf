@@ -9,5 +9,5 @@ resource "netmaker_enrollment_key" "sensors" {
   name     = "iot-sensors"
   networks = [netmaker_network.iot.name]
   type     = "unlimited"
-  tags     = ["sensors"]
+  tags     = ["${netmaker_network.iot.name}.sensors"]
 }

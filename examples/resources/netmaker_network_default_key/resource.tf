@@ -2,7 +2,7 @@ resource "netmaker_enrollment_key" "office" {
   name     = "office-devices"
   networks = ["office"]
   type     = "unlimited"
-  tags     = ["laptops"]
+  tags     = ["office.laptops"]
 }
 
 # Make "office-devices" the default key of network "office". On destroy, the
