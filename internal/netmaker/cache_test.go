@@ -1,0 +1,264 @@
+package netmaker
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+func seedKeys(f *fakeNM, names ...string) {
+	for i, n := range names {
+		f.addKey(map[string]any{"value": "VALUE" + string(rune('A'+i)) + "00000000000000000000000000", "token": "t", "tags": []any{n},
+			"groups": nil, "networks": []any{"net1"}, "type": 3, "unlimited": true, "relay": nilUUID, "expiration": "0001-01-01T00:00:00Z"})
+	}
+}
+
+func TestListCacheSharesOneRequest(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a", "b")
+	release := make(chan struct{})
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if route == "GET "+routeKeys {
+			<-release
+		}
+		return false
+	}
+	c := f.client(t, nil)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			keys, err := c.ListKeys(context.Background())
+			if err == nil && len(keys) != 2 {
+				err = errors.New("wrong number of keys")
+			}
+			errs <- err
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Later reads are served from the cache, too.
+	if _, err := c.KeyByName(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.NetworkDefaultKey(context.Background(), "net1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("NetworkDefaultKey = %v", err)
+	}
+	if got := f.count("GET " + routeKeys); got != 1 {
+		t.Fatalf("%d list requests, want 1", got)
+	}
+}
+
+func TestListCacheInvalidation(t *testing.T) {
+	ctx := context.Background()
+	writes := []struct {
+		name  string
+		write func(c *Client, value string) error
+	}{
+		{"create", func(c *Client, _ string) error {
+			_, err := c.CreateKey(ctx, CreateKeyRequest{Name: "new", Type: KeyTypeUnlimited})
+			return err
+		}},
+		{"update", func(c *Client, v string) error { _, err := c.UpdateKey(ctx, v, UpdateKeyRequest{}); return err }},
+		{"delete", func(c *Client, v string) error { return c.DeleteKey(ctx, v) }},
+		{"regenerate", func(c *Client, v string) error { _, err := c.RegenerateToken(ctx, v); return err }},
+		{"failed delete", func(c *Client, _ string) error {
+			if err := c.DeleteKey(ctx, "NOPE"); !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			return nil
+		}},
+		{"network create", func(c *Client, _ string) error {
+			_ = c.CreateNetwork(ctx, Network{Name: "n2", AddressRange: "10.0.0.0/24"})
+			return nil
+		}},
+		{"network delete", func(c *Client, _ string) error { _ = c.DeleteNetwork(ctx, "n2"); return nil }},
+	}
+	for _, tt := range writes {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t)
+			seedKeys(f, "a")
+			c := f.client(t, nil)
+			a, err := c.KeyByName(ctx, "a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ListKeys(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.count("GET " + routeKeys); got != 1 {
+				t.Fatalf("%d lists before the write, want 1", got)
+			}
+			if err := tt.write(c, a.Value); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if _, err := c.ListKeys(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Exactly one fresh list follows the write (the write's own
+			// read-back, or the first read after it); then the cache serves.
+			if got := f.count("GET " + routeKeys); got != 2 {
+				t.Fatalf("%d lists in all, want 2", got)
+			}
+		})
+	}
+}
+
+// TestListStartedBeforeWriteNotServedAfter: a list in flight when a write
+// completes must not answer reads that begin after the write.
+func TestListStartedBeforeWriteNotServedAfter(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a", "b")
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if route == "GET "+routeKeys && n == 1 {
+			// Answer the state before the write, late.
+			f.mu.Lock()
+			snapshot := append([]map[string]any(nil), f.keys...)
+			f.mu.Unlock()
+			close(entered)
+			<-release
+			writeJSON(w, snapshot)
+			return true
+		}
+		return false
+	}
+	c := f.client(t, nil)
+	ctx := context.Background()
+	slow := make(chan []EnrollmentKey)
+	go func() {
+		keys, _ := c.ListKeys(ctx)
+		slow <- keys
+	}()
+	<-entered
+	f.mu.Lock()
+	bValue := f.keys[1]["value"].(string)
+	f.mu.Unlock()
+	if err := c.DeleteKey(ctx, bValue); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := c.ListKeys(ctx) // must not join the stale list
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0].Name != "a" {
+		t.Fatalf("after the write: %v", keys)
+	}
+	close(release)
+	if old := <-slow; len(old) != 2 {
+		t.Fatalf("the early reader got %d keys", len(old))
+	}
+	// The stale answer must not have replaced the fresh one in the cache.
+	keys, err = c.ListKeys(ctx)
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("cache after the stale list finished: %v, %v", keys, err)
+	}
+	if got := f.count("GET " + routeKeys); got != 2 {
+		t.Fatalf("%d lists, want 2", got)
+	}
+}
+
+func TestListCacheDisabled(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a")
+	c := f.client(t, func(cfg *Config) { cfg.DisableListCache = true })
+	ctx := context.Background()
+	for range 3 {
+		if _, err := c.KeyByName(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.count("GET " + routeKeys); got != 3 {
+		t.Fatalf("%d lists, want 3", got)
+	}
+}
+
+func TestListCacheAnswersCopies(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a")
+	c := f.client(t, nil)
+	ctx := context.Background()
+	keys, err := c.ListKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys[0].Name = "changed"
+	keys[0].Networks[0] = "changed"
+	keys[0].Tags = append(keys[0].Tags, "changed")
+	k, err := c.KeyByName(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Networks[0] = "changed too"
+	again, err := c.ListKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0].Name != "a" || again[0].Networks[0] != "net1" || len(again[0].Tags) != 0 {
+		t.Fatalf("cache was modified through an answer: %+v", again[0])
+	}
+}
+
+func TestListCacheErrorsNotCached(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a")
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if n == 1 {
+			writeErr(w, 500, "boom")
+			return true
+		}
+		return false
+	}
+	c := f.client(t, nil)
+	if _, err := c.ListKeys(context.Background()); !errors.Is(err, ErrServer) {
+		t.Fatalf("first list = %v", err)
+	}
+	if _, err := c.ListKeys(context.Background()); err != nil {
+		t.Fatalf("second list = %v", err)
+	}
+}
+
+// TestListCacheLeaderCancelled: when the caller whose request is in flight
+// gives up, callers waiting for it try again instead of failing.
+func TestListCacheLeaderCancelled(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a")
+	entered := make(chan struct{})
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if n == 1 {
+			close(entered)
+			<-r.Context().Done()
+			return true
+		}
+		return false
+	}
+	c := f.client(t, nil)
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leaderErr := make(chan error)
+	go func() { _, err := c.ListKeys(leaderCtx); leaderErr <- err }()
+	<-entered
+	follower := make(chan error)
+	go func() { _, err := c.ListKeys(context.Background()); follower <- err }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader = %v", err)
+	}
+	if err := <-follower; err != nil {
+		t.Fatalf("follower = %v", err)
+	}
+}
