@@ -413,3 +413,75 @@ resource "netmaker_enrollment_key" "one" {
 		},
 	})
 }
+
+// TestAccNetworkDefaultKeyResource_keyReplaced replaces the custom default
+// key: with replace_triggered_by (as the documentation advises), the default
+// moves back to the auto-generated key before the old key is deleted, and
+// on to the new key after it is created.
+func TestAccNetworkDefaultKeyResource_keyReplaced(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "net-a")
+	config := func(keyType string) string {
+		uses := ""
+		if keyType == "uses" {
+			uses = "uses = 5"
+		}
+		return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = %q
+  %s
+}
+
+resource "netmaker_network_default_key" "test" {
+  network  = "net-a"
+  key_name = netmaker_enrollment_key.one.name
+
+  lifecycle {
+    replace_triggered_by = [netmaker_enrollment_key.one]
+  }
+}
+`, keyType, uses)
+	}
+	var firstValue string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerDefault(srv, "net-a", "net-a"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("unlimited"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "custom-one"),
+					func(*terraform.State) error {
+						k, _ := srv.KeyByName("custom-one")
+						firstValue = k.Value
+						return nil
+					},
+				),
+			},
+			{
+				Config: config("uses"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("netmaker_enrollment_key.one", plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "custom-one"),
+					func(*terraform.State) error {
+						k, _ := srv.KeyByName("custom-one")
+						if k.Value == firstValue || k.Type != int(netmaker.KeyTypeUses) {
+							return fmt.Errorf("custom-one was not replaced by a uses key: %+v", k.Type)
+						}
+						return nil
+					},
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+				},
+			},
+		},
+	})
+}
