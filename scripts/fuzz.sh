@@ -7,15 +7,18 @@ cd "$(dirname "$0")/.."
 
 fuzztime="${FUZZTIME:-10s}"
 found=0
-for pkg in $(go list ./...); do
+while read -r dir pkg; do
+  # Compile only packages whose tests declare a fuzz target.
+  grep -qs '^func Fuzz' "$dir"/*_test.go || continue
   # `go test -list` prints matching names, then an "ok" line; keep the names.
-  targets=$(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true)
+  listed=$(go test -list '^Fuzz' "$pkg")
+  targets=$(grep '^Fuzz' <<<"$listed" || true)
   for target in $targets; do
     found=$((found + 1))
     echo ">> fuzz $pkg $target for $fuzztime"
     go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"
   done
-done
+done < <(go list -f '{{.Dir}} {{.ImportPath}}' ./...)
 if [ "$found" -eq 0 ]; then
   echo ">> no fuzz targets found"
 else
