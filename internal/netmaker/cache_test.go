@@ -146,7 +146,7 @@ func TestListStartedBeforeWriteNotServedAfter(t *testing.T) {
 	}()
 	<-entered
 	f.mu.Lock()
-	bValue := f.keys[1]["value"].(string)
+	bValue := str(f.keys[1]["value"])
 	f.mu.Unlock()
 	if err := c.DeleteKey(ctx, bValue); err != nil {
 		t.Fatal(err)

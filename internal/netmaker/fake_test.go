@@ -105,7 +105,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 // hangUp closes the connection without an answer.
 func hangUp(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("response writer cannot hijack")
+	}
+	conn, _, err := hj.Hijack()
 	if err == nil {
 		_ = conn.Close()
 	}
@@ -137,7 +141,7 @@ func (f *fakeNM) apply(w http.ResponseWriter, r *http.Request, route string, bod
 	value := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/enrollment-keys/"), "/regenerate-token")
 	find := func() int {
 		for i, k := range f.keys {
-			if k["value"] == value {
+			if str(k["value"]) == value {
 				return i
 			}
 		}
@@ -152,9 +156,9 @@ func (f *fakeNM) apply(w http.ResponseWriter, r *http.Request, route string, bod
 			writeErr(w, 400, err.Error())
 			return
 		}
-		name := in["tags"].([]any)[0]
+		name := nameOf(in)
 		for _, k := range f.keys {
-			if k["tags"].([]any)[0] == name {
+			if nameOf(k) == name {
 				writeErr(w, 400, "key names must be unique")
 				return
 			}
@@ -186,7 +190,7 @@ func (f *fakeNM) apply(w http.ResponseWriter, r *http.Request, route string, bod
 			k["default"] = true
 		}
 		// Detail shape, as current servers answer.
-		writeJSON(w, map[string]any{"name": k["tags"].([]any)[0], "value": k["value"], "tags": k["groups"], "gateway_id": nil})
+		writeJSON(w, map[string]any{"name": nameOf(k), "value": k["value"], "tags": k["groups"], "gateway_id": nil})
 	case "DELETE " + routeKey:
 		i := find()
 		if i < 0 {
@@ -208,4 +212,18 @@ func (f *fakeNM) apply(w http.ResponseWriter, r *http.Request, route string, bod
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// nameOf answers the name of a stored (list-shape) key or create body.
+func nameOf(k map[string]any) string {
+	tags, _ := k["tags"].([]any)
+	if len(tags) == 0 {
+		return ""
+	}
+	return str(tags[0])
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
 }

@@ -90,7 +90,12 @@ func newHTTPClient(cfg Config, timeout time.Duration) (*http.Client, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment}
+	}
 	tr.TLSClientConfig = tlsCfg
 	return &http.Client{Transport: tr, Timeout: timeout}, nil
 }

@@ -406,7 +406,7 @@ func loginFake(t *testing.T, password string, stuck bool) (*fakeNM, *atomic.Int3
 			writeJSON(w, map[string]any{"Code": 200, "Message": "W1R3: Device admin Authorized", "Response": map[string]any{"UserName": "admin", "AuthToken": jwt}})
 			return true
 		}
-		if stuck || r.Header.Get("Authorization") != "Bearer "+current.Load().(string) {
+		if stuck || r.Header.Get("Authorization") != "Bearer "+str(current.Load()) {
 			writeErr(w, 401, "unauthorized")
 			return true
 		}

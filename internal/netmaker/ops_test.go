@@ -110,7 +110,7 @@ func TestCreateKey(t *testing.T) {
 			n := 0
 			f.mu.Lock()
 			for _, sk := range f.keys {
-				if sk["tags"].([]any)[0] == tt.req.Name {
+				if nameOf(sk) == tt.req.Name {
 					n++
 				}
 			}
@@ -212,7 +212,7 @@ func TestDeleteKey(t *testing.T) {
 			value := tt.value
 			if value == "" {
 				f.mu.Lock()
-				value = f.keys[0]["value"].(string)
+				value = str(f.keys[0]["value"])
 				f.mu.Unlock()
 			}
 			err := c.DeleteKey(context.Background(), value)
