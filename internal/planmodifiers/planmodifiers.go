@@ -6,7 +6,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 )
@@ -77,25 +76,4 @@ func SameDuration(a, b string) bool {
 		return a == b
 	}
 	return da == db
-}
-
-// RequiresReplaceUnlessPrivateKey is RequiresReplace for an Int64, except
-// while the resource's private state holds key: then a change is recorded
-// in place. Resources set the key on import, when the attribute had to be
-// guessed from the server, and clear it on the next update.
-func RequiresReplaceUnlessPrivateKey(key string) planmodifier.Int64 {
-	return int64planmodifier.RequiresReplaceIf(
-		func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-			if req.Private != nil {
-				marker, diags := req.Private.GetKey(ctx, key)
-				resp.Diagnostics.Append(diags...)
-				if len(marker) > 0 {
-					return
-				}
-			}
-			resp.RequiresReplace = true
-		},
-		"Changing the value replaces the resource, except right after an import, when the value in state was inferred.",
-		"Changing the value replaces the resource, except right after an import, when the value in state was inferred.",
-	)
 }

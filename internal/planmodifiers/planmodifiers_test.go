@@ -127,30 +127,3 @@ func TestSameInstant(t *testing.T) {
 		}
 	}
 }
-
-func TestRequiresReplaceUnlessPrivateKey(t *testing.T) {
-	objInt := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"a": tftypes.Number}}
-	sch := schema.Schema{Attributes: map[string]schema.Attribute{"a": schema.Int64Attribute{Optional: true}}}
-	raw := tftypes.NewValue(objInt, map[string]tftypes.Value{"a": tftypes.NewValue(tftypes.Number, 1)})
-	tests := []struct {
-		name        string
-		state, plan types.Int64
-		want        bool
-	}{
-		{"changed without marker", types.Int64Value(7), types.Int64Value(10), true},
-		{"unchanged", types.Int64Value(10), types.Int64Value(10), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := planmodifier.Int64Request{
-				State: tfsdk.State{Schema: sch, Raw: raw}, Plan: tfsdk.Plan{Schema: sch, Raw: raw},
-				StateValue: tt.state, PlanValue: tt.plan, ConfigValue: tt.plan,
-			}
-			var resp planmodifier.Int64Response
-			RequiresReplaceUnlessPrivateKey("imported").PlanModifyInt64(context.Background(), req, &resp)
-			if resp.RequiresReplace != tt.want {
-				t.Errorf("RequiresReplace = %v, want %v", resp.RequiresReplace, tt.want)
-			}
-		})
-	}
-}
