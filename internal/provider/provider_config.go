@@ -200,13 +200,15 @@ func valueOrEnv(v types.String, env string) string {
 // authDiagnostic explains a failed CheckAuth without repeating any secret.
 func authDiagnostic(host string, cfg netmaker.Config, err error) diag.Diagnostic {
 	if errors.Is(err, netmaker.ErrUnauthorized) {
-		credential, at := "api_token ("+envAPIToken+")", path.Root("api_token")
+		detail := fmt.Sprintf("401 unauthorized from %s: check api_token (%s). An access token may have been revoked; "+
+			"a master key must match the server's MASTER_KEY.", host, envAPIToken)
+		at := path.Root("api_token")
 		if cfg.APIToken == "" {
-			credential, at = "username and password ("+envUsername+", "+envPassword+")", path.Root("username")
+			detail = fmt.Sprintf("401 unauthorized from %s: check username and password (%s, %s); the server did not "+
+				"accept them.", host, envUsername, envPassword)
+			at = path.Root("username")
 		}
-		return diag.NewAttributeErrorDiagnostic(at, "Netmaker rejected the credential",
-			fmt.Sprintf("401 unauthorized from %s: check %s. An access token may have been revoked; "+
-				"a master key must match the server's MASTER_KEY.", host, credential))
+		return diag.NewAttributeErrorDiagnostic(at, "Netmaker rejected the credential", detail)
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("host"), "Could not connect to Netmaker",
 		fmt.Sprintf("Checking the credential against %s failed: %s", host, err))

@@ -2,12 +2,15 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
@@ -85,4 +88,52 @@ func testAccPreCheck(t *testing.T) {
 	for _, env := range []string{envHost, envAPIToken, envUsername, envPassword} {
 		t.Setenv(env, "")
 	}
+}
+
+// TestAccProviderFromEnvironment configures the provider from the
+// environment alone, logging in with a username and password.
+func TestAccProviderFromEnvironment(t *testing.T) {
+	srv := newTestServerWithOptions(t, netmakertest.Options{Users: map[string]string{"admin": "s3cret-pw"}})
+	key := `
+provider "netmaker" {}
+
+resource "netmaker_enrollment_key" "test" {
+  name = "tf-env"
+  type = "unlimited"
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			t.Setenv(envHost, srv.URL())
+			t.Setenv(envUsername, "admin")
+			t.Setenv(envPassword, "s3cret-pw")
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The block wins over the environment: a wrong password in it fails once, clearly.
+				Config: `
+provider "netmaker" {
+  password = "wrong-pw"
+}
+
+resource "netmaker_enrollment_key" "test" {
+  name = "tf-env"
+  type = "unlimited"
+}
+`,
+				ExpectError: regexp.MustCompile(`401 unauthorized from 127\.0\.0\.1:\d+: check username and password`),
+			},
+			{
+				Config: key,
+				Check: func(*terraform.State) error {
+					if _, ok := srv.KeyByName("tf-env"); !ok {
+						return fmt.Errorf("no key created with a login from the environment")
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
