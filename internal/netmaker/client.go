@@ -49,7 +49,7 @@ type Client struct {
 	authMu  sync.Mutex // guards jwt
 	jwt     string
 
-	capsMu    sync.Mutex
+	capsMu    chan struct{} // 1-buffered: a mutex that callers can stop waiting for
 	capsKnown bool
 	caps      Capabilities
 }
@@ -89,11 +89,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	return &Client{
-		cfg:   cfg,
-		base:  base,
-		host:  host,
-		http:  newRetryClient(hc, retries),
-		cache: newListCache(cfg.DisableListCache),
+		cfg:    cfg,
+		base:   base,
+		host:   host,
+		http:   newRetryClient(hc, retries),
+		cache:  newListCache(cfg.DisableListCache),
+		capsMu: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -139,8 +140,12 @@ func (c *Client) CheckAuth(ctx context.Context) error {
 // A server without the route answers 404 "404 page not found" (v1.5);
 // a current server answers 400 "network not found".
 func (c *Client) Capabilities(ctx context.Context) (Capabilities, error) {
-	c.capsMu.Lock()
-	defer c.capsMu.Unlock()
+	select {
+	case c.capsMu <- struct{}{}:
+	case <-ctx.Done():
+		return Capabilities{}, ctx.Err()
+	}
+	defer func() { <-c.capsMu }()
 	if c.capsKnown {
 		return c.caps, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -285,6 +286,96 @@ func TestIntegrationFaults(t *testing.T) {
 			if s := srv.Stats(); s["POST /api/v1/enrollment-keys"] <= n {
 				t.Errorf("expected faults to force create retries; stats %v", s)
 			}
+		})
+	}
+}
+
+// TestIntegrationListCache counts list requests on the test server: many
+// concurrent reads share one list; a write makes the next read list again;
+// DisableListCache lists for every read.
+func TestIntegrationListCache(t *testing.T) {
+	for _, disabled := range []bool{false, true} {
+		name := "cached"
+		if disabled {
+			name = "naive"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv, c := newIntegration(t, netmakertest.GenerationCurrent, func(_ *netmakertest.Options, cfg *netmaker.Config) {
+				cfg.DisableListCache = disabled
+			})
+			if err := srv.CreateNetwork("net1", "10.30.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			const readers = 16
+			errs := make(chan error, readers)
+			for range readers {
+				go func() {
+					_, err := c.NetworkDefaultKey(ctx, "net1")
+					errs <- err
+				}()
+			}
+			for range readers {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			lists := func() int { return srv.Stats()["GET /api/v1/enrollment-keys"] }
+			want := 1
+			if disabled {
+				want = readers
+			}
+			if got := lists(); got != want {
+				t.Fatalf("%d lists for %d concurrent reads, want %d", got, readers, want)
+			}
+			if _, err := c.CreateKey(ctx, netmaker.CreateKeyRequest{Name: "key-one", Type: netmaker.KeyTypeUnlimited}); err != nil {
+				t.Fatal(err)
+			}
+			before := lists()
+			if _, err := c.KeyByName(ctx, "key-one"); err != nil {
+				t.Fatal(err)
+			}
+			wantMore := 0
+			if disabled {
+				wantMore = 1
+			}
+			if got := lists() - before; got != wantMore {
+				t.Fatalf("%d lists for a read after the create's read-back, want %d", got, wantMore)
+			}
+		})
+	}
+}
+
+// BenchmarkKeyByName measures what the list cache saves when a plan reads
+// many keys from a server holding many.
+func BenchmarkKeyByName(b *testing.B) {
+	for _, disabled := range []bool{false, true} {
+		name := "cached"
+		if disabled {
+			name = "naive"
+		}
+		b.Run(name, func(b *testing.B) {
+			srv := netmakertest.NewServer(netmakertest.Options{AccessTokens: []string{"t"}, Seed: 1})
+			defer srv.Close()
+			c, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: "t", DisableListCache: disabled})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			const keys = 200
+			for i := range keys {
+				if _, err := c.CreateKey(ctx, netmaker.CreateKeyRequest{Name: "bench-key-" + strconv.Itoa(i), Type: netmaker.KeyTypeUnlimited}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			srv.ResetStats()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if _, err := c.KeyByName(ctx, "bench-key-"+strconv.Itoa(i%keys)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(srv.Stats()["GET /api/v1/enrollment-keys"])/float64(b.N), "lists/op")
 		})
 	}
 }
