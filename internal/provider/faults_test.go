@@ -1,0 +1,547 @@
+package provider
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// Acceptance tests of the provider against a misbehaving server: random
+// faults, lost create answers, failing refreshes and sessions that expire
+// in the middle of an apply.
+
+const (
+	faultKeys   = 50
+	faultPrefix = "fault-"
+	routeCreate = "POST /api/v1/enrollment-keys"
+)
+
+// faultKeysConfig declares faultKeys keys of mixed types that all rotate
+// when trigger changes. The provider retries far more than the default.
+func faultKeysConfig(url, trigger, expires string) string {
+	return fmt.Sprintf(`
+provider "netmaker" {
+  host        = %q
+  api_token   = %q
+  max_retries = 20
+}
+
+locals {
+  types = ["unlimited", "uses", "time_bound"]
+}
+
+resource "netmaker_enrollment_key" "k" {
+  count              = %d
+  name               = format("%s%%02d", count.index)
+  type               = local.types[count.index %% 3]
+  uses               = count.index %% 3 == 1 ? 3 : null
+  expires_at         = count.index %% 3 == 2 ? %q : null
+  networks           = ["fault-net-${count.index %% 2}"]
+  regenerate_trigger = %q
+}
+`, url, testMasterKey, faultKeys, faultPrefix, expires, trigger)
+}
+
+// checkExactlyDeclared asserts that the server holds exactly the declared
+// keys (each name once, no other key), of the declared types, and that state
+// records each key's current value. It records the values in seen.
+func checkExactlyDeclared(srv *netmakertest.Server, seen map[string]string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		byName := map[string][]netmakertest.Key{}
+		for _, k := range srv.Keys() {
+			byName[k.Name] = append(byName[k.Name], k)
+		}
+		for name, ks := range byName {
+			var i int
+			if _, err := fmt.Sscanf(name, faultPrefix+"%02d", &i); err != nil || i < 0 || i >= faultKeys {
+				return fmt.Errorf("orphan key %q on the server (%d of them)", name, len(ks))
+			}
+			if len(ks) != 1 {
+				return fmt.Errorf("%d keys named %q on the server", len(ks), name)
+			}
+		}
+		if len(byName) != faultKeys {
+			return fmt.Errorf("the server holds %d of the %d declared keys", len(byName), faultKeys)
+		}
+		wantType := []int{netmakertest.TypeUnlimited, netmakertest.TypeUses, netmakertest.TypeTimeBound}
+		for i := range faultKeys {
+			name := fmt.Sprintf("%s%02d", faultPrefix, i)
+			k := byName[name][0]
+			if k.Type != wantType[i%3] {
+				return fmt.Errorf("%s has type %d, want %d", name, k.Type, wantType[i%3])
+			}
+			rs, ok := s.RootModule().Resources[fmt.Sprintf("netmaker_enrollment_key.k.%d", i)]
+			if !ok {
+				return fmt.Errorf("%s is not in state", name)
+			}
+			if rs.Primary.Attributes["value"] != k.Value {
+				return fmt.Errorf("state does not hold the server's value of %s", name)
+			}
+			seen[name] = k.Value
+		}
+		return nil
+	}
+}
+
+// checkAllRotated asserts that no key kept a value recorded in before.
+func checkAllRotated(srv *netmakertest.Server, before map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if len(before) != faultKeys {
+			return fmt.Errorf("only %d values recorded before the rotation", len(before))
+		}
+		for _, k := range srv.Keys() {
+			if before[k.Name] == k.Value {
+				return fmt.Errorf("%s was not rotated", k.Name)
+			}
+		}
+		return nil
+	}
+}
+
+// checkRetried asserts that faults forced the provider to send more
+// creates than there are keys, so that the test exercised the retries.
+func checkRetried(srv *netmakertest.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := srv.Stats()[routeCreate]; n <= faultKeys {
+			return fmt.Errorf("%d create requests for %d keys: the faults did not hit any create", n, faultKeys)
+		}
+		return nil
+	}
+}
+
+func checkServerEmpty(srv *netmakertest.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if keys := srv.Keys(); len(keys) != 0 {
+			names := make([]string, 0, len(keys))
+			for _, k := range keys {
+				names = append(names, k.Name)
+			}
+			return fmt.Errorf("the server still holds %d keys after destroy: %s", len(keys), strings.Join(names, ", "))
+		}
+		return nil
+	}
+}
+
+// TestAccFaults_manyKeys applies, rotates and destroys 50 keys while the
+// server fails 20% of all requests (429, 502-504, resets, applied requests
+// whose answer is lost), from the first refresh to the last destroy.
+func TestAccFaults_manyKeys(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServerWithOptions(t, netmakertest.Options{
+				Generation: gen,
+				Seed:       20261126,
+				Faults:     netmakertest.Faults{Rate: 0.2, RetryAfter: "0"},
+			})
+			expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+			created, rotated := map[string]string{}, map[string]string{}
+			empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerEmpty(srv),
+				Steps: []resource.TestStep{
+					{
+						Config:           faultKeysConfig(srv.URL(), "one", expires),
+						ConfigPlanChecks: empty,
+						Check:            resource.ComposeAggregateTestCheckFunc(checkExactlyDeclared(srv, created), checkRetried(srv)),
+					},
+					{
+						Config:   faultKeysConfig(srv.URL(), "one", expires),
+						PlanOnly: true,
+					},
+					{
+						Config: faultKeysConfig(srv.URL(), "two", expires),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("netmaker_enrollment_key.k[7]", plancheck.ResourceActionUpdate)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(checkExactlyDeclared(srv, rotated), checkAllRotated(srv, created)),
+					},
+					{
+						Config:   faultKeysConfig(srv.URL(), "two", expires),
+						PlanOnly: true,
+					},
+				},
+			})
+		})
+	}
+}
+
+// hookedServer is a test server behind a hook that sees every request
+// first and may answer it itself (returning true).
+type hookedServer struct {
+	srv *netmakertest.Server
+	url string
+}
+
+func newHookedServer(t *testing.T, opts netmakertest.Options, hook func(w http.ResponseWriter, r *http.Request, next http.Handler) bool) *hookedServer {
+	t.Helper()
+	if opts.MasterKey == "" && len(opts.Users) == 0 {
+		opts.MasterKey = testMasterKey
+	}
+	srv, h := netmakertest.NewHandler(opts)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hook(w, r, h) {
+			h.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(func() {
+		ts.CloseClientConnections()
+		ts.Close()
+		srv.Close()
+	})
+	return &hookedServer{srv: srv, url: ts.URL}
+}
+
+// hangUp resets the connection without an answer.
+func hangUp(t *testing.T, w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// loseFirstCreate applies the first create of a key named name (after
+// letting mutate change its body), then hangs up as if the answer were
+// lost on the way back. Later requests pass untouched.
+func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+	var mu sync.Mutex
+	done := false
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/enrollment-keys" {
+			return false
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("reading a create: %v", err)
+			return false
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var req map[string]any
+		if err := json.Unmarshal(body, &req); err != nil {
+			t.Errorf("create body: %v", err)
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if done || fmt.Sprint(req["tags"]) != "["+name+"]" {
+			return false
+		}
+		done = true
+		if mutate != nil {
+			mutate(req)
+			body, _ = json.Marshal(req)
+		}
+		r2 := r.Clone(r.Context())
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.ContentLength = int64(len(body))
+		applied := httptest.NewRecorder()
+		next.ServeHTTP(applied, r2)
+		if applied.Code != http.StatusOK {
+			t.Errorf("the create behind the lost answer failed: %d %s", applied.Code, applied.Body)
+		}
+		hangUp(t, w)
+		return true
+	}
+}
+
+const lostCreateKey = `
+resource "netmaker_enrollment_key" "lost" {
+  name     = "tf-lost"
+  type     = "uses"
+  uses     = 4
+  networks = ["tf-net-a"]
+}
+`
+
+// TestAccFaults_lostCreateAdopted: the server applies a create and the
+// answer is lost; the retry meets "key names must be unique", and the
+// provider adopts the key because it is what was asked for.
+func TestAccFaults_lostCreateAdopted(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			hs := newHookedServer(t, netmakertest.Options{Generation: gen}, loseFirstCreate(t, "tf-lost", nil))
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerEmpty(hs.srv),
+				Steps: []resource.TestStep{{
+					Config: providerBlock(hs.url) + lostCreateKey,
+					Check: resource.ComposeAggregateTestCheckFunc(
+						func(s *terraform.State) error {
+							if n := hs.srv.Stats()[routeCreate]; n != 2 {
+								return fmt.Errorf("%d create requests, want the lost one and its retry", n)
+							}
+							return nil
+						},
+						checkHookedStateMatches(hs.srv, "netmaker_enrollment_key.lost", "tf-lost"),
+						checkServerKey(hs.srv, "tf-lost", func(k netmakertest.Key) error {
+							if k.Type != netmakertest.TypeUses || k.UsesRemaining != 4 {
+								return fmt.Errorf("adopted key is %+v", k)
+							}
+							return nil
+						}),
+					),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccFaults_lostCreateOtherKey: the create is lost and, meanwhile, a
+// key of the same name but other settings exists. The provider must not
+// adopt it, must not create a second one, and must name the key.
+func TestAccFaults_lostCreateOtherKey(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			hs := newHookedServer(t, netmakertest.Options{Generation: gen}, loseFirstCreate(t, "tf-lost", func(req map[string]any) {
+				req["networks"] = []string{"someone-elses-net"}
+			}))
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					// Nothing was adopted, so nothing was destroyed: the other
+					// key is still there, alone and unchanged.
+					if n := countKeys(hs.srv, "tf-lost"); n != 1 {
+						return fmt.Errorf("%d keys named tf-lost, want the other one only", n)
+					}
+					k, _ := hs.srv.KeyByName("tf-lost")
+					if len(k.Networks) != 1 || k.Networks[0] != "someone-elses-net" {
+						return fmt.Errorf("the other key changed: %+v", k)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config:      providerBlock(hs.url) + lostCreateKey,
+					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*"tf-lost"`),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccFaults_failedRefreshKeepsState: while every request answers 502,
+// a refresh is an error; the state survives it, and once the server is
+// back the plan is clean.
+func TestAccFaults_failedRefreshKeepsState(t *testing.T) {
+	srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent})
+	config := fmt.Sprintf(`
+provider "netmaker" {
+  host        = %q
+  api_token   = %q
+  max_retries = 2
+}
+
+resource "netmaker_enrollment_key" "a" {
+  name = "tf-keep-a"
+  type = "unlimited"
+}
+
+resource "netmaker_enrollment_key" "b" {
+  name = "tf-keep-b"
+  type = "uses"
+  uses = 2
+}
+`, srv.URL(), testMasterKey)
+	var valueA string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					valueA = s.RootModule().Resources["netmaker_enrollment_key.a"].Primary.Attributes["value"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					srv.ResetStats()
+					srv.SetFaults(netmakertest.Faults{Rate: 1, BadGateway: true})
+				},
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`50[234]`),
+			},
+			{
+				PreConfig: func() {
+					srv.SetFaults(netmakertest.Faults{})
+					if n := srv.Stats()["GET /api/v1/enrollment-keys"]; n < 3 {
+						t.Errorf("the failed refresh listed %d times, want the first attempt and 2 retries at least", n)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrWith("netmaker_enrollment_key.a", "value", func(v string) error {
+						if v != valueA {
+							return fmt.Errorf("the key's value changed across the failed refresh")
+						}
+						return nil
+					}),
+					checkStateMatchesServer(srv, "netmaker_enrollment_key.a", "tf-keep-a"),
+					checkStateMatchesServer(srv, "netmaker_enrollment_key.b", "tf-keep-b"),
+				),
+			},
+		},
+	})
+}
+
+// TestAccFaults_sessionExpiresMidApply: with username and password, the
+// server's clock jumps past the session's lifetime in the middle of an
+// apply. The provider logs in again once, and the apply succeeds.
+func TestAccFaults_sessionExpiresMidApply(t *testing.T) {
+	clock := newTestClock(time.Now())
+	var (
+		mu       sync.Mutex
+		creates  int
+		expired  bool
+		unauth   int // 401 answers after the jump
+		relogins int // logins after the jump, while creates still come
+		lastSeen int // relogins counted when the last create was seen
+	)
+	hs := newHookedServer(t, netmakertest.Options{
+		Generation:  netmakertest.GenerationCurrent,
+		Users:       map[string]string{"tf-admin": "correct horse battery"},
+		JWTLifetime: time.Hour,
+		Now:         clock.Now,
+	}, func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		mu.Lock()
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
+			creates++
+			if creates == 3 && !expired {
+				expired = true
+				clock.Advance(2 * time.Hour)
+			}
+			lastSeen = relogins
+		case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
+			relogins++
+		}
+		mu.Unlock()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status == http.StatusUnauthorized {
+			mu.Lock()
+			unauth++
+			mu.Unlock()
+		}
+		return true
+	})
+	var keys strings.Builder
+	for i := range 8 {
+		fmt.Fprintf(&keys, `
+resource "netmaker_enrollment_key" "k%d" {
+  name = "tf-session-%d"
+  type = "unlimited"
+}
+`, i, i)
+	}
+	config := fmt.Sprintf(`
+provider "netmaker" {
+  host     = %q
+  username = "tf-admin"
+  password = "correct horse battery"
+}
+`, hs.url) + keys.String()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(hs.srv),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				if !expired || unauth == 0 {
+					return fmt.Errorf("the session never expired mid-apply (creates %d, 401s %d)", creates, unauth)
+				}
+				// Between the jump and the last create only the apply's
+				// provider talks to the server: it logs in again once.
+				if lastSeen != 1 {
+					return fmt.Errorf("%d logins while the apply ran after the session expired (%d answers 401), want 1", lastSeen, unauth)
+				}
+				for i := range 8 {
+					if n := countKeys(hs.srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
+						return fmt.Errorf("%d keys named tf-session-%d", n, i)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return r.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+// providerBlock points the provider at url with the test master key.
+func providerBlock(url string) string {
+	return fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = %q
+}
+`, url, testMasterKey)
+}
+
+// checkHookedStateMatches asserts that state holds the value of the only key named name.
+func checkHookedStateMatches(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		k, ok := srv.KeyByName(name)
+		if !ok {
+			return fmt.Errorf("server has no key %q", name)
+		}
+		if n := countKeys(srv, name); n != 1 {
+			return fmt.Errorf("server has %d keys named %q", n, name)
+		}
+		if rs.Primary.Attributes["value"] != k.Value {
+			return fmt.Errorf("%s: state value is not the server's", addr)
+		}
+		return nil
+	}
+}
