@@ -26,7 +26,7 @@ type Config struct {
 	CACertPEM          string
 	InsecureSkipVerify bool
 	RequestTimeout     time.Duration // per attempt; 0: a sensible default (30s)
-	MaxRetries         int           // retries after the first attempt on transient failures; 0: 5; negative: none
+	MaxRetries         int           // retries after the first attempt on transient failures; 0 (or negative): none. The provider picks the default.
 	UserAgent          string
 	// HTTPClient, when set, is the transport-level client (tests).
 	HTTPClient *http.Client
@@ -77,13 +77,7 @@ func New(cfg Config) (*Client, error) {
 	if timeout <= 0 {
 		timeout = defaultRequestTimeout
 	}
-	retries := cfg.MaxRetries
-	switch {
-	case retries == 0:
-		retries = defaultMaxRetries
-	case retries < 0:
-		retries = 0
-	}
+	retries := max(cfg.MaxRetries, 0)
 	hc, err := newHTTPClient(cfg, timeout)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,7 @@ func newFake(t *testing.T) *fakeNM {
 
 func (f *fakeNM) client(t *testing.T, mutate func(*Config)) *Client {
 	t.Helper()
-	cfg := Config{Host: f.srv.URL + "/", APIToken: f.token, UserAgent: "terraform-provider-netmaker/test", RequestTimeout: 5 * time.Second}
+	cfg := Config{Host: f.srv.URL + "/", APIToken: f.token, UserAgent: "terraform-provider-netmaker/test", RequestTimeout: 5 * time.Second, MaxRetries: 5}
 	if mutate != nil {
 		mutate(&cfg)
 	}

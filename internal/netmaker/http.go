@@ -22,7 +22,6 @@ import (
 
 const (
 	defaultRequestTimeout = 30 * time.Second
-	defaultMaxRetries     = 5
 	retryWaitMin          = 250 * time.Millisecond
 	retryWaitMax          = 5 * time.Second
 	maxRetryAfter         = 30 * time.Second

@@ -292,7 +292,7 @@ func TestContextCancelStopsRetries(t *testing.T) {
 			_, _ = w.Write([]byte(`[]`))
 		}))
 		defer srv.Close()
-		c, err := New(Config{Host: srv.URL, APIToken: "t", RequestTimeout: 100 * time.Millisecond})
+		c, err := New(Config{Host: srv.URL, APIToken: "t", RequestTimeout: 100 * time.Millisecond, MaxRetries: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -535,6 +535,23 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	for _, e := range entries {
 		if _, ok := e["route"]; !ok {
 			t.Fatalf("log entry without route: %v", e)
+		}
+	}
+}
+
+func TestMaxRetriesZeroDisablesRetries(t *testing.T) {
+	for _, n := range []int{0, -1} {
+		f := newFake(t)
+		f.intercept = func(w http.ResponseWriter, r *http.Request, route string, _ int, _ []byte) bool {
+			w.WriteHeader(503)
+			return true
+		}
+		c := f.client(t, func(cfg *Config) { cfg.MaxRetries = n })
+		if _, err := c.ListKeys(context.Background()); !errors.Is(err, ErrServer) {
+			t.Fatalf("MaxRetries %d: %v", n, err)
+		}
+		if got := f.count("GET " + routeKeys); got != 1 {
+			t.Fatalf("MaxRetries %d: %d attempts, want 1", n, got)
 		}
 	}
 }

@@ -20,7 +20,7 @@ var generations = []netmakertest.Generation{netmakertest.GenerationV15, netmaker
 func newIntegration(t *testing.T, gen netmakertest.Generation, mutate func(*netmakertest.Options, *netmaker.Config)) (*netmakertest.Server, *netmaker.Client) {
 	t.Helper()
 	opts := netmakertest.Options{Generation: gen, AccessTokens: []string{"pat-secret-token"}, Users: map[string]string{"admin": "hunter2-password"}}
-	cfg := netmaker.Config{APIToken: "pat-secret-token", RequestTimeout: 5 * time.Second, UserAgent: "test"}
+	cfg := netmaker.Config{APIToken: "pat-secret-token", RequestTimeout: 5 * time.Second, UserAgent: "test", MaxRetries: 5}
 	if mutate != nil {
 		mutate(&opts, &cfg)
 	}
