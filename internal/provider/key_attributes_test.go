@@ -13,24 +13,24 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
-var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+var keyAttrTestNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // testKeys is a server's list in no particular order.
 func testKeys() []netmaker.EnrollmentKey {
 	return []netmaker.EnrollmentKey{
 		{Name: "net-b", Value: "V2", Networks: []string{"net-b"}, Type: netmaker.KeyTypeUnlimited, Unlimited: true, Default: true},
 		{Name: "contractor", Value: "V4", Networks: []string{"net-a"}, Type: netmaker.KeyTypeTimeBound,
-			Expiration: testNow.Add(24 * time.Hour), Tags: []string{"laptop"}},
+			Expiration: keyAttrTestNow.Add(24 * time.Hour), Tags: []string{"laptop"}},
 		{Name: "net-a", Value: "V1", Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited, Unlimited: true, Default: true},
 		{Name: "expired", Value: "V5", Networks: []string{"net-a", "net-b"}, Type: netmaker.KeyTypeTimeBound,
-			Expiration: testNow.Add(-time.Hour), Tags: []string{"laptop", "ci"}},
+			Expiration: keyAttrTestNow.Add(-time.Hour), Tags: []string{"laptop", "ci"}},
 		{Name: "batch", Value: "V3", Networks: []string{"net-a", "net-b"}, Type: netmaker.KeyTypeUses, UsesRemaining: 3,
 			Tags: []string{"ci"}},
 		{Name: "used-up", Value: "V6", Networks: []string{}, Type: netmaker.KeyTypeUses, UsesRemaining: 0},
 	}
 }
 
-func names(keys []netmaker.EnrollmentKey) []string {
+func keyNamesOf(keys []netmaker.EnrollmentKey) []string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
 		out[i] = k.Name
@@ -62,7 +62,7 @@ func TestFilterKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := names(filterKeys(testKeys(), tt.filter, testNow))
+			got := keyNamesOf(filterKeys(testKeys(), tt.filter, keyAttrTestNow))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("filterKeys = %v, want %v", got, tt.want)
 			}
@@ -72,11 +72,11 @@ func TestFilterKeys(t *testing.T) {
 
 func TestFilterKeysIsStableAcrossListOrders(t *testing.T) {
 	keys := testKeys()
-	want := names(filterKeys(keys, keyFilter{}, testNow))
+	want := keyNamesOf(filterKeys(keys, keyFilter{}, keyAttrTestNow))
 	for i := 0; i < len(keys); i++ {
 		rotated := append(slices.Clone(keys[i:]), keys[:i]...)
 		slices.Reverse(rotated)
-		if got := names(filterKeys(rotated, keyFilter{}, testNow)); !slices.Equal(got, want) {
+		if got := keyNamesOf(filterKeys(rotated, keyFilter{}, keyAttrTestNow)); !slices.Equal(got, want) {
 			t.Fatalf("order depends on input order: %v, want %v", got, want)
 		}
 	}
@@ -182,7 +182,7 @@ func TestNewKeyDetails(t *testing.T) {
 		},
 		{
 			name:     "expired",
-			key:      netmaker.EnrollmentKey{Name: "k", Type: netmaker.KeyTypeTimeBound, Expiration: testNow},
+			key:      netmaker.EnrollmentKey{Name: "k", Type: netmaker.KeyTypeTimeBound, Expiration: keyAttrTestNow},
 			wantType: types.StringValue("time_bound"), wantExpires: types.StringValue("2026-06-01T12:00:00Z"),
 			wantGateway: types.StringNull(), wantStatus: "expired", wantValid: false,
 		},
@@ -201,7 +201,7 @@ func TestNewKeyDetails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, diags := newKeyDetails(context.Background(), tt.key, testNow)
+			got, diags := newKeyDetails(context.Background(), tt.key, keyAttrTestNow)
 			if diags.HasError() {
 				t.Fatalf("diagnostics: %v", diags)
 			}
@@ -226,7 +226,7 @@ func TestNewKeyDetails(t *testing.T) {
 
 func TestKeyObjectTypeMatchesKeyModel(t *testing.T) {
 	ctx := context.Background()
-	m, diags := newKeyModel(ctx, testKeys()[1], testNow)
+	m, diags := newKeyModel(ctx, testKeys()[1], keyAttrTestNow)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
