@@ -430,12 +430,10 @@ func (r *enrollmentKeyResource) createRequest(ctx context.Context, plan enrollme
 // createError explains a failed create.
 func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err error) diag.Diagnostic {
 	name := req.Name
+	if d := gatewayError(name, r.data.client.Host(), req.GatewayID, err); d != nil {
+		return d
+	}
 	switch {
-	case req.GatewayID != "" && (errors.Is(err, netmaker.ErrValidation) || errors.Is(err, netmaker.ErrServer)) &&
-		strings.Contains(serverMessage(err), "no result found"):
-		return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
-			fmt.Sprintf("Netmaker at %s refused to create key %q: gateway %s was not found (%s). gateway_id must be the ID of "+
-				"an existing gateway (relay) node in one of the key's networks.", r.data.client.Host(), name, req.GatewayID, serverMessage(err)))
 	case errors.Is(err, netmaker.ErrNameTaken):
 		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken",
 			fmt.Sprintf("Netmaker already has a key or a network named %q (%s); names are unique across both, and each "+
@@ -448,6 +446,18 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 		return diag.NewErrorDiagnostic("Could not create enrollment key",
 			fmt.Sprintf("Creating key %q failed: %s", name, err))
 	}
+}
+
+// gatewayError explains Netmaker's "no result found" for an unknown
+// gateway, or answers nil for any other error.
+func gatewayError(name, host, gatewayID string, err error) diag.Diagnostic {
+	if gatewayID == "" || !(errors.Is(err, netmaker.ErrValidation) || errors.Is(err, netmaker.ErrServer)) ||
+		!strings.Contains(serverMessage(err), "no result found") {
+		return nil
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
+		fmt.Sprintf("Netmaker at %s refused key %q: gateway %s was not found (%s). gateway_id must be the ID of "+
+			"an existing gateway (relay) node in one of the key's networks.", host, name, gatewayID, serverMessage(err)))
 }
 
 // serverMessage answers the server's own message for an API error.
@@ -497,6 +507,25 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 	rotate := !state.RegenerateTrigger.IsNull() && !plan.RegenerateTrigger.IsNull() &&
 		plan.RegenerateTrigger.ValueString() != state.RegenerateTrigger.ValueString()
 
+	changeSettings := settingsChanged(plan, state)
+	value := state.Value.ValueString()
+	var current *netmaker.EnrollmentKey
+	if rotate || changeSettings {
+		// The key as it is now (its value may have changed since the refresh).
+		var err error
+		current, err = client.KeyByName(ctx, name)
+		if err != nil {
+			detail := fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err)
+			if errors.Is(err, netmaker.ErrNotFound) {
+				detail = fmt.Sprintf("Key %q no longer exists on %s (deleted outside Terraform?); nothing was changed. "+
+					"The next plan creates it again.", name, client.Host())
+			}
+			resp.Diagnostics.AddError("Could not update enrollment key", detail)
+			return
+		}
+		value = current.Value
+	}
+
 	// Decide everything that could refuse a rotation before changing anything.
 	var recreate *netmaker.CreateKeyRequest
 	if rotate {
@@ -507,12 +536,6 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 		if !caps.RegenerateToken {
-			current, err := client.KeyByName(ctx, name)
-			if err != nil {
-				resp.Diagnostics.AddError("Could not rotate enrollment key",
-					fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err))
-				return
-			}
 			createReq, diags := r.recreateRequest(current, client.Host())
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {
@@ -522,9 +545,8 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		}
 	}
 
-	value := state.Value.ValueString()
 	var key *netmaker.EnrollmentKey
-	if settingsChanged(plan, state) {
+	if changeSettings {
 		update := netmaker.UpdateKeyRequest{
 			GatewayID:         plan.GatewayID.ValueString(),
 			AutoAssignGateway: plan.AutoSelectGateway.ValueBool(),
@@ -535,7 +557,7 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		}
 		updated, err := client.UpdateKey(ctx, value, update)
 		if err != nil {
-			resp.Diagnostics.Append(updateError(name, client.Host(), err))
+			resp.Diagnostics.Append(updateError(name, client.Host(), update.GatewayID, err))
 			return
 		}
 		key, value = updated, updated.Value
@@ -660,7 +682,10 @@ func defaultKeyRotationMessage(name, host string) string {
 		"v1.5.1). Alternatively make another key the network's default first.", name, host)
 }
 
-func updateError(name, host string, err error) diag.Diagnostic {
+func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
+	if d := gatewayError(name, host, gatewayID, err); d != nil {
+		return d
+	}
 	if errors.Is(err, netmaker.ErrValidation) {
 		return diag.NewErrorDiagnostic("Netmaker rejected the change",
 			fmt.Sprintf("Netmaker at %s refused to update key %q: %s", host, name, serverMessage(err)))
@@ -678,6 +703,17 @@ func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteR
 	client := r.data.client
 	name := state.Name.ValueString()
 	err := client.DeleteKey(ctx, state.Value.ValueString())
+	if errors.Is(err, netmaker.ErrNotFound) {
+		// The value may have changed since the refresh (a rotation outside
+		// Terraform, or one whose answer was lost): the key is ours by name.
+		current, lookupErr := client.KeyByName(ctx, name)
+		switch {
+		case lookupErr == nil:
+			err = client.DeleteKey(ctx, current.Value)
+		case !errors.Is(lookupErr, netmaker.ErrNotFound):
+			err = lookupErr
+		}
+	}
 	switch {
 	case err == nil, errors.Is(err, netmaker.ErrNotFound):
 	case errors.Is(err, netmaker.ErrDefaultKey):

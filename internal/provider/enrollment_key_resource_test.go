@@ -512,6 +512,22 @@ func TestAccEnrollmentKeyOutOfBand(t *testing.T) {
 						},
 					},
 					{
+						// The token is rotated outside Terraform (or a rotation's answer
+						// was lost): the refresh, by name, records the real value and token.
+						PreConfig: func() {
+							if err := srv.UpdateKeyByName("tf-oob", func(k *netmakertest.Key) {
+								k.Value = "ROTATEDOUTOFBAND0123456789ABCDEF"
+							}); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						Check: checkStateMatchesServer(srv, keyAddr, "tf-oob"),
+					},
+					{
 						// The key is deleted outside Terraform: the plan creates it again.
 						PreConfig: func() {
 							if err := srv.DeleteKeyByName("tf-oob"); err != nil {
