@@ -57,6 +57,11 @@ func TestDecodeKey(t *testing.T) {
 			EnrollmentKey{Name: "k3", Value: "V", Networks: []string{}, Tags: []string{}},
 		},
 		{
+			"detail shape with a null name",
+			`{"name":null,"value":"V","tags":["n.t"],"gateway_id":"` + nilUUID + `"}`,
+			EnrollmentKey{Value: "V", Networks: []string{}, Tags: []string{"n.t"}},
+		},
+		{
 			"list shape with no tags at all",
 			`{"value":"V","relay":""}`,
 			EnrollmentKey{Value: "V", Networks: []string{}, Tags: []string{}},

@@ -1,0 +1,24 @@
+// Package netmaker is the provider's client for the Netmaker enrollment-key
+// API. It hides every wire quirk described in ../shared/netmaker-api.md from
+// the provider layer:
+//
+//   - Reads go through one list of all keys (there is no single-key GET).
+//     Reads of a Client share that list: concurrent callers share one
+//     request, and writes through the Client invalidate it
+//     (Config.DisableListCache turns this off).
+//   - Both JSON shapes of a key (the list shape, and the detail shape some
+//     current-generation routes answer) decode into one EnrollmentKey; null
+//     lists become empty slices, the nil UUID and null gateways become "",
+//     the zero time becomes time.Time{}.
+//   - Request bodies use unix seconds for expiration, exactly one name in
+//     "tags", "unlimited" only for unlimited keys, and PUT always carries
+//     relay, groups and auto_assign_gw (the server resets what is missing).
+//   - Transient failures (connection errors, timeouts, resets, 429, 502,
+//     503, 504) are retried with backoff through go-retryablehttp; 500 is not
+//     (Netmaker reports validation failures as 500). Writes whose answer was
+//     lost are recovered (create adopts a matching key, delete and
+//     token regeneration recognise their own effect).
+//   - Errors are *APIError values matching one sentinel (ErrNotFound,
+//     ErrNameTaken, ...) and name route patterns, never paths: key values,
+//     tokens and credentials appear in neither errors nor logs.
+package netmaker
