@@ -239,3 +239,63 @@ func TestAccEnrollmentKeyExhausted(t *testing.T) {
 		})
 	}
 }
+
+// TestAccEnrollmentKeyImportTimeBound adopts a time-bound key without
+// repeating its expiry: the plan is clean, and adding a ttl afterwards only
+// records it.
+func TestAccEnrollmentKeyImportTimeBound(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			clock := newTestClock(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
+			valueSame := statecheck.CompareValue(compare.ValuesSame())
+			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
+  type = "time_bound"`)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
+				Steps: []resource.TestStep{
+					{
+						Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
+  type       = "time_bound"
+  expires_at = %q`, expires)),
+						ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
+					},
+					{Config: providerConfig(srv) + `
+removed {
+  from = netmaker_enrollment_key.test
+  lifecycle {
+    destroy = false
+  }
+}
+`},
+					{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
+					{
+						Config: withoutExpiry,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+						},
+					},
+					{
+						Config: keyConfig(srv, `  name = "tf-adopt-tb"
+  type = "time_bound"
+  ttl  = "720h"`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+						},
+					},
+				},
+			})
+		})
+	}
+}
