@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"time"
 )
 
 // listCache shares one key list between the reads of a Client. Concurrent
@@ -20,6 +21,10 @@ type listCache struct {
 	valid    bool
 	keys     []EnrollmentKey
 	inflight *listCall
+	// volatileUntil: lists fetched before this instant are shared with
+	// concurrent callers but not kept, because the server is still
+	// changing keys on its own (the cascade after a network deletion).
+	volatileUntil time.Time
 }
 
 type listCall struct {
@@ -43,6 +48,17 @@ func (lc *listCache) invalidate() {
 	lc.valid = false
 	lc.keys = nil
 	lc.inflight = nil
+	lc.unlock()
+}
+
+// invalidateVolatile invalidates and keeps no list for d.
+func (lc *listCache) invalidateVolatile(d time.Duration) {
+	lc.lock()
+	lc.gen++
+	lc.valid = false
+	lc.keys = nil
+	lc.inflight = nil
+	lc.volatileUntil = time.Now().Add(d)
 	lc.unlock()
 }
 
@@ -84,7 +100,7 @@ func (c *Client) listShared(ctx context.Context) ([]EnrollmentKey, error) {
 		if lead {
 			call.keys, call.err = c.fetchKeys(ctx)
 			lc.lock()
-			if call.err == nil && call.gen == lc.gen {
+			if call.err == nil && call.gen == lc.gen && time.Now().After(lc.volatileUntil) {
 				lc.keys, lc.valid = call.keys, true
 			}
 			if lc.inflight == call {

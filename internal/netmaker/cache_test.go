@@ -83,7 +83,6 @@ func TestListCacheInvalidation(t *testing.T) {
 			_ = c.CreateNetwork(ctx, Network{Name: "n2", AddressRange: "10.0.0.0/24"})
 			return nil
 		}},
-		{"network delete", func(c *Client, _ string) error { _ = c.DeleteNetwork(ctx, "n2"); return nil }},
 	}
 	for _, tt := range writes {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,5 +259,38 @@ func TestListCacheLeaderCancelled(t *testing.T) {
 	}
 	if err := <-follower; err != nil {
 		t.Fatalf("follower = %v", err)
+	}
+}
+
+// TestListCacheAfterNetworkDeletion: while the server's cascade after a
+// network deletion may still change keys, every read lists afresh.
+func TestListCacheAfterNetworkDeletion(t *testing.T) {
+	f := newFake(t)
+	seedKeys(f, "a")
+	c := f.client(t, nil)
+	ctx := context.Background()
+	if _, err := c.ListKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.DeleteNetwork(ctx, "net1")
+	for range 3 {
+		if _, err := c.ListKeys(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.count("GET " + routeKeys); got != 4 {
+		t.Fatalf("%d lists, want 4", got)
+	}
+	// Once the window has passed, lists are kept again.
+	c.cache.lock()
+	c.cache.volatileUntil = time.Now().Add(-time.Second)
+	c.cache.unlock()
+	for range 3 {
+		if _, err := c.ListKeys(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.count("GET " + routeKeys); got != 5 {
+		t.Fatalf("%d lists, want 5", got)
 	}
 }

@@ -54,6 +54,11 @@ type Client struct {
 	caps      Capabilities
 }
 
+// networkCascadeWindow is how long after deleting a network the client
+// keeps no key list (reads list afresh), while the server's asynchronous
+// cascade may still change keys.
+const networkCascadeWindow = 10 * time.Second
+
 // probeNetwork cannot be a network name (names are [a-z0-9_-]).
 const probeNetwork = "Netmaker.TF.Probe"
 
@@ -511,7 +516,9 @@ func (c *Client) DeleteNetwork(ctx context.Context, name string) error {
 		return fmt.Errorf("%w: no network name", ErrValidation)
 	}
 	a, err := c.do(ctx, method, routeNetwork, routeNetworks+"/"+pathValue(name), nil)
-	c.cache.invalidate() // its default key goes at once, other keys later
+	// Its default key goes at once; then the server removes the network
+	// from other keys, and deletes keys left without networks, on its own.
+	c.cache.invalidateVolatile(networkCascadeWindow)
 	if err != nil {
 		return err
 	}
