@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -186,16 +187,18 @@ func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
 }
 
 // TestAccEnrollmentKeyExhausted drives a uses key down through the server's
-// register route.
+// register route, rotates it (v1.5 cannot: it would recreate the key with no
+// uses), and opts in to its replacement.
 func TestAccEnrollmentKeyExhausted(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			config := func(recreate bool) string {
+			config := func(trigger string, recreate bool) string {
 				return keyConfig(srv, fmt.Sprintf(`  name = "tf-exhausted"
   type = "uses"
   uses = 2
-  recreate_when_invalid = %t`, recreate))
+  regenerate_trigger    = %q
+  recreate_when_invalid = %t`, trigger, recreate))
 			}
 			register := func() {
 				k, _ := srv.KeyByName("tf-exhausted")
@@ -203,16 +206,30 @@ func TestAccEnrollmentKeyExhausted(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			var exhausted netmakertest.Key
 			valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			rotate := resource.TestStep{
+				Config: config("b", false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
+				},
+			}
+			if gen == netmakertest.GenerationV15 {
+				rotate = resource.TestStep{
+					Config:      config("b", false),
+					ExpectError: regexp.MustCompile(`(?s)Cannot rotate a used-up key.*Nothing was changed`),
+				}
+			}
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkNoKey(srv, "tf-exhausted"),
 				Steps: []resource.TestStep{
-					{Config: config(false), ConfigStateChecks: []statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}},
+					{Config: config("a", false), ConfigStateChecks: []statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}},
 					{
 						PreConfig: func() { register(); register() },
-						Config:    config(false),
+						Config:    config("a", false),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 						}},
@@ -221,9 +238,19 @@ func TestAccEnrollmentKeyExhausted(t *testing.T) {
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
 						},
+						Check: func(*terraform.State) error {
+							exhausted, _ = srv.KeyByName("tf-exhausted")
+							return nil
+						},
 					},
+					rotate,
 					{
-						Config: config(true),
+						PreConfig: func() {
+							if k, _ := srv.KeyByName("tf-exhausted"); gen == netmakertest.GenerationV15 && k.Value != exhausted.Value {
+								t.Errorf("v1.5: the refused rotation changed the key")
+							}
+						},
+						Config: config("b", true),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
 						}},
