@@ -80,10 +80,10 @@ export NETMAKER_HOST="$host" NETMAKER_API_TOKEN="$master_key"
 unset NETMAKER_USERNAME NETMAKER_PASSWORD TF_REATTACH_PROVIDERS NETMAKER_TF_NAIVE_READS
 cp bench/main.tf "$work/tf/main.tf"
 
-tf() { # tf TIMEOUT LOG ARGS...: terraform in the work dir, output to LOG
-  local limit=$1 logf=$2
-  shift 2
-  (cd "$work/tf" && timeout "$limit" "$TERRAFORM" "$@" -no-color) >"$logf" 2>&1 || {
+tf() { # tf TIMEOUT LOG TIMEFILE ARGS...: terraform in the work dir under /usr/bin/time, output to LOG
+  local limit=$1 logf=$2 timef=$3
+  shift 3
+  (cd "$work/tf" && timeout "$limit" /usr/bin/time -v -o "$timef" "$TERRAFORM" "$@" -no-color) >"$logf" 2>&1 || {
     echo "bench: terraform $* failed (log $logf):" >&2
     tail -n 30 "$logf" >&2
     return 1
@@ -111,20 +111,20 @@ verify_keys() {
   fi
 }
 
-# start_provider MODE: the provider in debug mode under /usr/bin/time -v;
+# start_provider TAG MODE: the provider in debug mode under /usr/bin/time -v;
 # sets provider_pid, time_pid and TF_REATTACH_PROVIDERS.
 start_provider() {
-  local mode=$1 naive=""
+  local tag=$1 mode=$2 naive=""
   [ "$mode" = naive ] && naive=1
-  : >"$work/provider-$mode.out"
-  env ${naive:+NETMAKER_TF_NAIVE_READS=1} /usr/bin/time -v -o "$work/provider-$mode.time" \
-    "$work/bin/terraform-provider-netmaker" -debug >"$work/provider-$mode.out" 2>"$work/provider-$mode.err" &
+  : >"$work/provider-$tag.out"
+  env ${naive:+NETMAKER_TF_NAIVE_READS=1} /usr/bin/time -v -o "$work/provider-$tag.time" \
+    "$work/bin/terraform-provider-netmaker" -debug >"$work/provider-$tag.out" 2>"$work/provider-$tag.err" &
   time_pid=$!
   local reattach=""
   for _ in $(seq 300); do
-    reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'[[:space:]]*$/\1/p" "$work/provider-$mode.out")
+    reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'[[:space:]]*$/\1/p" "$work/provider-$tag.out")
     [ -n "$reattach" ] && break
-    kill -0 "$time_pid" 2>/dev/null || { cat "$work/provider-$mode.err" >&2; return 1; }
+    kill -0 "$time_pid" 2>/dev/null || { cat "$work/provider-$tag.err" >&2; return 1; }
     sleep 0.1
   done
   [ -n "$reattach" ] || { echo "bench: the provider printed no TF_REATTACH_PROVIDERS" >&2; return 1; }
@@ -132,55 +132,75 @@ start_provider() {
   export TF_REATTACH_PROVIDERS="$reattach"
 }
 
-# stop_provider MODE: interrupt the provider, wait for /usr/bin/time, set rss
-# to the provider's peak RSS in MiB.
+# time_field FILE NAME: a field of /usr/bin/time -v output.
+time_field() { awk -F': ' -v k="$2" '$1 ~ k { print $2 }' "$1"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+cpu_of() { awk -v u="$(time_field "$1" 'User time')" -v s="$(time_field "$1" 'System time')" 'BEGIN { printf "%.1f", u + s }'; }
+
+# stop_provider TAG: interrupt the provider and wait for /usr/bin/time; sets
+# rss (peak RSS, MiB) and pcpu (user + system CPU seconds).
 stop_provider() {
   kill -INT "$provider_pid"
   wait "$time_pid" || true
   provider_pid=""
   unset TF_REATTACH_PROVIDERS
-  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$work/provider-$1.time")
-  [ -n "$rss" ] || { echo "bench: no peak RSS in $work/provider-$1.time" >&2; return 1; }
+  local kb
+  kb=$(time_field "$work/provider-$1.time" 'Maximum resident set size')
+  [ -n "$kb" ] || { echo "bench: no peak RSS in $work/provider-$1.time" >&2; return 1; }
+  rss=$(mib "$kb")
+  pcpu=$(cpu_of "$work/provider-$1.time")
+}
+
+# sandbox_cpu: the sandbox's user + system CPU seconds so far.
+sandbox_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$sandbox_pid/stat"; }
+
+# phase TAG MODE TIMEOUT ARGS...: one terraform command with a fresh debug-mode
+# provider. Sets wall, phase_stats, rss, pcpu, tcpu, trss, scpu.
+phase() {
+  local tag=$1 mode=$2 limit=$3 s0 t0 t1
+  shift 3
+  start_provider "$tag" "$mode"
+  reset_stats
+  s0=$(sandbox_cpu)
+  t0=$(now)
+  tf "$limit" "$work/$tag.log" "$work/terraform-$tag.time" "$@"
+  t1=$(now)
+  phase_stats=$(stats)
+  scpu=$(awk -v a="$s0" -v b="$(sandbox_cpu)" 'BEGIN { printf "%.1f", b - a }')
+  stop_provider "$tag"
+  wall=$(elapsed "$t0" "$t1")
+  tcpu=$(cpu_of "$work/terraform-$tag.time")
+  trss=$(mib "$(time_field "$work/terraform-$tag.time" 'Maximum resident set size')")
+  cpu_rows+=("| $n | $tag | $wall s | $tcpu s | $pcpu s | $scpu s | $trss MiB | $rss MiB |")
 }
 
 rows=()
 apply_rows=()
+cpu_rows=()
 list_sizes=""
 for n in $sizes; do
   log "N=$n: apply (-parallelism=$parallelism)"
-  reset_stats
-  t0=$(now)
-  tf "$apply_timeout" "$work/apply-$n.log" apply -auto-approve -input=false -parallelism="$parallelism" -var "n=$n"
-  t1=$(now)
-  apply_stats=$(stats)
+  phase "apply-$n" cached "$apply_timeout" apply -auto-approve -input=false -parallelism="$parallelism" -var "n=$n"
   verify_keys "$n"
   list_bytes=$(curl -sf -H "Authorization: Bearer $master_key" "$host/api/v1/enrollment-keys" | wc -c)
-  apply_rows+=("| $n | $(elapsed "$t0" "$t1") s | $(list_calls <<<"$apply_stats") | $(total_requests <<<"$apply_stats") | $(jq '."POST /api/v1/enrollment-keys" // 0' <<<"$apply_stats") | yes |")
+  apply_rows+=("| $n | $wall s | $(list_calls <<<"$phase_stats") | $(total_requests <<<"$phase_stats") | $(jq '."POST /api/v1/enrollment-keys" // 0' <<<"$phase_stats") | yes |")
   list_sizes="${list_sizes:+$list_sizes, }N=$n: $(human_bytes "$list_bytes")"
-  log "N=$n: applied in $(elapsed "$t0" "$t1") s; the server holds exactly $n bench keys; one list is $list_bytes bytes"
+  log "N=$n: applied in $wall s; the server holds exactly $n bench keys; one list is $list_bytes bytes"
 
   for mode in cached naive; do
-    start_provider "$mode"
-    reset_stats
-    t0=$(now)
-    tf "$plan_timeout" "$work/plan-$n-$mode.log" plan -refresh-only -input=false -lock=false -var "n=$n"
-    t1=$(now)
-    plan_stats=$(stats)
-    stop_provider "$mode"
+    phase "plan-$n-$mode" "$mode" "$plan_timeout" plan -refresh-only -input=false -lock=false -var "n=$n"
     grep -q "No changes" "$work/plan-$n-$mode.log" || { echo "bench: the refresh-only plan found changes:" >&2; tail -n 30 "$work/plan-$n-$mode.log" >&2; exit 1; }
-    lists=$(list_calls <<<"$plan_stats")
-    total=$(total_requests <<<"$plan_stats")
-    rows+=("| $n | $mode | $(elapsed "$t0" "$t1") s | $lists | $total | $rss MiB | $(human_bytes $((lists * list_bytes))) |")
-    log "N=$n $mode: plan $(elapsed "$t0" "$t1") s, $lists list calls, $total requests, peak provider RSS $rss MiB"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$mode" "$(elapsed "$t0" "$t1")" "$lists" "$total" "$rss" >>"$work/plans.tsv"
+    lists=$(list_calls <<<"$phase_stats")
+    total=$(total_requests <<<"$phase_stats")
+    rows+=("| $n | $mode | $wall s | $lists | $total | $rss MiB | $(human_bytes $((lists * list_bytes))) |")
+    log "N=$n $mode: plan $wall s, $lists list calls, $total requests, peak provider RSS $rss MiB"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$mode" "$wall" "$lists" "$total" "$rss" >>"$work/plans.tsv"
   done
 
   log "N=$n: destroy"
-  t0=$(now)
-  tf "$apply_timeout" "$work/destroy-$n.log" destroy -auto-approve -input=false -refresh=false -parallelism="$parallelism" -var "n=$n"
-  t1=$(now)
+  phase "destroy-$n" cached "$apply_timeout" destroy -auto-approve -input=false -refresh=false -parallelism="$parallelism" -var "n=$n"
   verify_keys 0
-  log "N=$n: destroyed in $(elapsed "$t0" "$t1") s"
+  log "N=$n: destroyed in $wall s"
 done
 
 # Ratios naive / cached per N.
@@ -225,6 +245,14 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "| N | wall time | list calls | requests | create requests | exactly N keys, no duplicate |"
   echo "|---|-----------|------------|----------|-----------------|------------------------------|"
   printf '%s\n' "${apply_rows[@]}"
+  echo
+  echo "## Where the time goes"
+  echo
+  echo "CPU seconds (user + system) of each process during each command; the machine has $(nproc) cores."
+  echo
+  echo "| N | command | wall time | terraform CPU | provider CPU | sandbox CPU | terraform peak RSS | provider peak RSS |"
+  echo "|---|---------|-----------|---------------|--------------|-------------|--------------------|-------------------|"
+  printf '%s\n' "${cpu_rows[@]}"
 } >"$out.tmp"
 mv "$out.tmp" "$out"
 log "wrote $out"
