@@ -2,8 +2,10 @@ package netmakertest
 
 import (
 	"encoding/json"
+	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -314,4 +316,54 @@ func TestListOrder(t *testing.T) {
 			t.Fatalf("same seed, different orders:\n%v\n%v", oa, ob)
 		}
 	})
+}
+
+func TestTokenFollowsHost(t *testing.T) {
+	s := newTest(t, Options{})
+	k := createKey(t, s, `{"tags":["host-key"],"unlimited":true}`)
+	if k.Token != wantToken(hostOf(t, s), k.Value) || s.Token(k.Value) != k.Token {
+		t.Fatalf("token %q", k.Token)
+	}
+	req, _ := http.NewRequest("GET", s.URL()+"/api/v1/enrollment-keys", nil)
+	req.Host = "api.netmaker.example.com"
+	req.Header.Set("Authorization", "Bearer "+testMaster)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ks []wireKey
+	if err := json.NewDecoder(resp.Body).Decode(&ks); err != nil || len(ks) != 1 {
+		t.Fatalf("list: %v %v", ks, err)
+	}
+	if ks[0].Token != wantToken("api.netmaker.example.com", k.Value) {
+		t.Fatalf("token not recomputed for the request's host: %q", ks[0].Token)
+	}
+}
+
+func TestConcurrentCreatesOfOneName(t *testing.T) {
+	s := newTest(t, Options{})
+	var wg sync.WaitGroup
+	statuses := make([]int, 10)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = call(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["race-key"],"unlimited":true}`).status
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, st := range statuses {
+		switch st {
+		case 200:
+			ok++
+		case 400:
+		default:
+			t.Errorf("status %d", st)
+		}
+	}
+	if ok != 1 || len(s.Keys()) != 1 {
+		t.Fatalf("%d creates succeeded, %d keys stored", ok, len(s.Keys()))
+	}
 }
