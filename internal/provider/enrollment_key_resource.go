@@ -451,8 +451,8 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 // gatewayError explains Netmaker's "no result found" for an unknown
 // gateway, or answers nil for any other error.
 func gatewayError(name, host, gatewayID string, err error) diag.Diagnostic {
-	if gatewayID == "" || !(errors.Is(err, netmaker.ErrValidation) || errors.Is(err, netmaker.ErrServer)) ||
-		!strings.Contains(serverMessage(err), "no result found") {
+	kindMatches := errors.Is(err, netmaker.ErrValidation) || errors.Is(err, netmaker.ErrServer)
+	if gatewayID == "" || !kindMatches || !strings.Contains(serverMessage(err), "no result found") {
 		return nil
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
@@ -655,8 +655,8 @@ func (r *enrollmentKeyResource) rotate(ctx context.Context, value, name string, 
 	if recreate == nil {
 		key, err := client.RegenerateToken(ctx, value)
 		if err != nil {
-			return nil, fmt.Errorf("regenerating the token of key %q on %s failed: %w. The next refresh records the key's "+
-				"current token, and the next apply retries the rotation.", name, client.Host(), err)
+			return nil, fmt.Errorf("regenerating the token of key %q on %s failed (the next refresh records the key's "+
+				"current token, and the next apply retries the rotation): %w", name, client.Host(), err)
 		}
 		return key, nil
 	}
@@ -669,8 +669,8 @@ func (r *enrollmentKeyResource) rotate(ctx context.Context, value, name string, 
 	key, err := client.CreateKey(ctx, *recreate)
 	if err != nil {
 		return nil, fmt.Errorf("key %q was deleted to rotate its token on %s (which has no regenerate-token route), but "+
-			"creating it again failed: %w. Its old token no longer works. The next plan finds the key missing and "+
-			"creates it again.", name, client.Host(), err)
+			"creating it again failed; its old token no longer works, and the next plan finds the key missing and "+
+			"creates it again: %w", name, client.Host(), err)
 	}
 	return key, nil
 }
