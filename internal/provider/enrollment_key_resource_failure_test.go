@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// failingProxy sits in front of a test server and, while armed, answers
+// the next request matching method and path with a 500 — after passing it
+// on to the server when applyFirst is set (the change happens, its answer
+// is an error). Netmaker answers 500 for validation errors, so the client
+// does not retry it.
+type failingProxy struct {
+	*httptest.Server
+	armed atomic.Bool
+}
+
+func newFailingProxy(t *testing.T, srv *netmakertest.Server, method string, path *regexp.Regexp, applyFirst bool) *failingProxy {
+	t.Helper()
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+	p := &failingProxy{}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == method && path.MatchString(r.URL.Path) && p.armed.CompareAndSwap(true, false) {
+			if applyFirst {
+				rp.ServeHTTP(httptest.NewRecorder(), r)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"Code":500,"Message":"simulated failure","Response":null}`))
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+// TestAccEnrollmentKeyRotationFailsMidway makes the second half of a
+// rotation fail and checks that state still follows the server and that the
+// next apply converges.
+func TestAccEnrollmentKeyRotationFailsMidway(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			// v1.5 rotates by delete + create: fail the create. Current
+			// servers regenerate: let it happen and lose its answer.
+			proxy := newFailingProxy(t, srv, http.MethodPost, regexp.MustCompile(`^/api/v1/enrollment-keys$`), false)
+			if gen == netmakertest.GenerationCurrent {
+				proxy = newFailingProxy(t, srv, http.MethodPost, regexp.MustCompile(`/regenerate-token$`), true)
+			}
+			config := func(trigger string) string {
+				return fmt.Sprintf(`
+provider "netmaker" {
+  host        = %q
+  api_token   = %q
+  max_retries = 0
+}
+
+resource "netmaker_enrollment_key" "test" {
+  name               = "tf-midway"
+  type               = "uses"
+  uses               = 5
+  tags               = ["tf-net-a.web"]
+  regenerate_trigger = %q
+}
+`, proxy.URL, testMasterKey, trigger)
+			}
+			var before netmakertest.Key
+			wantErr := `(?s)deleted to rotate its token.*creating it again failed.*simulated failure`
+			if gen == netmakertest.GenerationCurrent {
+				wantErr = `(?s)regenerating the token of key "tf-midway".*failed.*simulated failure`
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-midway"),
+				Steps: []resource.TestStep{
+					{
+						Config: config("a"),
+						Check: func(*terraform.State) error {
+							before, _ = srv.KeyByName("tf-midway")
+							return nil
+						},
+					},
+					{
+						PreConfig:   func() { proxy.armed.Store(true) },
+						Config:      config("b"),
+						ExpectError: regexp.MustCompile(wantErr),
+					},
+					{
+						// The next plan sees the server as it is, and the apply converges.
+						PreConfig: func() {
+							if proxy.armed.Load() {
+								t.Fatal("the failure was not triggered")
+							}
+							k, exists := srv.KeyByName("tf-midway")
+							switch gen {
+							case netmakertest.GenerationV15:
+								if exists {
+									t.Fatalf("v1.5: the key should be gone after the failed recreate: %+v", k)
+								}
+							default:
+								if !exists || k.Value == before.Value {
+									t.Fatalf("current: the regeneration should have happened: %+v", k)
+								}
+							}
+						},
+						Config: config("b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, map[netmakertest.Generation]plancheck.ResourceActionType{
+								netmakertest.GenerationV15:     plancheck.ResourceActionCreate,
+								netmakertest.GenerationCurrent: plancheck.ResourceActionUpdate,
+							}[gen]),
+						}},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkStateMatchesServer(srv, keyAddr, "tf-midway"),
+							checkServerKey(srv, "tf-midway", func(k netmakertest.Key) error {
+								if k.Value == before.Value || len(k.Groups) != 1 {
+									return fmt.Errorf("key after recovery: %+v", k)
+								}
+								return nil
+							}),
+						),
+					},
+					{
+						Config: config("b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+				},
+			})
+		})
+	}
+}
