@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -324,6 +325,53 @@ removed {
 			if gen == netmakertest.GenerationV15 && after.Value != before.Value {
 				t.Errorf("v1.5: the refused rotation changed the key")
 			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyScheduledRotationRecipe is the time_rotating recipe
+// with a variable standing in for time_rotating's id (the time provider is
+// not available offline): each new period rotates the token in place.
+func TestAccEnrollmentKeyScheduledRotationRecipe(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			cfg := providerConfig(srv) + `
+variable "rotation_id" {
+  type = string
+}
+
+resource "netmaker_enrollment_key" "test" {
+  name               = "tf-scheduled"
+  type               = "unlimited"
+  networks           = ["tf-net-a"]
+  regenerate_trigger = var.rotation_id
+}
+`
+			tokenDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+			step := func(period string, first bool) resource.TestStep {
+				s := resource.TestStep{
+					Config:          cfg,
+					ConfigVariables: config.Variables{"rotation_id": config.StringVariable(period)},
+					ConfigStateChecks: []statecheck.StateCheck{
+						tokenDiffers.AddStateValue(keyAddr, tfjsonpath.New("token")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-scheduled")),
+					},
+					Check: checkStateMatchesServer(srv, keyAddr, "tf-scheduled"),
+				}
+				if !first {
+					s.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+					}}
+				}
+				return s
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-scheduled"),
+				Steps:                    []resource.TestStep{step("2031-01-01T00:00:00Z", true), step("2031-01-31T00:00:00Z", false), step("2031-03-02T00:00:00Z", false)},
+			})
 		})
 	}
 }
