@@ -2,6 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"sync"
 	"testing"
@@ -135,5 +139,55 @@ resource "netmaker_enrollment_key" "test" {
 				},
 			},
 		},
+	})
+}
+
+// TestAccProviderUserAgent checks the User-Agent the provider sends.
+func TestAccProviderUserAgent(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	agents := map[string]bool{}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.UserAgent()] = true
+		mu.Unlock()
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = %q
+}
+
+resource "netmaker_enrollment_key" "test" {
+  name = "tf-ua"
+  type = "unlimited"
+}
+`, proxy.URL, testMasterKey),
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				want := regexp.MustCompile(`^terraform-provider-netmaker/test \(terraform \d+\.\d+\.\d+\S*\)$`)
+				if len(agents) == 0 {
+					return fmt.Errorf("no request seen")
+				}
+				for ua := range agents {
+					if !want.MatchString(ua) {
+						return fmt.Errorf("User-Agent %q does not match %s", ua, want)
+					}
+				}
+				return nil
+			},
+		}},
 	})
 }
