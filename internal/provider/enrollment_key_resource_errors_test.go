@@ -196,6 +196,7 @@ resource "netmaker_enrollment_key" "test" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				PreConfig: srv.ResetStats,
 				Config: fmt.Sprintf(`
 provider "netmaker" {
   host      = %q
@@ -205,6 +206,16 @@ provider "netmaker" {
 				ExpectError: regexp.MustCompile(`401 unauthorized from 127\.0\.0\.1:\d+`),
 			},
 			{
+				// One request per configure: a 401 is not retried.
+				PreConfig: func() {
+					total := 0
+					for _, n := range srv.Stats() {
+						total += n
+					}
+					if total < 1 || total > 2 {
+						t.Errorf("the wrong credential cost %d requests (%v); want one per configure", total, srv.Stats())
+					}
+				},
 				Config: `
 provider "netmaker" {
   api_token = "whatever"
