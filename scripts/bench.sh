@@ -27,6 +27,7 @@ for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
 done
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/netmaker-bench.XXXXXX")
 sandbox_pid=""
 provider_pid=""
@@ -218,11 +219,11 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo
   echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
   echo
-  echo "- Machine: $(nproc) CPU cores ($cpu), $mem memory, $(uname -sr); load average before the run: ${BENCH_LOAD:-$(cut -d' ' -f1-3 /proc/loadavg)}"
+  echo "- Machine: $(nproc) CPU cores ($cpu), $mem memory, $(uname -sr); load average before the run: $load_before (other work shares the machine: wall times are noisy, CPU seconds less so)"
   echo "- $(go version | cut -d' ' -f3-), $("$TERRAFORM" version | head -1)"
   echo "- Sandbox: current generation, no faults; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)"
-  echo "- Each plan runs with a fresh provider process (debug mode, TF_REATTACH_PROVIDERS) under /usr/bin/time -v,"
-  echo "  so peak RSS is the provider's alone. Requests are counted by the sandbox (GET /sandbox/stats)."
+  echo "- Each terraform command runs with a fresh provider process (debug mode, TF_REATTACH_PROVIDERS) under /usr/bin/time -v,"
+  echo "  so peak RSS and CPU are the provider's alone. Requests are counted by the sandbox (GET /sandbox/stats)."
   echo "- cached: the provider as shipped. naive: NETMAKER_TF_NAIVE_READS=1, one list call per read (an undocumented switch)."
   echo "- Bytes listed = list calls x the size of one list answer for N keys (${list_sizes})."
   echo
@@ -253,6 +254,10 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "| N | command | wall time | terraform CPU | provider CPU | sandbox CPU | terraform peak RSS | provider peak RSS |"
   echo "|---|---------|-----------|---------------|--------------|-------------|--------------------|-------------------|"
   printf '%s\n' "${cpu_rows[@]}"
+  if [ -f bench/notes.md ]; then
+    echo
+    cat bench/notes.md
+  fi
 } >"$out.tmp"
 mv "$out.tmp" "$out"
 log "wrote $out"
