@@ -212,7 +212,12 @@ func newHookedServer(t *testing.T, opts netmakertest.Options, hook func(w http.R
 
 // hangUp resets the connection without an answer.
 func hangUp(t *testing.T, w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("the response writer cannot hang up")
+		return
+	}
+	conn, _, err := hj.Hijack()
 	if err != nil {
 		t.Errorf("hijack: %v", err)
 		return
@@ -512,7 +517,11 @@ func (r *statusRecorder) WriteHeader(code int) {
 }
 
 func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return r.ResponseWriter.(http.Hijacker).Hijack()
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("%T cannot hang up", r.ResponseWriter)
+	}
+	return hj.Hijack()
 }
 
 // providerBlock points the provider at url with the test master key.
