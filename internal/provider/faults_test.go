@@ -421,6 +421,95 @@ resource "netmaker_enrollment_key" "b" {
 	})
 }
 
+// TestAccFaults_failedReadKeepsState reaches the resource's own read error:
+// with the list cache on, a refresh lists once (at configure), so the
+// provider runs in its naive mode (one list per read, the benchmark's
+// hidden switch). While failing, the first request on each connection (the
+// configure-time credential check of a provider process) passes, and every
+// later list on it (the read and its retries) answers 502.
+func TestAccFaults_failedReadKeepsState(t *testing.T) {
+	t.Setenv("NETMAKER_TF_NAIVE_READS", "1")
+	var (
+		mu      sync.Mutex
+		failing bool
+		failed  int
+		seen    = map[string]bool{}
+	)
+	hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent},
+		func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+			if r.Method != http.MethodGet || r.URL.Path != "/api/v1/enrollment-keys" {
+				return false
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			first := !seen[r.RemoteAddr]
+			seen[r.RemoteAddr] = true
+			if !failing || first {
+				return false
+			}
+			failed++
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>\n")
+			return true
+		})
+	setFailing := func(on bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		failing = on
+		if !on && failed < 2 {
+			t.Errorf("%d lists failed, want a read and its retry at least", failed)
+		}
+	}
+	config := fmt.Sprintf(`
+provider "netmaker" {
+  host        = %q
+  api_token   = %q
+  max_retries = 1
+}
+
+resource "netmaker_enrollment_key" "a" {
+  name = "tf-read-a"
+  type = "unlimited"
+}
+`, hs.url, testMasterKey)
+	var value string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(hs.srv),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					value = s.RootModule().Resources["netmaker_enrollment_key.a"].Primary.Attributes["value"]
+					return nil
+				},
+			},
+			{
+				PreConfig:   func() { setFailing(true) },
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Could not read enrollment key.*"tf-read-a".*state is kept.*502`),
+			},
+			{
+				PreConfig:        func() { setFailing(false) },
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrWith("netmaker_enrollment_key.a", "value", func(v string) error {
+						if v == "" || v != value {
+							return fmt.Errorf("the key's value changed across the failed read")
+						}
+						return nil
+					}),
+					checkHookedStateMatches(hs.srv, "netmaker_enrollment_key.a", "tf-read-a"),
+				),
+			},
+		},
+	})
+}
+
 // TestAccFaults_sessionExpiresMidApply: with username and password, the
 // server's clock jumps past the session's lifetime in the middle of an
 // apply. The provider logs in again once, and the apply succeeds.
