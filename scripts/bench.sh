@@ -2,15 +2,23 @@
 # Benchmarks `terraform plan -refresh-only` against the sandbox (`make bench`).
 #
 # For each N in BENCH_SIZES (default "100 1000"): apply N keys of mixed types
-# (bench/main.tf, count = N) with -parallelism, check that the server holds
-# exactly N keys named bench-*, then time one refresh-only plan per mode:
+# (bench/main.tf, count = N) with -parallelism (BENCH_PARALLELISM, 10), check
+# that the server holds exactly N keys named bench-* (none twice), then time
+# refresh-only plans (BENCH_REPEAT, 3, per mode; the median is reported):
 #   cached  the provider as shipped: all reads of a provider process share one list
 #   naive   NETMAKER_TF_NAIVE_READS=1 (an undocumented switch): one list per read
-# For the plans the provider runs in debug mode (TF_REATTACH_PROVIDERS) under
-# /usr/bin/time -v, so that its own peak RSS is measured without terraform's.
-# Request counts come from the sandbox's GET /sandbox/stats. Then destroy.
-# Results go to bench/results.md (BENCH_OUT); logs stay in a temp directory
-# that is printed, and removed on success unless BENCH_KEEP=1.
+# then destroy (-refresh=false) and check that no bench key is left.
+# Every terraform command gets a fresh provider process in debug mode
+# (TF_REATTACH_PROVIDERS) under /usr/bin/time -v, so that the provider's own
+# peak RSS and CPU are measured apart from terraform's (also measured, as is
+# the sandbox's CPU from /proc). Request counts come from the sandbox's
+# GET /sandbox/stats, reset before each command.
+# The sandbox is built and run from ./internal/netmakertest/cmd/netmaker-sandbox
+# (current generation, no faults); terraform finds the provider through
+# dev_overrides in a CLI config the script writes, so no init is needed.
+# Results go to bench/results.md (BENCH_OUT), followed by bench/notes.md.
+# Logs stay in a temp directory, removed on success unless BENCH_KEEP=1.
+# Every terraform command has a timeout (BENCH_APPLY_TIMEOUT, BENCH_PLAN_TIMEOUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
