@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
 )
 
 var (
@@ -24,9 +23,6 @@ var (
 	_ resource.ResourceWithConfigure   = (*networkResource)(nil)
 	_ resource.ResourceWithImportState = (*networkResource)(nil)
 )
-
-// networkNamePattern is what Netmaker accepts as a network name.
-var networkNamePattern = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 
 // NewNetworkResource manages a Netmaker network: the minimum needed so that
 // keys can be declared together with the networks they join.
@@ -66,7 +62,7 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(networkNamePattern, "must be 1–32 characters of a-z, 0-9, _ and -"),
+					validators.NetworkName(),
 				},
 			},
 			"address_range": schema.StringAttribute{
@@ -165,7 +161,9 @@ func (addressRangeValidator) Description(context.Context) string {
 	return "must be a CIDR range that is not a /31, /32, /127 or /128"
 }
 
-func (v addressRangeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v addressRangeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v addressRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -119,7 +119,7 @@ func TestAccNetworkResource_invalid(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      testAccNetworkConfig(srv, "Bad Name", "10.92.0.0/16"),
-				ExpectError: regexp.MustCompile(`must be 1–32 characters of a-z, 0-9, _ and -`),
+				ExpectError: regexp.MustCompile(`is not a Netmaker network name`),
 			},
 			{
 				Config:      testAccNetworkConfig(srv, "tf-net", "10.92.0.1/32"),

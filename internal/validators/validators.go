@@ -52,8 +52,16 @@ func RFC3339() validator.String {
 	}
 }
 
+// rfc3339Shape is RFC 3339's date-time production; time.Parse checks ranges.
+var rfc3339Shape = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
+
 // RFC3339Problem explains why s is not an RFC 3339 timestamp, or answers "".
 func RFC3339Problem(s string) string {
+	// time.Parse alone is laxer than RFC 3339 (go.dev/issue/54580): it takes
+	// one-digit hours, a comma before the fraction and offsets like +99:99.
+	if !rfc3339Shape.MatchString(s) {
+		return fmt.Sprintf("%q is not an RFC 3339 timestamp such as \"2030-01-02T15:04:05Z\".", s)
+	}
 	if _, err := time.Parse(time.RFC3339, s); err != nil {
 		return fmt.Sprintf("%q is not an RFC 3339 timestamp such as \"2030-01-02T15:04:05Z\".", s)
 	}
