@@ -267,6 +267,12 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 	}
 	if a.ok() {
 		created, derr := decodeKey(a.body)
+		if derr == nil && created.Name == req.Name {
+			// Create answers the stored key in the list shape, complete: no
+			// need to list again (that made applying N keys cost N lists).
+			created = copyKey(created)
+			return &created, nil
+		}
 		k, lerr := c.KeyByName(ctx, req.Name)
 		switch {
 		case lerr == nil:
