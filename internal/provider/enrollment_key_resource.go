@@ -435,10 +435,14 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 	}
 	switch {
 	case errors.Is(err, netmaker.ErrNameTaken):
-		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken",
-			fmt.Sprintf("Netmaker already has a key or a network named %q (%s); names are unique across both, and each "+
-				"network's auto-generated key is named after the network. Choose another name, or adopt the existing key with "+
-				"`terraform import netmaker_enrollment_key.<label> %s`.", name, r.data.client.Host(), name))
+		detail := fmt.Sprintf("Netmaker already has a key or a network named %q (%s); names are unique across both, and each "+
+			"network's auto-generated key is named after the network. Choose another name, or adopt the existing key with "+
+			"`terraform import netmaker_enrollment_key.<label> %s`.", name, r.data.client.Host(), name)
+		var apiErr *netmaker.APIError
+		if errors.As(err, &apiErr) && apiErr.Hint != "" {
+			detail += " Details: " + apiErr.Hint + "."
+		}
+		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken", detail)
 	case errors.Is(err, netmaker.ErrValidation):
 		return diag.NewErrorDiagnostic("Netmaker rejected the key",
 			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", r.data.client.Host(), name, serverMessage(err)))

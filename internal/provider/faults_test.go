@@ -341,7 +341,7 @@ func TestAccFaults_lostCreateOtherKey(t *testing.T) {
 				},
 				Steps: []resource.TestStep{{
 					Config:      providerBlock(hs.url) + lostCreateKey,
-					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*"tf-lost"`),
+					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*"tf-lost".*exists with other settings`),
 				}},
 			})
 		})
