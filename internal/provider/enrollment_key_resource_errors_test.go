@@ -158,6 +158,7 @@ resource "netmaker_enrollment_key" "def" {
 }
 `
 			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{

@@ -280,6 +280,7 @@ func TestAccEnrollmentKeyImportTimeBound(t *testing.T) {
 			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
   type = "time_bound"`)
 			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
 				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),

@@ -289,6 +289,7 @@ func TestAccEnrollmentKeyDefaultKeyRotation(t *testing.T) {
 				}
 			}
 			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{

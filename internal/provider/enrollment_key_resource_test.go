@@ -265,6 +265,7 @@ func TestAccEnrollmentKeyInPlaceAndReplace(t *testing.T) {
 				return fmt.Sprintf("  name     = %q\n  type     = \"unlimited\"\n  networks = %s\n%s", name, networks, extra)
 			}
 			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkNoKey(srv, "tf-key", "tf-key-renamed"),

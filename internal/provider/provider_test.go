@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
@@ -191,3 +192,8 @@ resource "netmaker_enrollment_key" "test" {
 		}},
 	})
 }
+
+// skipWithoutRemovedBlocks skips tests that forget a resource with a
+// `removed` block (Terraform 1.7+), such as an adopted default key that
+// Netmaker refuses to delete.
+var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}
