@@ -156,8 +156,8 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{planmodifiers.RequiresReplaceIfDurationChanges()},
 			},
 			"tags": schema.SetAttribute{
-				MarkdownDescription: "Device tags that Netmaker applies to devices enrolling with the key. Defaults to none. " +
-					"Changed in place.",
+				MarkdownDescription: "Device tags that Netmaker applies to devices enrolling with the key, in Netmaker's " +
+					"`<network>.<tag>` form (e.g. `prod.contractors`). Defaults to none. Changed in place.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
