@@ -18,6 +18,11 @@ var (
 	ErrServer       = errors.New("server error")
 )
 
+// ErrAmbiguous: more than one key has the name. Netmaker does not stop a
+// network from being created with an existing key's name, and the network's
+// auto-generated key then shares it. (Not an APIError kind.)
+var ErrAmbiguous = errors.New("more than one enrollment key has this name")
+
 // APIError is a non-success answer from the server. It never carries a
 // credential or a key value: Route is the route pattern, not the path.
 type APIError struct {

@@ -87,8 +87,9 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The key's name: 3–32 characters, unique among keys **and** networks (each network's " +
-					"auto-generated key is named after the network). Changing it replaces the key.",
+				MarkdownDescription: "The key's name: 3–32 characters for a new key, unique among keys **and** networks (each " +
+					"network's auto-generated key is named after the network, so an imported one may have 1 or 2). Not only " +
+					"whitespace. Changing it replaces the key.",
 				Required:      true,
 				Validators:    []validator.String{validators.KeyName()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -315,6 +316,13 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 // modifyCreatePlan checks what only a create needs and nulls the attributes
 // that the key's type does not use.
 func (r *enrollmentKeyResource) modifyCreatePlan(ctx context.Context, config enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	// The static validator lets through the short names of networks'
+	// auto-generated keys (to import them); a new key needs 3–32 characters.
+	if !config.Name.IsNull() && !config.Name.IsUnknown() {
+		if msg := validators.NewKeyNameProblem(config.Name.ValueString()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Invalid name for a new key", msg)
+		}
+	}
 	if config.Type.IsUnknown() {
 		return
 	}
@@ -483,7 +491,7 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	if name == "" {
 		name = state.ID.ValueString()
 	}
-	key, err := r.data.client.KeyByName(ctx, name)
+	key, err := r.data.client.ManagedKey(ctx, name, state.Value.ValueString())
 	if errors.Is(err, netmaker.ErrNotFound) {
 		// A successful list lacks the key: it was deleted outside Terraform.
 		resp.State.RemoveResource(ctx)
@@ -517,7 +525,7 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 	if rotate || changeSettings {
 		// The key as it is now (its value may have changed since the refresh).
 		var err error
-		current, err = client.KeyByName(ctx, name)
+		current, err = client.ManagedKey(ctx, name, state.Value.ValueString())
 		if err != nil {
 			detail := fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err)
 			if errors.Is(err, netmaker.ErrNotFound) {
@@ -710,7 +718,7 @@ func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteR
 	if errors.Is(err, netmaker.ErrNotFound) {
 		// The value may have changed since the refresh (a rotation outside
 		// Terraform, or one whose answer was lost): the key is ours by name.
-		current, lookupErr := client.KeyByName(ctx, name)
+		current, lookupErr := client.ManagedKey(ctx, name, "")
 		switch {
 		case lookupErr == nil:
 			err = client.DeleteKey(ctx, current.Value)

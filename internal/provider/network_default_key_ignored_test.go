@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// A current-generation server that answers success to "make this key the
+// default" and does nothing must not pass for a success, nor be blamed on
+// v1.5: the read-back catches it and the error says what happened.
+func TestAccNetworkDefaultKeyResource_serverIgnoresRequest(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	if err := srv.CreateNetwork("tf-ign", "10.71.0.0/16"); err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/api/v1/enrollment-keys/") {
+			var body map[string]any
+			raw, _ := io.ReadAll(r.Body)
+			if json.Unmarshal(raw, &body) == nil {
+				delete(body, "default") // the server "ignores" the request
+				raw, _ = json.Marshal(body)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(raw))
+			r.ContentLength = int64(len(raw))
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+
+	config := fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = %q
+}
+
+resource "netmaker_enrollment_key" "custom" {
+  name     = "tf-ign-custom"
+  type     = "unlimited"
+  networks = ["tf-ign"]
+}
+
+resource "netmaker_network_default_key" "test" {
+  network  = "tf-ign"
+  key_name = netmaker_enrollment_key.custom.name
+}
+`, proxy.URL, testMasterKey)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if auto, ok := srv.KeyByName("tf-ign"); !ok || !auto.Default {
+				return fmt.Errorf("the auto-generated key lost the default: %+v", auto)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Netmaker did not change the network's default key.*"tf-ign-custom".*"tf-ign".*had\s+no\s+effect`),
+		}},
+	})
+}
