@@ -258,7 +258,7 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo
   echo "## terraform apply -parallelism=$parallelism (creating N keys)"
   echo
-  echo "Every create is followed by a list (the client reads the key back), so an apply lists about N times."
+  echo "A create uses the key its answer carries (list shape) and lists only to recover a lost answer, so an apply lists about once."
   echo
   echo "| N | wall time | list calls | requests | create requests | exactly N keys, no duplicate |"
   echo "|---|-----------|------------|----------|-----------------|------------------------------|"
