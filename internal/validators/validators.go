@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -128,20 +129,40 @@ func NetworkNameProblem(s string) string {
 	return ""
 }
 
-// KeyName accepts what Netmaker accepts as an enrollment key name: 3 to 32
-// characters (counted as characters, not bytes), any characters.
+// KeyName accepts what any existing enrollment key's name satisfies: not
+// empty, not only whitespace, at most 32 characters (counted as characters,
+// not bytes). A network's auto-generated key is named after the network (1–32
+// characters), so the 3-character minimum Netmaker enforces when creating a
+// key is checked by NewKeyNameProblem when a key is planned for creation.
 func KeyName() validator.String {
 	return stringCheck{
 		summary:     "Invalid key name",
-		description: "must be 3–32 characters long",
+		description: "must be 1–32 characters long, not only whitespace",
 		problem:     KeyNameProblem,
 	}
 }
 
-// KeyNameProblem explains why s is not a usable key name, or answers "".
+// KeyNameProblem explains why s cannot be the name of any key, or answers "".
 func KeyNameProblem(s string) string {
-	if n := len([]rune(s)); n < 3 || n > 32 {
-		return fmt.Sprintf("Netmaker requires key names of 3 to 32 characters; %q has %d.", s, n)
+	n := len([]rune(s))
+	switch {
+	case strings.TrimSpace(s) == "":
+		return fmt.Sprintf("A key name must not be empty or only whitespace; %q is.", s)
+	case n > 32:
+		return fmt.Sprintf("Netmaker allows key names of at most 32 characters; %q has %d.", s, n)
+	}
+	return ""
+}
+
+// NewKeyNameProblem explains why Netmaker would refuse to create a key named
+// s (names of 3 to 32 characters, not only whitespace), or answers "".
+func NewKeyNameProblem(s string) string {
+	if msg := KeyNameProblem(s); msg != "" {
+		return msg
+	}
+	if n := len([]rune(s)); n < 3 {
+		return fmt.Sprintf("Netmaker requires the name of a new key to have 3 to 32 characters; %q has %d. (Shorter "+
+			"names exist only for the keys Netmaker generates for networks, which can be imported but not created.)", s, n)
 	}
 	return ""
 }

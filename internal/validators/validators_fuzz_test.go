@@ -289,7 +289,7 @@ func FuzzNetworkName(f *testing.F) {
 }
 
 func FuzzKeyName(f *testing.F) {
-	for _, s := range []string{"abc", "ab", "", "key with spaces", "ключ", "日本語", "🔑🔑🔑", strings.Repeat("x", 32),
+	for _, s := range []string{"abc", "ab", "a", "", "   ", "\t\n ", "key with spaces", "ключ", "日本語", "🔑🔑🔑", strings.Repeat("x", 32),
 		strings.Repeat("x", 33), strings.Repeat("é", 32), "\xff\xfe\xfd", "a\x00b"} {
 		f.Add(s)
 	}
@@ -297,9 +297,13 @@ func FuzzKeyName(f *testing.F) {
 		problem := KeyNameProblem(s)
 		// Netmaker counts characters; bytes that are not UTF-8 count one each.
 		n := utf8.RuneCountInString(s)
-		if want := n >= 3 && n <= 32; (problem == "") != want {
+		blank := strings.TrimSpace(s) == ""
+		if want := !blank && n <= 32; (problem == "") != want {
 			t.Fatalf("KeyNameProblem(%q) = %q, want accepted %v (%d characters)", s, problem, want, n)
 		}
 		checkValidator(t, KeyName(), s, problem)
+		if want, got := !blank && n >= 3 && n <= 32, NewKeyNameProblem(s); (got == "") != want {
+			t.Fatalf("NewKeyNameProblem(%q) = %q, want accepted %v (%d characters)", s, got, want, n)
+		}
 	})
 }

@@ -54,8 +54,13 @@ func TestStringValidators(t *testing.T) {
 		{"name 3", KeyName(), types.StringValue("abc"), ""},
 		{"name 32", KeyName(), types.StringValue(strings.Repeat("k", 32)), ""},
 		{"name any characters", KeyName(), types.StringValue("Key #1 ü"), ""},
-		{"name 2", KeyName(), types.StringValue("ab"), "3 to 32 characters; \"ab\" has 2"},
-		{"name 33", KeyName(), types.StringValue(strings.Repeat("k", 33)), "has 33"},
+		{"name 2 (a network's auto key)", KeyName(), types.StringValue("ab"), ""},
+		{"name 1 (a network's auto key)", KeyName(), types.StringValue("n"), ""},
+		{"name empty", KeyName(), types.StringValue(""), "must not be empty or only whitespace"},
+		{"name spaces", KeyName(), types.StringValue("   "), "must not be empty or only whitespace"},
+		{"name tab newline", KeyName(), types.StringValue("\t\n"), "must not be empty or only whitespace"},
+		{"name padded", KeyName(), types.StringValue(" k "), ""},
+		{"name 33", KeyName(), types.StringValue(strings.Repeat("k", 33)), "at most 32 characters"},
 		{"name runes not bytes", KeyName(), types.StringValue(strings.Repeat("ü", 32)), ""},
 		{"name null", KeyName(), types.StringNull(), ""},
 	}
@@ -79,6 +84,40 @@ func TestStringValidators(t *testing.T) {
 			}
 			if tt.validator.Description(context.Background()) == "" {
 				t.Error("empty description")
+			}
+		})
+	}
+}
+
+func TestNewKeyNameProblem(t *testing.T) {
+	tests := []struct {
+		name    string
+		value   string
+		wantErr string // substring of the problem; "" for none
+	}{
+		{"3", "abc", ""},
+		{"32", strings.Repeat("k", 32), ""},
+		{"32 runes", strings.Repeat("ü", 32), ""},
+		{"any characters", "Key #1 ü", ""},
+		{"2", "ab", `3 to 32 characters; "ab" has 2`},
+		{"1", "n", `"n" has 1`},
+		{"2 runes, 4 bytes", "üü", "has 2"},
+		{"33", strings.Repeat("k", 33), "at most 32 characters"},
+		{"empty", "", "must not be empty or only whitespace"},
+		{"three spaces", "   ", "must not be empty or only whitespace"},
+		{"whitespace mix", " \t\n ", "must not be empty or only whitespace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NewKeyNameProblem(tt.value)
+			if tt.wantErr == "" {
+				if got != "" {
+					t.Fatalf("NewKeyNameProblem(%q) = %q, want none", tt.value, got)
+				}
+				return
+			}
+			if !strings.Contains(got, tt.wantErr) {
+				t.Errorf("NewKeyNameProblem(%q) = %q, want it to contain %q", tt.value, got, tt.wantErr)
 			}
 		})
 	}
