@@ -299,6 +299,14 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if status, invalid := stateHealth(state, r.now()); invalid {
 		switch {
 		case plan.RecreateWhenInvalid.IsUnknown():
+		case plan.RecreateWhenInvalid.ValueBool() && status == netmaker.KeyStatusExpired && expiryBlocksReplacement(config, r.now()):
+			// A replacement would be created with the same past expiry, and
+			// its plan would fail: keep the key until the expiry moves.
+			resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Expired key cannot be replaced yet",
+				fmt.Sprintf("Enrollment key %q expired (expires_at %s): devices can no longer enroll with it. "+
+					"recreate_when_invalid is set, but a replacement would get the configured expiry, which is not in the "+
+					"future, so the key is kept. To replace it, set a later expires_at, or use ttl.",
+					state.Name.ValueString(), state.ExpiresAt.ValueString()))
 		case plan.RecreateWhenInvalid.ValueBool():
 			plan.Status = types.StringUnknown()
 			plan.Valid = types.BoolUnknown()
@@ -358,6 +366,20 @@ func (r *enrollmentKeyResource) modifyCreatePlan(ctx context.Context, config enr
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// expiryBlocksReplacement tells whether replacing an expired time_bound key
+// would fail its create plan: the expiry comes from config's expires_at (not
+// ttl) and is not in the future, or there is none at all (an imported key).
+func expiryBlocksReplacement(config enrollmentKeyModel, now time.Time) bool {
+	if config.Type.IsUnknown() || config.Type.ValueString() != keyTypeTimeBound || !config.TTL.IsNull() || config.ExpiresAt.IsUnknown() {
+		return false
+	}
+	if config.ExpiresAt.IsNull() {
+		return true
+	}
+	t, err := time.Parse(time.RFC3339, config.ExpiresAt.ValueString())
+	return err == nil && !now.Before(t)
 }
 
 // stateHealth tells whether the key in state is no longer valid, looking
@@ -603,6 +625,7 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		if !plan.Status.IsUnknown() && !plan.Valid.IsUnknown() {
 			newState.Status, newState.Valid = plan.Status, plan.Valid
 		}
+		keepPlannedReplaceOnly(&newState, plan)
 	} else {
 		// Only Terraform-side attributes changed (trigger set, ttl recorded,
 		// another spelling of the expiry, ...): nothing to do on the server.
@@ -619,6 +642,38 @@ func settingsChanged(plan, state enrollmentKeyModel) bool {
 	return !plan.Tags.Equal(state.Tags) ||
 		!strings.EqualFold(plan.GatewayID.ValueString(), state.GatewayID.ValueString()) ||
 		plan.AutoSelectGateway.ValueBool() != state.AutoSelectGateway.ValueBool()
+}
+
+// keepPlannedReplaceOnly gives s the planned values of the attributes that
+// only change by replacement (an update plans them unchanged). Netmaker may
+// change them between plan and apply, e.g. the cascade of a network deletion
+// removes the network from keys; writing the server's value would be an
+// inconsistent result, and the next refresh shows the drift instead.
+func keepPlannedReplaceOnly(s *enrollmentKeyModel, plan enrollmentKeyModel) {
+	if !plan.ID.IsUnknown() {
+		s.ID = plan.ID
+	}
+	if !plan.Name.IsUnknown() {
+		s.Name = plan.Name
+	}
+	if !plan.Networks.IsUnknown() {
+		s.Networks = plan.Networks
+	}
+	if !plan.Type.IsUnknown() {
+		s.Type = plan.Type
+	}
+	if !plan.Uses.IsUnknown() {
+		s.Uses = plan.Uses
+	}
+	if !plan.ExpiresAt.IsUnknown() {
+		s.ExpiresAt = plan.ExpiresAt
+	}
+	if !plan.TTL.IsUnknown() {
+		s.TTL = plan.TTL
+	}
+	if !plan.AutoEgress.IsUnknown() {
+		s.AutoEgress = plan.AutoEgress
+	}
 }
 
 // recreateRequest prepares a v1.5 rotation (delete, then create the same

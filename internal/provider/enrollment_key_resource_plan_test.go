@@ -61,6 +61,11 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 		return result{plan: plan, replace: resp.RequiresReplace.Contains(path.Root("status")), diags: resp.Diagnostics}
 	}
 	with := func(m enrollmentKeyModel, f func(*enrollmentKeyModel)) enrollmentKeyModel { f(&m); return m }
+	// A time_bound key with a fixed expiry that has passed (the clock says 2030-06-01).
+	expired := with(state, func(m *enrollmentKeyModel) {
+		m.Type, m.Uses, m.UsesRemaining = types.StringValue(keyTypeTimeBound), types.Int64Null(), types.Int64Value(0)
+		m.ExpiresAt, m.Status, m.Valid = types.StringValue("2030-05-31T00:00:00Z"), types.StringValue("expired"), types.BoolValue(false)
+	})
 
 	tests := []struct {
 		name        string
@@ -93,6 +98,27 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 		}), with(state, func(m *enrollmentKeyModel) {
 			m.Type, m.Uses, m.ExpiresAt = types.StringValue(keyTypeTimeBound), types.Int64Null(), types.StringValue("2030-05-31T00:00:00Z")
 		}), false, false, `"k1" is expired`},
+		{"expired, recreate, fixed expires_at passed: kept with a warning", expired,
+			with(expired, func(m *enrollmentKeyModel) { m.RecreateWhenInvalid = types.BoolValue(true) }),
+			false, false, "set a later expires_at, or use ttl"},
+		{"expired, recreate, expires_at spelled differently but passed", expired,
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringValue("2030-05-31T02:00:00+02:00")
+			}), false, false, "set a later expires_at, or use ttl"},
+		{"expired, recreate, imported without an expiry configured", expired,
+			with(expired, func(m *enrollmentKeyModel) { m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringNull() }),
+			false, false, "set a later expires_at, or use ttl"},
+		{"expired, recreate, later expires_at configured", expired,
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringValue("2030-07-01T00:00:00Z")
+			}), false, true, ""},
+		{"expired, recreate, ttl", with(expired, func(m *enrollmentKeyModel) { m.TTL = types.StringValue("24h") }),
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt, m.TTL = types.BoolValue(true), types.StringNull(), types.StringValue("24h")
+			}), false, true, ""},
+		{"expired, recreate, expires_at unknown", expired,
+			with(expired, func(m *enrollmentKeyModel) { m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringUnknown() }),
+			false, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,229 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// TestAccEnrollmentKeyAdoptShortName adopts the auto-generated key of a
+// network with a two-character name (network names have 1–32 characters),
+// while a new key still needs Netmaker's 3–32 characters.
+func TestAccEnrollmentKeyAdoptShortName(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("n1", "10.77.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			const addr = "netmaker_enrollment_key.n1"
+			adopted := `
+resource "netmaker_enrollment_key" "n1" {
+  name     = "n1"
+  type     = "unlimited"
+  networks = ["n1"]
+}
+`
+			importBlock := `
+import {
+  to = netmaker_enrollment_key.n1
+  id = "n1"
+}
+`
+			forget := `
+removed {
+  from = netmaker_enrollment_key.n1
+  lifecycle {
+    destroy = false
+  }
+}
+`
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						// A new key with a two-character name fails at plan.
+						Config:      keyConfig(srv, `  name = "ab"`+"\n"+`  type = "unlimited"`),
+						PlanOnly:    true,
+						ExpectError: regexp.MustCompile(`(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`),
+					},
+					{
+						// So does a name of only spaces (the client refuses it at apply).
+						Config:      keyConfig(srv, `  name = "   "`+"\n"+`  type = "unlimited"`),
+						PlanOnly:    true,
+						ExpectError: regexp.MustCompile(`(?s)Invalid key name.*must not be empty or only\s+whitespace`),
+					},
+					{
+						Config: providerConfig(srv) + importBlock + adopted,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("n1")),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+						},
+					},
+					{
+						Config: providerConfig(srv) + adopted,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+					{Config: providerConfig(srv) + forget},
+				},
+			})
+			if k, ok := srv.KeyByName("n1"); !ok || !k.Default {
+				t.Errorf("the adopted default key must stay on the server: %+v", k)
+			}
+			if _, ok := srv.KeyByName("ab"); ok {
+				t.Error(`key "ab" was created`)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyExpiredFixedExpiry: with recreate_when_invalid and a
+// fixed expires_at that has passed, a replacement would be planned with the
+// same past expiry and fail the plan; the key is kept (with a warning) until
+// expires_at moves, and then replaced.
+func TestAccEnrollmentKeyExpiredFixedExpiry(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			clock := newTestClock(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			first := clockStart.Add(24 * time.Hour).Format(time.RFC3339)
+			later := clockStart.Add(72 * time.Hour).Format(time.RFC3339)
+			config := func(expiresAt string) string {
+				return keyConfig(srv, fmt.Sprintf(`  name       = "tf-fixed-expiry"
+  type       = "time_bound"
+  expires_at = %q
+  recreate_when_invalid = true`, expiresAt))
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				CheckDestroy:             checkNoKey(srv, "tf-fixed-expiry"),
+				Steps: []resource.TestStep{
+					{
+						Config: config(first),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						},
+					},
+					{
+						// Expired: no error and no replacement.
+						PreConfig: func() { clock.Advance(25 * time.Hour) },
+						Config:    config(first),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(first)),
+						},
+					},
+					{
+						// A later expiry replaces it.
+						Config: config(later),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(later)),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// planHook runs a function between plan and apply (as a pre-apply plan
+// check): for changes outside Terraform that must land exactly there.
+type planHook func() error
+
+func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = h()
+}
+
+// TestAccEnrollmentKeyNetworkCascadeDuringApply: a network is deleted after
+// the plan of an in-place change (tags) and its asynchronous cascade removes
+// it from the key before the apply. The apply keeps the planned networks (no
+// "inconsistent result after apply"); the next refresh shows the drift.
+func TestAccEnrollmentKeyNetworkCascadeDuringApply(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen})
+			for i, n := range []string{"tf-c1", "tf-c2"} {
+				if err := srv.CreateNetwork(n, fmt.Sprintf("10.%d.0.0/16", 80+i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			config := func(networks, tag string) string {
+				return keyConfig(srv, fmt.Sprintf("  name     = \"tf-cascade\"\n  type     = \"unlimited\"\n  networks = %s\n  tags     = [%q]", networks, tag))
+			}
+			// The deletion lands after the plan, and the cascade has run
+			// before the apply starts: deterministic, whatever the delay.
+			deleteNetworkBeforeApply := planHook(func() error {
+				if err := srv.DeleteNetwork("tf-c2"); err != nil {
+					return err
+				}
+				srv.WaitIdle()
+				if k, ok := srv.KeyByName("tf-cascade"); !ok || !slices.Equal(k.Networks, []string{"tf-c1"}) {
+					return fmt.Errorf("the cascade did not remove tf-c2 from the key: %+v", k)
+				}
+				return nil
+			})
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-cascade"),
+				Steps: []resource.TestStep{
+					{Config: config(`["tf-c1", "tf-c2"]`, "tf-c1.a")},
+					{
+						Config: config(`["tf-c1", "tf-c2"]`, "tf-c1.b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							deleteNetworkBeforeApply,
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("networks"),
+								knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-c1"), knownvalue.StringExact("tf-c2")})),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"),
+								knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-c1.b")})),
+						},
+						Check: checkServerKey(srv, "tf-cascade", func(k netmakertest.Key) error {
+							if !slices.Equal(k.Groups, []string{"tf-c1.b"}) {
+								return fmt.Errorf("tags not updated on the server: %+v", k)
+							}
+							return nil
+						}),
+						// The refresh after the apply sees the network gone.
+						ExpectNonEmptyPlan: true,
+					},
+					{
+						// The drift is recorded: configuring what remains is no change.
+						Config: config(`["tf-c1"]`, "tf-c1.b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+				},
+			})
+		})
+	}
+}
