@@ -28,7 +28,11 @@ func TestAccEnrollmentKeyBadInput(t *testing.T) {
 				want string
 			}{
 				{"short name", `name = "ab"
-type = "unlimited"`, `3 to 32 characters; "ab" has 2`},
+type = "unlimited"`, `(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`},
+				{"blank name", `name = "   "
+type = "unlimited"`, `(?s)Invalid key name.*must not be empty or only\s+whitespace`},
+				{"long name", `name = "abcdefghijklmnopqrstuvwxyz0123456"
+type = "unlimited"`, `(?s)at most 32\s+characters`},
 				{"long name", fmt.Sprintf(`name = %q
 type = "unlimited"`, strings.Repeat("k", 33)), `has 33`},
 				{"name of a network", `name = "tf-taken-net"

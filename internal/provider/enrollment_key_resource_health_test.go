@@ -166,9 +166,16 @@ func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
 						},
 					},
 					{
-						// Opting in to recreation with a past expires_at cannot work: a clear error.
-						Config:      config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
-						ExpectError: regexp.MustCompile(`is not in the future`),
+						// Opting in to recreation with a past expires_at cannot replace the key
+						// (its create would fail): recorded in place, the key is kept with a warning.
+						Config: config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
+						},
 					},
 					{
 						// A new instant replaces the key.
