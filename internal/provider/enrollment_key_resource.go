@@ -231,8 +231,9 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"recreate_when_invalid": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, a key found expired or exhausted is replaced by a new one with the same " +
-					"settings (a new token; with `ttl`, a new expiry). When `false` (the default), an invalid key is kept and " +
-					"each plan warns about it.",
+					"settings (a new token; with `ttl`, a new expiry). An expired key with a fixed `expires_at` is not replaced " +
+					"(a new key cannot have a past expiry): each plan warns until `expires_at` is set later or `ttl` is used. " +
+					"When `false` (the default), an invalid key is kept and each plan warns about it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
