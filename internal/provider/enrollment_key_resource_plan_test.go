@@ -106,7 +106,9 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringValue("2030-05-31T02:00:00+02:00")
 			}), false, false, "set a later expires_at, or use ttl"},
 		{"expired, recreate, imported without an expiry configured", expired,
-			with(expired, func(m *enrollmentKeyModel) { m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringNull() }),
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringNull()
+			}),
 			false, false, "set a later expires_at, or use ttl"},
 		{"expired, recreate, later expires_at configured", expired,
 			with(expired, func(m *enrollmentKeyModel) {
@@ -117,7 +119,9 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 				m.RecreateWhenInvalid, m.ExpiresAt, m.TTL = types.BoolValue(true), types.StringNull(), types.StringValue("24h")
 			}), false, true, ""},
 		{"expired, recreate, expires_at unknown", expired,
-			with(expired, func(m *enrollmentKeyModel) { m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringUnknown() }),
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringUnknown()
+			}),
 			false, true, ""},
 	}
 	for _, tt := range tests {

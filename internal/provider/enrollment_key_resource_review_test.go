@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -226,4 +228,56 @@ func TestAccEnrollmentKeyNetworkCascadeDuringApply(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestKeepPlannedReplaceOnly: replace-only attributes keep their planned
+// values over what the server answered; in-place ones and the secrets do not.
+func TestKeepPlannedReplaceOnly(t *testing.T) {
+	set := func(v ...string) types.Set { return types.SetValueMust(types.StringType, toValues(v)) }
+	server := enrollmentKeyModel{
+		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: set("a"), Type: types.StringValue(keyTypeTimeBound),
+		Uses: types.Int64Null(), ExpiresAt: types.StringValue("2030-01-01T00:00:00Z"), TTL: types.StringNull(),
+		AutoEgress: types.BoolValue(false), Tags: set("a.new"), Value: types.StringValue("V2"), Token: types.StringValue("T2"),
+	}
+	plan := server
+	plan.Networks, plan.ExpiresAt, plan.TTL = set("a", "b"), types.StringValue("2030-01-01T02:00:00+02:00"), types.StringValue("24h")
+	plan.AutoEgress, plan.Tags, plan.Value, plan.Token = types.BoolValue(true), set("a.planned"), types.StringUnknown(), types.StringUnknown()
+	got := server
+	keepPlannedReplaceOnly(&got, plan)
+	tests := []struct {
+		name      string
+		got, want attr.Value
+	}{
+		{"networks", got.Networks, plan.Networks},
+		{"expires_at", got.ExpiresAt, plan.ExpiresAt},
+		{"ttl", got.TTL, plan.TTL},
+		{"auto_egress", got.AutoEgress, plan.AutoEgress},
+		{"type", got.Type, plan.Type},
+		{"name", got.Name, plan.Name},
+		{"tags (in place: the server's)", got.Tags, server.Tags},
+		{"value (unknown in the plan: the server's)", got.Value, server.Value},
+		{"token (unknown in the plan: the server's)", got.Token, server.Token},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !tt.got.Equal(tt.want) {
+				t.Errorf("got %s, want %s", tt.got, tt.want)
+			}
+		})
+	}
+	unknown := plan
+	unknown.Networks = types.SetUnknown(types.StringType)
+	got = server
+	keepPlannedReplaceOnly(&got, unknown)
+	if !got.Networks.Equal(server.Networks) {
+		t.Errorf("an unknown planned value must not replace the server's: got %s", got.Networks)
+	}
+}
+
+func toValues(v []string) []attr.Value {
+	out := make([]attr.Value, len(v))
+	for i, s := range v {
+		out[i] = types.StringValue(s)
+	}
+	return out
 }
