@@ -472,23 +472,18 @@ func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, vars map[s
 }
 
 func (s *Server) handleRegenerate(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
-	s.mu.Lock()
-	k, e := s.regenerateLocked(vars["value"])
-	var ans detailShape
-	if e == nil {
-		ans = toDetail(k, r.Host)
-	}
-	s.mu.Unlock()
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	writeJSON(w, 200, ans)
+	s.answerDetail(w, r, func() (*storedKey, *apiError) { return s.regenerateLocked(vars["value"]) })
 }
 
 func (s *Server) handleNetworkDefault(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
+	s.answerDetail(w, r, func() (*storedKey, *apiError) { return s.networkDefaultLocked(vars["network"]) })
+}
+
+// answerDetail runs op under the lock and answers its key in the detail
+// shape (these routes exist on the current generation only).
+func (s *Server) answerDetail(w http.ResponseWriter, r *http.Request, op func() (*storedKey, *apiError)) {
 	s.mu.Lock()
-	k, e := s.networkDefaultLocked(vars["network"])
+	k, e := op()
 	var ans detailShape
 	if e == nil {
 		ans = toDetail(k, r.Host)
