@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -617,12 +618,8 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		resp.Diagnostics.Append(diags...)
 		// Live counters keep their planned values so that a device enrolling
 		// during the apply is no inconsistency; the next refresh records it.
-		if !plan.UsesRemaining.IsUnknown() {
-			newState.UsesRemaining = plan.UsesRemaining
-		}
-		if !plan.Default.IsUnknown() {
-			newState.Default = plan.Default
-		}
+		keepPlanned(&newState.UsesRemaining, plan.UsesRemaining)
+		keepPlanned(&newState.Default, plan.Default)
 		if !plan.Status.IsUnknown() && !plan.Valid.IsUnknown() {
 			newState.Status, newState.Valid = plan.Status, plan.Valid
 		}
@@ -651,29 +648,20 @@ func settingsChanged(plan, state enrollmentKeyModel) bool {
 // removes the network from keys; writing the server's value would be an
 // inconsistent result, and the next refresh shows the drift instead.
 func keepPlannedReplaceOnly(s *enrollmentKeyModel, plan enrollmentKeyModel) {
-	if !plan.ID.IsUnknown() {
-		s.ID = plan.ID
-	}
-	if !plan.Name.IsUnknown() {
-		s.Name = plan.Name
-	}
-	if !plan.Networks.IsUnknown() {
-		s.Networks = plan.Networks
-	}
-	if !plan.Type.IsUnknown() {
-		s.Type = plan.Type
-	}
-	if !plan.Uses.IsUnknown() {
-		s.Uses = plan.Uses
-	}
-	if !plan.ExpiresAt.IsUnknown() {
-		s.ExpiresAt = plan.ExpiresAt
-	}
-	if !plan.TTL.IsUnknown() {
-		s.TTL = plan.TTL
-	}
-	if !plan.AutoEgress.IsUnknown() {
-		s.AutoEgress = plan.AutoEgress
+	keepPlanned(&s.ID, plan.ID)
+	keepPlanned(&s.Name, plan.Name)
+	keepPlanned(&s.Networks, plan.Networks)
+	keepPlanned(&s.Type, plan.Type)
+	keepPlanned(&s.Uses, plan.Uses)
+	keepPlanned(&s.ExpiresAt, plan.ExpiresAt)
+	keepPlanned(&s.TTL, plan.TTL)
+	keepPlanned(&s.AutoEgress, plan.AutoEgress)
+}
+
+// keepPlanned sets *dst to planned unless planned is unknown.
+func keepPlanned[T attr.Value](dst *T, planned T) {
+	if !planned.IsUnknown() {
+		*dst = planned
 	}
 }
 
