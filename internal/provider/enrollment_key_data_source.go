@@ -113,8 +113,7 @@ func (d *enrollmentKeyDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The netmaker provider was not configured before reading this data source.")
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	keys, err := d.data.client.ListKeys(ctx)

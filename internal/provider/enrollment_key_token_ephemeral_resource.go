@@ -87,8 +87,7 @@ func (e *enrollmentKeyTokenEphemeralResource) Open(ctx context.Context, req ephe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if e.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The netmaker provider was not configured before opening this ephemeral resource.")
+	if !requireConfigured(e.data, &resp.Diagnostics) {
 		return
 	}
 	keys, err := e.data.client.ListKeys(ctx)

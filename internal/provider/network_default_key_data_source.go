@@ -82,8 +82,7 @@ func (d *networkDefaultKeyDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The netmaker provider was not configured before reading this data source.")
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	network := config.Network.ValueString()

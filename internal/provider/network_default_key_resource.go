@@ -115,16 +115,6 @@ func (r *networkDefaultKeyResource) Configure(_ context.Context, req resource.Co
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// configured reports an error when the provider has not been configured.
-func (r *networkDefaultKeyResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
-		diags.AddError("Provider not configured",
-			"The netmaker provider was not configured before this operation; this is a bug in the provider or its configuration.")
-		return false
-	}
-	return true
-}
-
 // ModifyPlan fills in what the plan already determines (id, auto_generated)
 // and, when the default is to change, checks what the server can tell
 // before anything is applied.
@@ -188,7 +178,7 @@ func (r *networkDefaultKeyResource) checkPlan(ctx context.Context, network, keyN
 func (r *networkDefaultKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan networkDefaultKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	key := r.makeDefault(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), &resp.Diagnostics)
@@ -201,7 +191,7 @@ func (r *networkDefaultKeyResource) Create(ctx context.Context, req resource.Cre
 func (r *networkDefaultKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan networkDefaultKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	key := r.makeDefault(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), &resp.Diagnostics)
@@ -283,7 +273,7 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 func (r *networkDefaultKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state networkDefaultKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	network := state.Network.ValueString()
@@ -306,7 +296,7 @@ func (r *networkDefaultKeyResource) Read(ctx context.Context, req resource.ReadR
 func (r *networkDefaultKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state networkDefaultKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	network := state.Network.ValueString()

@@ -21,3 +21,14 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 	}
 	return data
 }
+
+// requireConfigured reports an error when data is nil: the provider was
+// not configured before an operation that talks to Netmaker.
+func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data == nil {
+		diags.AddError("Provider not configured",
+			"The netmaker provider was not configured before this operation; this is a bug in the provider or its configuration.")
+		return false
+	}
+	return true
+}
