@@ -794,35 +794,27 @@ func (r *enrollmentKeyResource) ImportState(ctx context.Context, req resource.Im
 // (uses as configured, ttl, trigger, recreate flag) and the user's spelling
 // of values the server spells its own way; a prior without type is an import.
 func keyState(ctx context.Context, key *netmaker.EnrollmentKey, prior enrollmentKeyModel, now time.Time) (enrollmentKeyModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	networks, d := types.SetValueFrom(ctx, types.StringType, nonNil(key.Networks))
-	diags.Append(d...)
-	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(key.Tags))
-	diags.Append(d...)
-	status := key.Status(now)
+	details, diags := newKeyDetails(ctx, *key, now)
 	s := enrollmentKeyModel{
 		ID:                  types.StringValue(key.Name),
 		Name:                types.StringValue(key.Name),
-		Networks:            networks,
-		Type:                types.StringNull(),
+		Networks:            details.Networks,
+		Type:                details.Type,
 		Uses:                prior.Uses,
-		UsesRemaining:       types.Int64Value(int64(key.UsesRemaining)),
-		ExpiresAt:           types.StringNull(),
+		UsesRemaining:       details.UsesRemaining,
+		ExpiresAt:           details.ExpiresAt,
 		TTL:                 prior.TTL,
-		Tags:                tags,
-		GatewayID:           types.StringNull(),
-		AutoSelectGateway:   types.BoolValue(key.AutoAssignGateway),
-		AutoEgress:          types.BoolValue(key.AutoEgress),
+		Tags:                details.Tags,
+		GatewayID:           details.GatewayID,
+		AutoSelectGateway:   details.AutoSelectGateway,
+		AutoEgress:          details.AutoEgress,
 		Value:               types.StringValue(key.Value),
-		Token:               types.StringValue(key.Token),
+		Token:               details.Token,
 		Default:             types.BoolValue(key.Default),
 		RegenerateTrigger:   prior.RegenerateTrigger,
-		Status:              types.StringValue(string(status)),
-		Valid:               types.BoolValue(status == netmaker.KeyStatusActive),
+		Status:              details.Status,
+		Valid:               details.Valid,
 		RecreateWhenInvalid: prior.RecreateWhenInvalid,
-	}
-	if name := keyTypeName(key.Type); name != "" {
-		s.Type = types.StringValue(name)
 	}
 	if prior.Type.IsNull() || prior.Uses.IsUnknown() {
 		// Import (or a type unknown at plan time): infer uses from the server.
@@ -840,18 +832,13 @@ func keyState(ctx context.Context, key *netmaker.EnrollmentKey, prior enrollment
 	if s.RecreateWhenInvalid.IsNull() || s.RecreateWhenInvalid.IsUnknown() {
 		s.RecreateWhenInvalid = types.BoolValue(false)
 	}
-	if !key.Expiration.IsZero() {
-		s.ExpiresAt = types.StringValue(key.Expiration.UTC().Format(time.RFC3339))
-		if !prior.ExpiresAt.IsNull() && !prior.ExpiresAt.IsUnknown() &&
-			planmodifiers.SameInstant(prior.ExpiresAt.ValueString(), s.ExpiresAt.ValueString()) {
-			s.ExpiresAt = prior.ExpiresAt
-		}
+	// Keep the user's spelling of values the server spells its own way.
+	if !s.ExpiresAt.IsNull() && !prior.ExpiresAt.IsNull() && !prior.ExpiresAt.IsUnknown() &&
+		planmodifiers.SameInstant(prior.ExpiresAt.ValueString(), s.ExpiresAt.ValueString()) {
+		s.ExpiresAt = prior.ExpiresAt
 	}
-	if key.GatewayID != "" {
-		s.GatewayID = types.StringValue(key.GatewayID)
-		if strings.EqualFold(prior.GatewayID.ValueString(), key.GatewayID) {
-			s.GatewayID = prior.GatewayID
-		}
+	if !s.GatewayID.IsNull() && strings.EqualFold(prior.GatewayID.ValueString(), key.GatewayID) {
+		s.GatewayID = prior.GatewayID
 	}
 	return s, diags
 }
