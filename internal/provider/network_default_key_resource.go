@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -176,29 +177,26 @@ func (r *networkDefaultKeyResource) checkPlan(ctx context.Context, network, keyN
 }
 
 func (r *networkDefaultKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan networkDefaultKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
-		return
-	}
-	key := r.makeDefault(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), &resp.Diagnostics)
-	if key == nil {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, defaultKeyState(plan.Network.ValueString(), *key))...)
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *networkDefaultKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// apply makes the planned key the network's default and records it in state;
+// create and update do the same.
+func (r *networkDefaultKeyResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan networkDefaultKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() || !requireConfigured(r.data, diags) {
 		return
 	}
-	key := r.makeDefault(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), &resp.Diagnostics)
+	key := r.makeDefault(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), diags)
 	if key == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, defaultKeyState(plan.Network.ValueString(), *key))...)
+	diags.Append(state.Set(ctx, defaultKeyState(plan.Network.ValueString(), *key))...)
 }
 
 // makeDefault makes the key called keyName the default of network and
