@@ -22,6 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 TERRAFORM=${TERRAFORM:-terraform}
 sizes=${BENCH_SIZES:-"100 1000"}
@@ -67,14 +69,7 @@ master_key="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 "$work/bin/netmaker-sandbox" -listen 127.0.0.1:0 -generation current -master-key "$master_key" \
   >"$work/sandbox.out" 2>"$work/sandbox.err" &
 sandbox_pid=$!
-host=""
-for _ in $(seq 100); do
-  host=$(sed -n '1s/^NETMAKER_HOST=//p' "$work/sandbox.out")
-  [ -n "$host" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$host" ] || { echo "bench: the sandbox printed no NETMAKER_HOST" >&2; exit 1; }
+host=$(wait_for_line "bench: the sandbox" "$work/sandbox.out" "$sandbox_pid" '1s/^NETMAKER_HOST=//p' 100 "$work/sandbox.err")
 log "sandbox at $host"
 
 cat >"$work/terraformrc" <<EOF
@@ -130,14 +125,9 @@ start_provider() {
   env ${naive:+NETMAKER_TF_NAIVE_READS=1} /usr/bin/time -v -o "$work/provider-$tag.time" \
     "$work/bin/terraform-provider-netmaker" -debug >"$work/provider-$tag.out" 2>"$work/provider-$tag.err" &
   time_pid=$!
-  local reattach=""
-  for _ in $(seq 300); do
-    reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'[[:space:]]*$/\1/p" "$work/provider-$tag.out")
-    [ -n "$reattach" ] && break
-    kill -0 "$time_pid" 2>/dev/null || { cat "$work/provider-$tag.err" >&2; return 1; }
-    sleep 0.1
-  done
-  [ -n "$reattach" ] || { echo "bench: the provider printed no TF_REATTACH_PROVIDERS" >&2; return 1; }
+  local reattach
+  reattach=$(wait_for_line "bench: the provider" "$work/provider-$tag.out" "$time_pid" \
+    "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'[[:space:]]*\$/\1/p" 300 "$work/provider-$tag.err") || return 1
   provider_pid=$(jq -r '.[].Pid' <<<"$reattach")
   export TF_REATTACH_PROVIDERS="$reattach"
 }

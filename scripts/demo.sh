@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 terraform="${TERRAFORM:-$(command -v terraform || true)}"
 if [ -z "$terraform" ]; then
@@ -47,21 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-host=""
-for _ in $(seq 1 100); do
-  host=$(sed -n '1s/^NETMAKER_HOST=//p' "$work/sandbox.out" 2>/dev/null || true)
-  [ -n "$host" ] && break
-  if ! kill -0 "$sandbox_pid" 2>/dev/null; then
-    cat "$work/sandbox.err" >&2
-    echo "demo: the sandbox exited before it was ready" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$host" ]; then
-  echo "demo: the sandbox printed no NETMAKER_HOST line" >&2
-  exit 1
-fi
+host=$(wait_for_line "demo: the sandbox" "$work/sandbox.out" "$sandbox_pid" '1s/^NETMAKER_HOST=//p' 100 "$work/sandbox.err")
 echo "sandbox listening at $host"
 
 export NETMAKER_HOST="$host"
