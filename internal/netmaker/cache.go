@@ -42,14 +42,7 @@ func (lc *listCache) lock()   { lc.mu.Lock() }
 func (lc *listCache) unlock() { lc.mu.Unlock() }
 
 // invalidate forgets the list and any list in flight.
-func (lc *listCache) invalidate() {
-	lc.lock()
-	lc.gen++
-	lc.valid = false
-	lc.keys = nil
-	lc.inflight = nil
-	lc.unlock()
-}
+func (lc *listCache) invalidate() { lc.invalidateVolatile(0) }
 
 // invalidateVolatile invalidates and keeps no list for d.
 func (lc *listCache) invalidateVolatile(d time.Duration) {
@@ -58,7 +51,9 @@ func (lc *listCache) invalidateVolatile(d time.Duration) {
 	lc.valid = false
 	lc.keys = nil
 	lc.inflight = nil
-	lc.volatileUntil = time.Now().Add(d)
+	if until := time.Now().Add(d); until.After(lc.volatileUntil) {
+		lc.volatileUntil = until
+	}
 	lc.unlock()
 }
 
