@@ -460,13 +460,13 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 	if err != nil {
 		return nil, err
 	}
-	byName := func(k *EnrollmentKey) bool { return k.Name == name }
 	if a.ok() {
-		k, err := c.readBack(ctx, method, routeRegenerate, a, byName)
-		if err != nil {
-			return nil, err
+		// Find the key by its new value when the answer tells it: another
+		// key may share the name (see ErrAmbiguous).
+		if answered, derr := decodeKey(a.body); derr == nil && answered.Value != "" && answered.Value != value {
+			return c.readBack(ctx, method, routeRegenerate, a, func(k *EnrollmentKey) bool { return k.Value == answered.Value })
 		}
-		return k, nil
+		return c.KeyByName(ctx, name)
 	}
 	e := c.apiError(method, routeRegenerate, a, value)
 	if errors.Is(e, ErrNotFound) && a.priorUncertain {
