@@ -135,15 +135,16 @@ func TestIntegrationLifecycle(t *testing.T) {
 				uses = rg
 			}
 
-			sd, err := c.SetNetworkDefault(ctx, uses.Value)
+			sd, err := c.MakeDefault(ctx, uses.Value, netmaker.MakeDefaultOptions{AllowRecreate: true})
 			if gen == netmakertest.GenerationV15 {
 				if !errors.Is(err, netmaker.ErrUnsupported) {
-					t.Fatalf("SetNetworkDefault on v1.5: %v", err)
+					t.Fatalf("MakeDefault on v1.5: %v", err)
 				}
 			} else {
 				if err != nil || !sd.Default {
-					t.Fatalf("SetNetworkDefault = %+v, %v", sd, err)
+					t.Fatalf("MakeDefault = %+v, %v", sd, err)
 				}
+				uses = sd // re-created where the server makes only new keys defaults
 				d, err := c.NetworkDefaultKey(ctx, "net1")
 				if err != nil || d.Name != "uses-key" {
 					t.Fatalf("NetworkDefaultKey after move = %+v, %v", d, err)
