@@ -143,7 +143,7 @@ var listFields = []string{"value", "token", "tags", "groups", "networks", "type"
 
 var detailFields = []string{"id", "name", "value", "token", "default", "unlimited", "uses_remaining",
 	"expiration", "networks", "tags", "gateway_id", "auto_assign_gateway", "auto_egress", "type",
-	"created_by", "created_at", "updated_at"}
+	"created_by", "created_at", "updated_at", "tenant_id"}
 
 // fieldsOf answers the JSON object's fields (raw), failing on anything else.
 func fieldsOf(t *testing.T, body string) map[string]json.RawMessage {

@@ -277,6 +277,7 @@ type detailShape struct {
 	CreatedBy         string    `json:"created_by"`
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	TenantID          string    `json:"tenant_id"` // decision: one UUID per server
 }
 
 func toList(k *storedKey, host string) listShape {
@@ -297,7 +298,7 @@ func toList(k *storedKey, host string) listShape {
 	}
 }
 
-func toDetail(k *storedKey, host string) detailShape {
+func (s *Server) toDetail(k *storedKey, host string) detailShape {
 	var gw *string
 	if k.Relay != NilUUID && k.Relay != "" {
 		r := k.Relay
@@ -313,7 +314,7 @@ func toDetail(k *storedKey, host string) detailShape {
 		Expiration: k.Expiration.UTC(), Networks: append([]string{}, nets...),
 		Tags: cloneOrNil(k.Groups), GatewayID: gw, AutoAssignGateway: k.AutoAssignGW,
 		AutoEgress: k.AutoEgress, Type: k.Type, CreatedBy: k.createdBy,
-		CreatedAt: k.createdAt.UTC(), UpdatedAt: k.updatedAt.UTC(),
+		CreatedAt: k.createdAt.UTC(), UpdatedAt: k.updatedAt.UTC(), TenantID: s.tenantID,
 	}
 }
 
@@ -612,7 +613,7 @@ func (s *Server) answerKey(w http.ResponseWriter, r *http.Request, op func() (*s
 // the detail shape on v1.7, the list shape elsewhere.
 func (s *Server) answerShape(k *storedKey, host string) any {
 	if s.detailAnswers() {
-		return toDetail(k, host)
+		return s.toDetail(k, host)
 	}
 	return toList(k, host)
 }

@@ -49,7 +49,8 @@
 //   - Deleting a network also removes its gateways (keys relaying through
 //     them get the nil UUID) when the asynchronous cascade runs.
 //   - gateway_id in the detail shape is null when there is no relay; the
-//     detail "tags" (device tags) is null when groups are null.
+//     detail "tags" (device tags) is null when groups are null; tenant_id is
+//     one random UUID per server.
 //   - created_by is the logged-in user (or the user an access token was
 //     issued to), "masteradministrator" for the master key,
 //     "access-token-user" for Options.AccessTokens.
@@ -177,11 +178,12 @@ type network struct {
 
 // Server is a running test server (an httptest.Server underneath).
 type Server struct {
-	opts    Options
-	now     func() time.Time
-	handler http.Handler
-	ts      *httptest.Server
-	apiHost string // host embedded in tokens made out of band (Register needs none)
+	opts     Options
+	now      func() time.Time
+	handler  http.Handler
+	ts       *httptest.Server
+	apiHost  string // host embedded in tokens made out of band (Register needs none)
+	tenantID string // the detail shape's tenant_id
 
 	mu       sync.Mutex
 	idle     *sync.Cond // signaled when pending reaches 0
@@ -244,6 +246,7 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 		faults:   opts.Faults,
 	}
 	s.idle = sync.NewCond(&s.mu)
+	s.tenantID = s.newUUIDLocked()
 	for _, t := range opts.AccessTokens {
 		if t != "" {
 			s.tokens[t] = session{user: accessTokenUser}
