@@ -106,9 +106,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, vars, statKey, status := s.resolve(r)
+	// Kept for LastRequestBody; the handlers read the copy.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordedBody))
+	if err != nil {
+		hangUp(w, true)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	s.mu.Lock()
 	s.stats[statKey]++
+	s.lastBodies[statKey] = string(body)
 	fault := s.drawFaultLocked()
 	retryAfter := s.faults.RetryAfter
 	s.mu.Unlock()
@@ -161,6 +169,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		hangUp(w, true)
 	}
 }
+
+// maxRecordedBody bounds what a request body may be (and what
+// LastRequestBody keeps); real bodies are a few hundred bytes.
+const maxRecordedBody = 1 << 20
 
 // ---- Faults -----------------------------------------------------------------
 

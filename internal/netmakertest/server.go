@@ -185,18 +185,19 @@ type Server struct {
 	apiHost  string // host embedded in tokens made out of band (Register needs none)
 	tenantID string // the detail shape's tenant_id
 
-	mu       sync.Mutex
-	idle     *sync.Cond // signaled when pending reaches 0
-	pending  int        // network-deletion cascades not yet run
-	rng      *rand.Rand
-	keys     map[string]*storedKey // by value
-	networks map[string]*network
-	gateways map[string]string  // node UUID -> network
-	users    map[string]string  // super admins: username -> password
-	jwts     map[string]session // JWT -> user and expiry
-	tokens   map[string]session // personal access tokens -> user and expiry
-	stats    map[string]int
-	faults   Faults
+	mu         sync.Mutex
+	idle       *sync.Cond // signaled when pending reaches 0
+	pending    int        // network-deletion cascades not yet run
+	rng        *rand.Rand
+	keys       map[string]*storedKey // by value
+	networks   map[string]*network
+	gateways   map[string]string  // node UUID -> network
+	users      map[string]string  // super admins: username -> password
+	jwts       map[string]session // JWT -> user and expiry
+	tokens     map[string]session // personal access tokens -> user and expiry
+	stats      map[string]int
+	lastBodies map[string]string // by stats key
+	faults     Faults
 }
 
 // NewServer starts a server on 127.0.0.1 with a random port.
@@ -233,17 +234,18 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 		seed = rand.Uint64()
 	}
 	s := &Server{
-		opts:     opts,
-		now:      now,
-		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		keys:     map[string]*storedKey{},
-		networks: map[string]*network{},
-		gateways: map[string]string{},
-		users:    map[string]string{},
-		jwts:     map[string]session{},
-		tokens:   map[string]session{},
-		stats:    map[string]int{},
-		faults:   opts.Faults,
+		opts:       opts,
+		now:        now,
+		rng:        rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		keys:       map[string]*storedKey{},
+		networks:   map[string]*network{},
+		gateways:   map[string]string{},
+		users:      map[string]string{},
+		jwts:       map[string]session{},
+		tokens:     map[string]session{},
+		stats:      map[string]int{},
+		lastBodies: map[string]string{},
+		faults:     opts.Faults,
 	}
 	s.idle = sync.NewCond(&s.mu)
 	s.tenantID = s.newUUIDLocked()
@@ -497,11 +499,23 @@ func (s *Server) Stats() map[string]int {
 	return out
 }
 
-// ResetStats zeroes the request counts.
+// LastRequestBody answers the body of the last request counted under
+// route, a Stats key such as "PUT /api/v1/enrollment-keys/{value}" (so a
+// test can check what a client sent, e.g. that a PUT carried "default").
+// ok is false when no such request came since the start or ResetStats.
+func (s *Server) LastRequestBody(route string) (body string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	body, ok = s.lastBodies[route]
+	return body, ok
+}
+
+// ResetStats zeroes the request counts and forgets the last bodies.
 func (s *Server) ResetStats() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats = map[string]int{}
+	s.lastBodies = map[string]string{}
 }
 
 // SetFaults replaces the fault settings.
