@@ -33,12 +33,11 @@
 //     sharing one of its networks; the flag is one per key, so such a key
 //     stops being the default of its other networks too, which are then left
 //     with no default key (as in the server source).
-//   - v1.7 (its source) also refuses a new key named like a network that
-//     any stored key joins (400 `key names must be unique`); v1.5 and
-//     current compare names with key names only (measured on current).
 //   - v1.5 ignores "default" on create and update.
-//   - Name uniqueness compares stored key names only; a network's name is
-//     taken through its auto-generated key (as on real servers).
+//   - Name uniqueness on v1.5 and current compares stored key names only; a
+//     network's name is taken through its auto-generated key (measured on
+//     current). v1.7 (its source) also refuses a new key named like a
+//     network that any stored key joins (400 `key names must be unique`).
 //   - Register: a uses key counts down while above zero (unlimited flag or
 //     not); a key admits a device while it has uses left, is time-bound and
 //     unexpired, or has the unlimited flag and no expiration. Otherwise 400
