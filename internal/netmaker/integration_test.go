@@ -13,9 +13,9 @@ import (
 )
 
 // These tests run the client against the in-repo test server, which
-// reproduces real servers quirk for quirk, for both generations.
+// reproduces real servers quirk for quirk, for every generation.
 
-var generations = []netmakertest.Generation{netmakertest.GenerationV15, netmakertest.GenerationCurrent}
+var generations = netmakertest.Generations()
 
 func newIntegration(t *testing.T, gen netmakertest.Generation, mutate func(*netmakertest.Options, *netmaker.Config)) (*netmakertest.Server, *netmaker.Client) {
 	t.Helper()
@@ -62,7 +62,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantCaps := gen == netmakertest.GenerationCurrent
+			wantCaps := gen != netmakertest.GenerationV15
 			if caps.NetworkDefault != wantCaps || caps.RegenerateToken != wantCaps {
 				t.Fatalf("Capabilities = %+v, want %v", caps, wantCaps)
 			}

@@ -375,6 +375,11 @@ func addRestoredWarning(r netmaker.RestoredDefault, diags *diag.Diagnostics) {
 			fmt.Sprintf("To give network %q its default key back, the key Netmaker generated with it (%q) was deleted and "+
 				"created again as the default, with the same settings: this Netmaker server makes only a new key a "+
 				"default. Its token changed; anyone using the old token of %q needs the new one.", r.Network, r.Network, r.Network))
+	case r.Cleared:
+		diags.AddWarning("Network left without a default enrollment key",
+			fmt.Sprintf("Network %q no longer had the key Netmaker generates with it, and this server refuses to create a "+
+				"key named like the network, so the key being released only lost its default flag: the network has no "+
+				"default key now. Make another key its default (default = true, or netmaker_network_default_key).", r.Network))
 	case r.Created:
 		diags.AddWarning("Enrollment key created as the network's default",
 			fmt.Sprintf("Network %q no longer had the key Netmaker generates with it, so a key like it (named %q, "+
