@@ -53,7 +53,9 @@ resource "netmaker_network_default_key" "test" {
 
 // needsRecreate: the server makes only a new key a default (current), so
 // choosing an existing key needs allow_recreate.
-func needsRecreate(srv *netmakertest.Server) bool { return srv.Generation() == netmakertest.GenerationCurrent }
+func needsRecreate(srv *netmakertest.Server) bool {
+	return srv.Generation() == netmakertest.GenerationCurrent
+}
 
 // customDefaultGenerations are the generations where a key other than the
 // auto-generated one can be a network's default.
