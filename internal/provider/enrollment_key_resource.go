@@ -299,7 +299,9 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 		plan.Value = types.StringUnknown()
 		plan.Token = types.StringUnknown()
 		defer func() {
-			if !config.RegenerateTrigger.IsUnknown() && !resp.Diagnostics.HasError() && len(resp.RequiresReplace) == 0 {
+			// A replacement needs no rotation (the apply checks again anyway).
+			if !config.RegenerateTrigger.IsUnknown() && !resp.Diagnostics.HasError() && len(resp.RequiresReplace) == 0 &&
+				!replaceOnlyChanged(plan, state) {
 				r.checkRotation(ctx, state, &resp.Diagnostics)
 			}
 		}()
@@ -333,6 +335,14 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// replaceOnlyChanged: an attribute that only changes by replacement may
+// change (conservative: unknown or differently spelled counts).
+func replaceOnlyChanged(plan, state enrollmentKeyModel) bool {
+	return !plan.Name.Equal(state.Name) || !plan.Networks.Equal(state.Networks) || !plan.Type.Equal(state.Type) ||
+		!plan.Uses.Equal(state.Uses) || !plan.ExpiresAt.Equal(state.ExpiresAt) || !plan.TTL.Equal(state.TTL) ||
+		!plan.AutoEgress.Equal(state.AutoEgress)
 }
 
 // checkRotation refuses at plan time a rotation the server cannot make.
