@@ -306,7 +306,7 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 			}
 		}()
 	}
-	r.planDefaultChange(ctx, config, state, &plan, resp)
+	r.planDefaultChange(ctx, config, state, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -362,7 +362,7 @@ func (r *enrollmentKeyResource) checkRotation(ctx context.Context, state enrollm
 // planDefaultChange decides how a change of default is made: in place where
 // the server can change a key's default flag, by replacement where it
 // cannot, and not at all on servers without custom default keys.
-func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
 	if config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) || r.data == nil || r.data.client == nil {
 		return
 	}
