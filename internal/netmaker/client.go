@@ -158,12 +158,13 @@ func (c *Client) Capabilities(ctx context.Context) (Capabilities, error) {
 	case a.ok():
 		caps = Capabilities{RegenerateToken: true, NetworkDefault: true}
 	default:
+		// Only Netmaker's own answers tell the generation: a proxy's 404
+		// or 400 page is an error, not a server without (or with) the route.
 		e := c.apiError(method, routeNetworkDefault, a)
 		switch {
 		case errors.Is(e, ErrUnsupported) && a.status == http.StatusNotFound:
 			caps = Capabilities{}
-		case a.status >= 400 && a.status < 500 && !errors.Is(e, ErrUnauthorized) &&
-			a.status != http.StatusTooManyRequests && a.status != http.StatusMethodNotAllowed:
+		case errors.Is(e, ErrNotFound):
 			caps = Capabilities{RegenerateToken: true, NetworkDefault: true}
 		default:
 			return Capabilities{}, e

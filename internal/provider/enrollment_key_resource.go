@@ -436,7 +436,7 @@ func (r *enrollmentKeyResource) createRequest(ctx context.Context, plan enrollme
 	diags.Append(plan.Tags.ElementsAs(ctx, &req.Tags, false)...)
 	switch req.Type {
 	case netmaker.KeyTypeUses:
-		req.Uses = int(plan.Uses.ValueInt64())
+		req.Uses = plan.Uses.ValueInt64()
 	case netmaker.KeyTypeTimeBound:
 		switch {
 		case !plan.ExpiresAt.IsNull() && !plan.ExpiresAt.IsUnknown():
