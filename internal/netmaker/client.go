@@ -45,9 +45,9 @@ type Client struct {
 
 	cache *listCache
 
-	loginMu sync.Mutex // serialises logins
-	authMu  sync.Mutex // guards jwt
-	jwt     string
+	authMu    sync.Mutex // guards jwt and loggingIn
+	jwt       string
+	loggingIn *loginCall // the login in flight, if any
 
 	capsMu    chan struct{} // 1-buffered: a mutex that callers can stop waiting for
 	capsKnown bool
@@ -78,6 +78,9 @@ func New(cfg Config) (*Client, error) {
 	case hasUser && (cfg.Username == "" || cfg.Password == ""):
 		return nil, errors.New("username and password must be configured together")
 	}
+	if cfg.InsecureSkipVerify && strings.TrimSpace(cfg.CACertPEM) != "" {
+		return nil, errors.New("insecure_skip_verify and ca_cert_pem conflict: skipping verification would ignore the CA")
+	}
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {
 		timeout = defaultRequestTimeout
@@ -102,21 +105,22 @@ func parseHost(raw string) (base, host string, err error) {
 	if raw == "" {
 		return "", "", errors.New("host is empty: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
 	}
+	// Errors never quote raw: its user-info or query may hold credentials.
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", "", fmt.Errorf("host %q is not a URL: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com", raw)
+		return "", "", errors.New("host is not a URL: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", "", fmt.Errorf("host %q must start with https:// or http://, e.g. https://api.netmaker.example.com", raw)
+		return "", "", errors.New("host must start with https:// or http://, e.g. https://api.netmaker.example.com")
 	}
 	if u.User != nil {
 		return "", "", errors.New("host must not contain credentials; use api_token or username and password")
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", "", fmt.Errorf("host %q has no host name", raw)
+		return "", "", errors.New("host has no host name, e.g. https://api.netmaker.example.com")
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", "", fmt.Errorf("host %q must not have a query or fragment", raw)
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", "", fmt.Errorf("host %s must not have a query or fragment", u.Host)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""

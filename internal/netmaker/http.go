@@ -260,7 +260,7 @@ func transportError(err error) error {
 // failure or a done context.
 func (c *Client) roundTrip(ctx context.Context, method, route, path string, body []byte, credential string) (*answer, error) {
 	cl := &call{method: method, route: method + " " + route}
-	ctx = context.WithValue(ctx, callKey{}, cl)
+	ctx = context.WithValue(c.logContext(ctx), callKey{}, cl)
 	var raw any
 	if body != nil {
 		raw = body
