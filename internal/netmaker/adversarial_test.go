@@ -40,7 +40,10 @@ func TestAdversarial_ProxyNotFoundIsNoVerdict(t *testing.T) {
 		{"delete", func(ctx context.Context, c *Client) error { return c.DeleteKey(ctx, value) }},
 		{"list", func(ctx context.Context, c *Client) error { _, err := c.ListKeys(ctx); return err }},
 		{"lookup", func(ctx context.Context, c *Client) error { _, err := c.ManagedKey(ctx, "office", value); return err }},
-		{"update", func(ctx context.Context, c *Client) error { _, err := c.UpdateKey(ctx, value, UpdateKeyRequest{}); return err }},
+		{"update", func(ctx context.Context, c *Client) error {
+			_, err := c.UpdateKey(ctx, value, UpdateKeyRequest{})
+			return err
+		}},
 	}
 	bodies := map[string]func(http.ResponseWriter){
 		"html":       func(w http.ResponseWriter) { writeHTML(w, 404, proxyHTML404) },
@@ -456,7 +459,10 @@ func TestAdversarial_LoginShared(t *testing.T) {
 		}
 		return false
 	}
-	hc := hung.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "pw"; cfg.RequestTimeout = time.Minute })
+	hc := hung.client(t, func(cfg *Config) {
+		cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "pw"
+		cfg.RequestTimeout = time.Minute
+	})
 	go func() { _, _ = hc.ListKeys(context.Background()) }() // the leader, stuck in the login
 	time.Sleep(50 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
