@@ -10,6 +10,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -323,4 +329,54 @@ resource "echo" "test" {}
 			},
 		},
 	})
+}
+
+// TestAdversarial_DeleteNeverFallsBackToName: a destroy without refresh
+// (-refresh=false) whose recorded value is gone deletes a key of the name
+// only when it has the recorded settings (a rotation whose answer was
+// lost); another user's key of the name is left alone.
+func TestAdversarial_DeleteNeverFallsBackToName(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name        string
+		networks    []string // of the key now on the server
+		wantDeleted bool
+	}{
+		{"foreign key", []string{"someone-else"}, false},
+		{"our key with a new value", []string{"tf-net-a"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newTestServer(t, netmakertest.GenerationCurrent)
+			foreignKey(t, srv.URL(), "tf-del", tt.networks...)
+			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &enrollmentKeyResource{data: &providerData{client: client, now: time.Now}}
+			var schemaResp fwresource.SchemaResponse
+			r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+			state := tfsdk.State{Schema: schemaResp.Schema}
+			model := enrollmentKeyModel{
+				ID: types.StringValue("tf-del"), Name: types.StringValue("tf-del"),
+				Networks: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("tf-net-a")}),
+				Type:     types.StringValue(keyTypeUnlimited), Uses: types.Int64Null(), UsesRemaining: types.Int64Null(),
+				ExpiresAt: types.StringNull(), TTL: types.StringNull(), Tags: types.SetValueMust(types.StringType, nil),
+				GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
+				Value: types.StringValue("GONEVALUE00000000000000000000000"), Token: types.StringValue("t"),
+				Default: types.BoolValue(false), RegenerateTrigger: types.StringNull(), Status: types.StringValue("active"),
+				Valid: types.BoolValue(true), RecreateWhenInvalid: types.BoolValue(false),
+			}
+			if diags := state.Set(ctx, model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			resp := fwresource.DeleteResponse{State: state}
+			r.Delete(ctx, fwresource.DeleteRequest{State: state}, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("Delete: %v", resp.Diagnostics)
+			}
+			if deleted := countKeys(srv, "tf-del") == 0; deleted != tt.wantDeleted {
+				t.Fatalf("key of the name deleted: %v, want %v", deleted, tt.wantDeleted)
+			}
+		})
+	}
 }
