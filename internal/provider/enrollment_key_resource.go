@@ -874,7 +874,7 @@ func keyState(ctx context.Context, key *netmaker.EnrollmentKey, prior enrollment
 		// Import (or a type unknown at plan time): infer uses from the server.
 		s.Uses = types.Int64Null()
 		if key.Type == netmaker.KeyTypeUses {
-			s.Uses = types.Int64Value(int64(key.UsesRemaining))
+			s.Uses = types.Int64Value(key.UsesRemaining)
 		}
 	}
 	if s.TTL.IsUnknown() {

@@ -139,7 +139,7 @@ func newKeyDetails(ctx context.Context, k netmaker.EnrollmentKey, now time.Time)
 	return keyDetailsModel{
 		Networks:          networks,
 		Type:              stringOrNull(keyTypeName(k.Type)),
-		UsesRemaining:     types.Int64Value(int64(k.UsesRemaining)),
+		UsesRemaining:     types.Int64Value(k.UsesRemaining),
 		ExpiresAt:         timeOrNull(k.Expiration),
 		Tags:              tags,
 		GatewayID:         stringOrNull(k.GatewayID),
