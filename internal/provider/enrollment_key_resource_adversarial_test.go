@@ -380,3 +380,69 @@ func TestAdversarial_DeleteNeverFallsBackToName(t *testing.T) {
 		})
 	}
 }
+
+// goneAfterRegenerate applies the first token regeneration, then stops
+// answering every request until gone is cleared.
+func goneAfterRegenerate(t *testing.T, gone *atomic.Bool) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+	var done atomic.Bool
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if gone.Load() {
+			hangUp(t, w)
+			return true
+		}
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/regenerate-token") || !done.CompareAndSwap(false, true) {
+			return false
+		}
+		next.ServeHTTP(httptest.NewRecorder(), r)
+		gone.Store(true)
+		hangUp(t, w)
+		return true
+	}
+}
+
+// TestAccEnrollmentKeyResource_AdversarialRotationAnswerLost: a rotation of
+// ours is applied and the server goes away before anyone learns the new
+// value. The key's value changed, but its settings are the recorded ones:
+// it is still ours (no "replaced by another key" warning, no removal), and
+// the next apply converges on one key.
+func TestAccEnrollmentKeyResource_AdversarialRotationAnswerLost(t *testing.T) {
+	var gone atomic.Bool
+	hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent}, goneAfterRegenerate(t, &gone))
+	config := func(trigger string) string {
+		return fmt.Sprintf(`
+provider "netmaker" {
+  host            = %q
+  api_token       = %q
+  max_retries     = 1
+  request_timeout = "2s"
+}
+
+resource "netmaker_enrollment_key" "rot" {
+  name               = "tf-rot"
+  type               = "unlimited"
+  networks           = ["tf-net-a"]
+  regenerate_trigger = %q
+}
+`, hs.url, testMasterKey, trigger)
+	}
+	const addr = "netmaker_enrollment_key.rot"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(hs.srv),
+		Steps: []resource.TestStep{
+			{Config: config("one")},
+			{Config: config("two"), ExpectError: regexp.MustCompile(`Could not rotate enrollment key`)},
+			{
+				PreConfig: func() { gone.Store(false) },
+				Config:    config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Still ours: updated in place, not created anew.
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkHookedStateMatches(hs.srv, addr, "tf-rot"),
+			},
+		},
+	})
+}
