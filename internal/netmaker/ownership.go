@@ -67,9 +67,9 @@ func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey
 			"name gets an auto-generated key of the same name); delete or rename one of them in Netmaker",
 			ErrAmbiguous, len(candidates), claim.Name, c.host)
 	default:
-		return nil, fmt.Errorf("%w: %s has an enrollment key named %q, but not the managed one: its value is not the "+
-			"one recorded and its settings differ, so it was created by someone else after the managed key was deleted",
-			ErrForeignKey, c.host, claim.Name)
+		return nil, fmt.Errorf("%w: %s has an enrollment key named %q, but it is not the managed one: its value is not "+
+			"the recorded one and its settings do not show it to be the same key rotated; it may be another user's key, "+
+			"created after the managed key was deleted", ErrForeignKey, c.host, claim.Name)
 	}
 }
 
