@@ -12,8 +12,11 @@ package main
 import (
 	"context"
 	"log"
+	"fmt"
 	"math/big"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
@@ -31,11 +34,22 @@ func main() {
 			_ = os.Setenv(name, "OFF")
 		}
 	}
+	// As the real provider built with -tags benchprofile (profile_bench.go).
+	if dir := os.Getenv("NETMAKER_TF_CPUPROFILE_DIR"); dir != "" {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
+		if err != nil {
+			log.Fatal(err.Error())
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err.Error())
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	err := providerserver.Serve(context.Background(), func() fwprovider.Provider {
 		return &floorProvider{real: provider.New("floor")()}
 	}, providerserver.ServeOpts{Address: "registry.terraform.io/netmaker-terraform/netmaker"})
 	if err != nil {
-		log.Fatal(err.Error())
+		log.Print(err.Error())
 	}
 }
 
