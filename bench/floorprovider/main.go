@@ -11,8 +11,8 @@ package main
 
 import (
 	"context"
-	"log"
 	"fmt"
+	"log"
 	"math/big"
 	"os"
 	"path/filepath"
