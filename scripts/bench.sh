@@ -395,7 +395,7 @@ if [ "$profile" = 1 ]; then
     [ "${kind[$v]}" = tfdata ] && continue
     for n in $sizes; do
       for c in apply refresh changes destroy; do
-        mapfile -t profs < <(find "$work/v/$v/prof" -path "*/$n-$c-*/*.pprof" -size +0 2>/dev/null | sort)
+        mapfile -t profs < <(find "$work/v/$v/prof" -path "*/$n-$c-[0-9]*/*.pprof" -size +0 2>/dev/null | sort)
         [ "${#profs[@]}" -gt 0 ] || continue
         go tool pprof -top -nodecount=40 "$work/bin/${kind[$v]/netmaker/ours}" "${profs[@]}" >"$profile_out/$v-$n-$c.top.txt" 2>/dev/null || true
         go tool pprof -top -cum -nodecount=60 "$work/bin/${kind[$v]/netmaker/ours}" "${profs[@]}" >"$profile_out/$v-$n-$c.cum.txt" 2>/dev/null || true
