@@ -339,7 +339,7 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "- Machine: $(nproc) CPU cores ($cpu), $mem memory, $(uname -sr). **Shared**: other work ran at the same time."
   echo "  Load average before the run: $load_before; after: $load_after; 1-minute load at the start of each command: $loads."
   echo "  Wall times are noisy; CPU seconds less so; the interleaving exposes all variants to the same noise."
-  echo "- $(go version | cut -d' ' -f3-), $("$TERRAFORM" version | head -1), terraform-plugin-framework $(go list -m -f '{{.Version}}' github.com/hashicorp/terraform-plugin-framework)"
+  echo "- $(go version | cut -d' ' -f3-), $(TF_CLI_CONFIG_FILE="$work/v/tfdata/terraformrc" "$TERRAFORM" version | head -1), terraform-plugin-framework $(go list -m -f '{{.Version}}' github.com/hashicorp/terraform-plugin-framework)"
   echo "- Providers run as Terraform launches them (dev_overrides to a built binary; not debug mode), each process under"
   echo "  /usr/bin/time -v: provider CPU is the sum over the command's provider processes, peak RSS the largest."
   echo "  Terraform CPU excludes the providers'. No TF_LOG* variable was set."
@@ -349,6 +349,7 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "  with the SDK's TRACE logs off, as ours turns them off. tfdata: \`terraform_data\` with the same values (no provider process)."
   echo "- Sandbox: current generation, no faults, one per netmaker variant; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)."
   echo "  apply and destroy: -parallelism=$parallelism; refresh: plan -refresh-only; changes: plan adding a tag to every key (N in-place updates); destroy: -refresh=false."
+  [ "$profile" = 1 ] && echo "- BENCH_PROFILE=1: every provider process (ours and the floors alike) ran with Go's CPU profiler on (100 Hz sampling)."
   echo "- Every figure is the median of the repetitions (each measure on its own; refresh-naive ran once). One list of the keys: ${list_sizes}."
   echo
   echo "## Wall time: ours against the floor"
