@@ -31,8 +31,10 @@ type modelField struct {
 var modelFieldsCache sync.Map // reflect.Type -> []modelField
 
 func modelFields(t reflect.Type) []modelField {
-	if f, ok := modelFieldsCache.Load(t); ok {
-		return f.([]modelField)
+	if cached, ok := modelFieldsCache.Load(t); ok {
+		if fields, ok := cached.([]modelField); ok {
+			return fields
+		}
 	}
 	var fields []modelField
 	for i := range t.NumField() {
