@@ -83,8 +83,9 @@ func TestAdversarial_ProbeIgnoresProxyAnswers(t *testing.T) {
 		want    *Capabilities
 		wantErr bool
 	}{
-		{"v1.5 router", func(w http.ResponseWriter) { http.Error(w, "404 page not found", 404) }, &Capabilities{}, false},
-		{"current", func(w http.ResponseWriter) { writeErr(w, 400, "network not found") }, &Capabilities{RegenerateToken: true, NetworkDefault: true}, false},
+		{"v1.5 router", func(w http.ResponseWriter) { http.Error(w, "404 page not found", 404) }, &Capabilities{Generation: GenerationV15}, false},
+		{"current", func(w http.ResponseWriter) { writeErr(w, 400, "network not found") },
+			&Capabilities{Generation: GenerationCurrent, RegenerateToken: true, NetworkDefault: true}, false},
 		{"proxy 404", func(w http.ResponseWriter) { writeHTML(w, 404, proxyHTML404) }, nil, true},
 		{"proxy 400", func(w http.ResponseWriter) { writeHTML(w, 400, "<html>400 Bad Request</html>") }, nil, true},
 		{"proxy 403", func(w http.ResponseWriter) { writeHTML(w, 403, "<html>Forbidden by WAF</html>") }, nil, true},

@@ -75,7 +75,7 @@ type CreateKeyRequest struct {
 	GatewayID         string
 	AutoAssignGateway bool
 	AutoEgress        bool
-	Default           bool // current generation only
+	Default           bool // current and v1.7 only: the new key becomes the default of its networks
 }
 
 // UpdateKeyRequest carries the only fields a server changes in place. All
@@ -92,11 +92,32 @@ type Network struct {
 	AddressRange string
 }
 
+// Generation is a line of Netmaker servers that behave alike for keys
+// (../shared/netmaker-api.md).
+type Generation string
+
+const (
+	// GenerationV15: the v1.0–v1.5 release line. No regenerate route, no
+	// network-default route; "default" is ignored everywhere.
+	GenerationV15 Generation = "v1.5"
+	// GenerationCurrent: the development line. Both routes; "default": true
+	// works on create only, PUT ignores "default".
+	GenerationCurrent Generation = "current"
+	// GenerationV17: PUT "default": true makes a key the default, and a PUT
+	// without it (or false) clears the flag. Detail-shaped answers.
+	GenerationV17 Generation = "v1.7"
+)
+
 // Capabilities lists what the connected server generation supports.
 type Capabilities struct {
+	Generation Generation
 	// RegenerateToken: POST /api/v1/enrollment-keys/{value}/regenerate-token.
 	RegenerateToken bool
-	// NetworkDefault: GET .../network/{network}/default, "default": true on
-	// create, and moving a network's default to another existing key.
+	// NetworkDefault: GET .../network/{network}/default, and "default": true
+	// on create makes the new key the default of its networks.
 	NetworkDefault bool
+	// CanSetDefaultInPlace: an existing key can be made a network's default
+	// (or stop being one) by an update. Where it cannot but NetworkDefault
+	// holds, making a key the default means creating it again.
+	CanSetDefaultInPlace bool
 }

@@ -15,7 +15,8 @@ const nilUUID = "00000000-0000-0000-0000-000000000000"
 
 // wireKey holds every field of both JSON shapes of a key. The list shape
 // carries the name as tags[0], device tags as groups, the gateway as relay
-// and auto_assign_gw; the detail shape (current generation) carries name,
+// and auto_assign_gw; the detail shape (v1.7's update, regenerate and
+// network-default answers) carries name,
 // device tags as tags, gateway_id (string or null) and auto_assign_gateway.
 // The presence of "name" tells them apart.
 type wireKey struct {
@@ -382,20 +383,30 @@ func newCreateBody(req CreateKeyRequest) (*createBody, error) {
 }
 
 // updateBody is the PUT request: always all three fields the server
-// changes (it resets any that are missing), plus "default" when asked.
+// changes (it resets any that are missing), and always "default": v1.7
+// clears the flag of a default key when it is absent or false.
 type updateBody struct {
 	Relay        string   `json:"relay"`
 	Groups       []string `json:"groups"`
 	AutoAssignGW bool     `json:"auto_assign_gw"`
-	Default      *bool    `json:"default,omitempty"`
+	Default      bool     `json:"default"`
 }
 
-func newUpdateBody(req UpdateKeyRequest) *updateBody {
+func newUpdateBody(req UpdateKeyRequest, isDefault bool) *updateBody {
 	return &updateBody{
 		Relay:        gatewayToWire(req.GatewayID),
 		Groups:       nonNil(req.Tags),
 		AutoAssignGW: req.AutoAssignGateway,
+		Default:      isDefault,
 	}
+}
+
+// isDetailShape tells a key answered in the detail shape (it has "name").
+func isDetailShape(body []byte) bool {
+	var probe struct {
+		Name json.RawMessage `json:"name"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Name != nil
 }
 
 // ---- networks -----------------------------------------------------------------

@@ -83,6 +83,7 @@ func TestSandbox(t *testing.T) {
 	}{
 		{"current", syscall.SIGTERM, 400},
 		{"v1.5", syscall.SIGINT, 404},
+		{"v1.7", syscall.SIGTERM, 400},
 	}
 	for _, tt := range tests {
 		sig := tt.sig
@@ -169,5 +170,105 @@ func TestSandboxBadFlags(t *testing.T) {
 				t.Fatalf("want a failing exit, got %v", err)
 			}
 		})
+	}
+}
+
+// TestSandboxGenerations: -generation selects the line; what a PUT does
+// with "default" tells them apart: current and v1.5 ignore it both ways,
+// v1.7 moves the default with true and clears it when absent.
+func TestSandboxGenerations(t *testing.T) {
+	tests := []struct {
+		gen                       string
+		afterPutTrue, afterPutNil string // default keys after each PUT
+	}{
+		{"v1.5", "net1", "net1"},
+		{"current", "net1", "net1"},
+		{"v1.7", "second", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.gen, func(t *testing.T) {
+			host, _ := startSandbox(t, "-generation", tt.gen, "-master-key", "KEY")
+			if code, body := get(t, "POST", host+"/api/networks", "Bearer KEY", `{"netid":"net1","addressrange":"10.1.0.0/16"}`); code != 200 {
+				t.Fatalf("create network: %d %s", code, body)
+			}
+			if code, body := get(t, "POST", host+"/api/v1/enrollment-keys", "Bearer KEY", `{"tags":["second"],"networks":["net1"],"unlimited":true}`); code != 200 {
+				t.Fatalf("create key: %d %s", code, body)
+			}
+			type key struct {
+				Value   string   `json:"value"`
+				Tags    []string `json:"tags"`
+				Default bool     `json:"default"`
+			}
+			keys := func() (byName map[string]key, defaults string) {
+				_, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
+				var ks []key
+				if err := json.Unmarshal([]byte(body), &ks); err != nil {
+					t.Fatalf("list: %s (%v)", body, err)
+				}
+				byName = map[string]key{}
+				var names []string
+				for _, k := range ks {
+					byName[k.Tags[0]] = k
+					if k.Default {
+						names = append(names, k.Tags[0])
+					}
+				}
+				return byName, strings.Join(names, ",")
+			}
+			byName, _ := keys()
+			if code, body := get(t, "PUT", host+"/api/v1/enrollment-keys/"+byName["second"].Value, "Bearer KEY", `{"default":true}`); code != 200 {
+				t.Fatalf("update: %d %s", code, body)
+			}
+			byName, defaults := keys()
+			if defaults != tt.afterPutTrue {
+				t.Fatalf("default keys after PUT default:true: %q, want %q", defaults, tt.afterPutTrue)
+			}
+			if code, body := get(t, "PUT", host+"/api/v1/enrollment-keys/"+byName[defaults].Value, "Bearer KEY", `{"groups":[]}`); code != 200 {
+				t.Fatalf("update: %d %s", code, body)
+			}
+			if _, defaults := keys(); defaults != tt.afterPutNil {
+				t.Fatalf("default keys after a PUT without default: %q, want %q", defaults, tt.afterPutNil)
+			}
+		})
+	}
+}
+
+func TestSandboxUnknownGeneration(t *testing.T) {
+	err := run([]string{"-generation", "v1.6"})
+	if err == nil || !strings.Contains(err.Error(), `unknown -generation "v1.6" (want v1.5, current or v1.7)`) {
+		t.Fatalf("error: %v", err)
+	}
+}
+
+// TestSandboxCredentials: the first super admin, a login and a personal
+// access token, as on a fresh real server (no -user, no -master-key).
+func TestSandboxCredentials(t *testing.T) {
+	host, _ := startSandbox(t, "-generation", "current")
+	if code, body := get(t, "POST", host+"/api/users/adm/createsuperadmin", "", `{"username":"admin","password":"s3cret-pw"}`); code != 200 || !strings.Contains(body, `"username":"admin"`) {
+		t.Fatalf("createsuperadmin: %d %s", code, body)
+	}
+	if code, body := get(t, "POST", host+"/api/users/adm/createsuperadmin", "", `{"username":"other","password":"s3cret-pw"}`); code != 400 || !strings.Contains(body, "superadmin user already exists") {
+		t.Fatalf("second createsuperadmin: %d %s", code, body)
+	}
+	var login struct {
+		Response struct{ UserName, AuthToken string }
+	}
+	_, body := get(t, "POST", host+"/api/users/adm/authenticate", "", `{"username":"admin","password":"s3cret-pw"}`)
+	if err := json.Unmarshal([]byte(body), &login); err != nil || login.Response.AuthToken == "" {
+		t.Fatalf("login: %s (%v)", body, err)
+	}
+	expires := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	code, body := get(t, "POST", host+"/api/v1/users/access_token", "Bearer "+login.Response.AuthToken,
+		`{"name":"terraform","user_name":"admin","expires_at":"`+expires+`"}`)
+	var pat struct {
+		Message  string
+		Response struct{ UserName, AuthToken string }
+	}
+	if err := json.Unmarshal([]byte(body), &pat); code != 200 || err != nil || pat.Response.AuthToken == "" ||
+		pat.Message != "api access token has generated for user admin" {
+		t.Fatalf("access token: %d %s (%v)", code, body, err)
+	}
+	if code, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer "+pat.Response.AuthToken, ""); code != 200 {
+		t.Fatalf("list with the access token: %d %s", code, body)
 	}
 }
