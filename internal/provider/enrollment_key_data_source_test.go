@@ -99,6 +99,7 @@ func TestAccEnrollmentKeyDataSource_errors(t *testing.T) {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
+			netA, _ := srv.KeyByName("net-a")
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -135,12 +136,17 @@ data "netmaker_enrollment_key" "test" {}
 						ExpectError: wrappedText(`Exactly one of these attributes must be configured: [name,network]`),
 					},
 					{
+						// By network alone, like the ephemeral resource.
 						Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   network = "net-a"
 }
 `,
-						ExpectError: wrappedText(`Lookup by network needs default = true`),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.test", tfjsonpath.New("name"), knownvalue.StringExact("net-a")),
+							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.test", tfjsonpath.New("default"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.test", tfjsonpath.New("value"), knownvalue.StringExact(netA.Value)),
+						},
 					},
 					{
 						Config: providerConfig(srv) + `
@@ -149,7 +155,7 @@ data "netmaker_enrollment_key" "test" {
   default = false
 }
 `,
-						ExpectError: wrappedText(`Lookup by network needs default = true`),
+						ExpectError: wrappedText(`Lookup by network finds the default key`),
 					},
 					{
 						Config: providerConfig(srv) + `

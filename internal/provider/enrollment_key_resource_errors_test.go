@@ -36,7 +36,7 @@ type = "unlimited"`, `(?s)at most 32\s+characters`},
 				{"long name", fmt.Sprintf(`name = %q
 type = "unlimited"`, strings.Repeat("k", 33)), `has 33`},
 				{"name of a network", `name = "tf-taken-net"
-type = "unlimited"`, `already has a key or a network named "tf-taken-net"`},
+type = "unlimited"`, `(?s)Key name already taken.*the\s+key\s+"tf-taken-net",\s+which\s+Netmaker\s+generated\s+for\s+network\s+"tf-taken-net".*id\s+=\s+"tf-taken-net"`},
 				{"no uses", `name = "tf-bad"
 type = "uses"`, `type "uses" needs uses`},
 				{"zero uses", `name = "tf-bad"
@@ -129,7 +129,7 @@ resource "netmaker_enrollment_key" "second" {
   uses = 2
 }
 `,
-						ExpectError: regexp.MustCompile(`(?s)already has a key or a network named "tf-dup".*terraform import`),
+						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import`),
 					},
 				},
 			})

@@ -259,8 +259,8 @@ func TestSecretsAreSensitive(t *testing.T) {
 	}{
 		{"netmaker_enrollment_key", dataSource(NewEnrollmentKeyDataSource()), []string{"token", "value"}},
 		{"netmaker_enrollment_keys", dataSource(NewEnrollmentKeysDataSource()), []string{"keys.token", "keys.value"}},
-		{"netmaker_network_default_key (data)", dataSource(NewNetworkDefaultKeyDataSource()), []string{"key_value", "token"}},
-		{"netmaker_network_default_key", resAttrs, []string{"key_value", "token"}},
+		{"netmaker_network_default_key (data)", dataSource(NewNetworkDefaultKeyDataSource()), []string{"key_value", "token", "value"}},
+		{"netmaker_network_default_key", resAttrs, []string{"key_value", "token", "value"}},
 		{"netmaker_enrollment_key_token", ephAttrs, []string{"token", "value"}},
 	}
 	for _, tt := range tests {

@@ -35,7 +35,8 @@ func TestAccNetworkDefaultKeyDataSource(t *testing.T) {
 							"id":                  knownvalue.StringExact("net-b"),
 							"network":             knownvalue.StringExact("net-b"),
 							"key_name":            knownvalue.StringExact("net-b"),
-							"key_value":           knownvalue.StringExact(netB.Value),
+							"value":               knownvalue.StringExact(netB.Value),
+							"key_value":           knownvalue.StringExact(netB.Value), // deprecated alias
 							"token":               knownvalue.StringExact(srv.Token(netB.Value)),
 							"auto_generated":      knownvalue.Bool(true),
 							"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-b")}),

@@ -117,6 +117,7 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 						plancheck.ExpectUnknownValue(testDefaultKeyAddr, tfjsonpath.New("token")),
 						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("token")),
 						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("key_value")),
+						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("value")),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -124,6 +125,8 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+					statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New("value"),
+						"netmaker_enrollment_key.one", tfjsonpath.New("value"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New("key_value"),
 						"netmaker_enrollment_key.one", tfjsonpath.New("value"), compare.ValuesSame()),
 				},
