@@ -592,3 +592,16 @@ func TestNotFoundRouteHints(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultRequestTimeout backs the documented default of request_timeout.
+func TestDefaultRequestTimeout(t *testing.T) {
+	for _, configured := range []time.Duration{0, -time.Second} {
+		c, err := New(Config{Host: "https://nm.example.com", APIToken: "tok", RequestTimeout: configured})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.http.HTTPClient.Timeout; got != 30*time.Second {
+			t.Errorf("RequestTimeout %v: per-attempt timeout %v, want 30s (the documented default)", configured, got)
+		}
+	}
+}
