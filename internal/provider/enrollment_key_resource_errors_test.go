@@ -14,8 +14,10 @@ import (
 // error table and checks that each one is caught with a clear message,
 // before the server is asked where possible.
 func TestAccEnrollmentKeyBadInput(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			if err := srv.CreateNetwork("tf-taken-net", "10.66.0.0/16"); err != nil {
 				t.Fatal(err)
@@ -108,8 +110,10 @@ gateway_id = %q`, unknownGateway), `gateway_id cannot be set while auto_select_g
 
 // TestAccEnrollmentKeyDuplicateName declares two keys with one name.
 func TestAccEnrollmentKeyDuplicateName(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
@@ -148,8 +152,10 @@ resource "netmaker_enrollment_key" "second" {
 
 // TestAccEnrollmentKeyDeleteDefault destroys an adopted default key.
 func TestAccEnrollmentKeyDeleteDefault(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			if err := srv.CreateNetwork("tf-def-net", "10.55.0.0/16"); err != nil {
 				t.Fatal(err)
@@ -189,6 +195,7 @@ removed {
 }
 
 func TestAccProviderConfigErrors(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, generations[len(generations)-1])
 	key := `
 resource "netmaker_enrollment_key" "test" {

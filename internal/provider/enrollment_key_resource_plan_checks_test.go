@@ -84,8 +84,10 @@ func runPlanChecks(t *testing.T, r *enrollmentKeyResource, state *enrollmentKeyM
 // against the test server of each generation, warnings included (which
 // acceptance tests cannot see).
 func TestEnrollmentKeyPlanChecks(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccCreateNetworks(t, srv, "prod", "lab")
 			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited})
@@ -171,8 +173,10 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 // TestAccEnrollmentKeyPlanChecks_defaultKeyNetworks: changing the networks
 // of an adopted default key fails at plan, and the key survives.
 func TestAccEnrollmentKeyPlanChecks_defaultKeyNetworks(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccCreateNetworks(t, srv, "tf-pc-net", "tf-pc-other")
 			before, _ := srv.KeyByName("tf-pc-net")
@@ -220,6 +224,7 @@ resource "netmaker_enrollment_key" "adopted" {
 // TestDefaultKeyRotationMessage: on v1.5 a default key can neither be
 // rotated nor replaced as the default, so the advice offers neither.
 func TestDefaultKeyRotationMessage(t *testing.T) {
+	t.Parallel()
 	msg := defaultKeyRotationMessage("office", "nm.example.com")
 	for _, want := range []string{`Key "office" is a network's default key`, "Nothing was changed", "upgrade the server", "another\n(non-default) key"} {
 		if !strings.Contains(strings.ReplaceAll(msg, "\n", " "), strings.ReplaceAll(want, "\n", " ")) {

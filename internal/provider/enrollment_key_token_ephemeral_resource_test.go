@@ -111,8 +111,10 @@ func noKeyWrites(srv *netmakertest.Server) resource.TestCheckFunc {
 }
 
 func TestAccEnrollmentKeyTokenEphemeralResource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
 			batch, _ := srv.KeyByName("batch")
@@ -226,6 +228,7 @@ resource "terraform_data" "test" {
 }
 
 func TestAccEnrollmentKeyTokenEphemeralResource_errors(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
 	config := func(body string) string {

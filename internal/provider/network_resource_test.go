@@ -17,6 +17,7 @@ import (
 )
 
 func TestAddressRangeProblem(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		cidr    string
 		wantBad bool
@@ -52,8 +53,10 @@ resource "netmaker_network" "test" {
 }
 
 func TestAccNetworkResource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -114,6 +117,7 @@ func TestAccNetworkResource(t *testing.T) {
 }
 
 func TestAccNetworkResource_invalid(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -134,8 +138,10 @@ func TestAccNetworkResource_invalid(t *testing.T) {
 // like an existing key, and the two keys would then share the name; the
 // provider refuses it at plan time, before anything is created.
 func TestAccNetworkResource_nameOfAKey(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-shared", Type: netmaker.KeyTypeUnlimited})
 			srv.ResetStats()
