@@ -278,3 +278,49 @@ func devOverridesConfig(t *testing.T) string {
 	}
 	return rc
 }
+
+// TestInstallFromFilesystemMirror follows the README's "Install from source"
+// with a filesystem mirror: terraform init installs the provider built from
+// this tree offline, and the configuration validates with it.
+func TestInstallFromFilesystemMirror(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run terraform init against a filesystem mirror (make test does)")
+	}
+	terraform := terraformBinary(t)
+	const version = "0.1.0"
+	mirror := t.TempDir()
+	goos, goarch := goEnv(t, "GOOS"), goEnv(t, "GOARCH")
+	dir := filepath.Join(mirror, "registry.terraform.io", "netmaker-terraform", "netmaker", version, goos+"_"+goarch)
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-netmaker_v"+version), ".")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	rcText := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"registry.terraform.io/netmaker-terraform/netmaker\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/netmaker-terraform/netmaker\"]\n  }\n}\n", mirror)
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	config := "terraform {\n  required_providers {\n    netmaker = {\n      source  = \"netmaker-terraform/netmaker\"\n      version = \"" + version + "\"\n    }\n  }\n}\n\nresource \"netmaker_enrollment_key\" \"k\" {\n  name = \"mirror-test\"\n  type = \"unlimited\"\n}\n"
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"validate", "-no-color"}} {
+		cmd := exec.Command(terraform, args...)
+		cmd.Dir, cmd.Env = work, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
+		}
+	}
+}
+
+func goEnv(t *testing.T, name string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", name).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", name, err)
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -43,7 +43,8 @@ type Client struct {
 	host string // host[:port], for messages
 	http *retryablehttp.Client
 
-	cache *listCache
+	cache    *listCache
+	networks networkCache // for plan-time checks only
 
 	loginMu sync.Mutex // serialises logins
 	authMu  sync.Mutex // guards jwt
@@ -547,6 +548,7 @@ func (c *Client) CreateNetwork(ctx context.Context, n Network) error {
 	}
 	a, err := c.do(ctx, method, routeNetworks, routeNetworks, map[string]string{"netid": n.Name, "addressrange": n.AddressRange})
 	c.cache.invalidate() // the network's auto-generated key
+	c.networks.invalidate()
 	if err != nil {
 		return err
 	}
@@ -565,6 +567,7 @@ func (c *Client) DeleteNetwork(ctx context.Context, name string) error {
 	// Its default key goes at once; then the server removes the network
 	// from other keys, and deletes keys left without networks, on its own.
 	c.cache.invalidateVolatile(networkCascadeWindow)
+	c.networks.invalidate()
 	if err != nil {
 		return err
 	}

@@ -138,7 +138,7 @@ func TestRetries(t *testing.T) {
 		{"500 server not retried", func(w http.ResponseWriter) { writeErr(w, 500, "oops") }, 5, 1, ErrServer},
 		{"400 not retried", func(w http.ResponseWriter) { writeErr(w, 400, "bad") }, 5, 1, ErrValidation},
 		{"401 not retried", func(w http.ResponseWriter) { writeErr(w, 401, "unauthorized") }, 5, 1, ErrUnauthorized},
-		{"404 not retried", func(w http.ResponseWriter) { http.NotFound(w, nil) }, 5, 1, ErrUnsupported},
+		{"404 not retried", func(w http.ResponseWriter) { http.NotFound(w, nil) }, 5, 1, ErrWrongBaseURL},
 		{"exhausted 503", func(w http.ResponseWriter) { w.WriteHeader(503) }, 100, 4, ErrServer},
 		{"200 that does not decode", func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"not":"a list"}`)) }, 100, 1, ErrServer},
 	}

@@ -84,6 +84,22 @@ func TestIntegrationPlanFacts(t *testing.T) {
 			if !slices.Equal(missing, []string{"prdo", "lab"}) {
 				t.Errorf("MissingNetworks = %q, want [prdo lab]", missing)
 			}
+			// One list for many checks; a network this client creates is seen.
+			srv.ResetStats()
+			for range 5 {
+				if _, err := c.MissingNetworks(ctx, []string{"prod"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := srv.Stats()["GET /api/networks"]; n != 0 {
+				t.Errorf("%d network lists for checks answered from the cache, want 0", n)
+			}
+			if err := c.CreateNetwork(ctx, netmaker.Network{Name: "lab", AddressRange: "10.71.0.0/16"}); err != nil {
+				t.Fatal(err)
+			}
+			if missing, err := c.MissingNetworks(ctx, []string{"lab"}); err != nil || len(missing) != 0 {
+				t.Errorf("after creating lab, MissingNetworks = %q, %v; want none", missing, err)
+			}
 		})
 	}
 }

@@ -249,8 +249,9 @@ resource "echo" "test" {}
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config:      config(`name = "ghost"`),
-				ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost".`),
+				Config: config(`name = "ghost"`),
+				ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost". If this configuration creates ` +
+					`the key, refer to it instead of writing its name (name = netmaker_enrollment_key.<label>.id)`),
 			},
 			{
 				Config:      config(`network = "no-such-network"`),
