@@ -190,8 +190,9 @@ var snippetScenarios = map[string]snippetScenario{
 }
 
 // TestGuideSnippetsOnSandbox applies every complete snippet of the README and
-// the guides on a fresh sandbox (the in-repo Netmaker test server), with the
-// provider built from this tree: apply, then a plan that must be empty, and
+// the guides on a fresh sandbox (the in-repo Netmaker test server) of each
+// generation (current only for choosing a default key), with the provider
+// built from this tree: apply, then a plan that must be empty, and
 // for the ephemeral-token snippets a rotation, checking that the consumer
 // (a stub netclient on PATH) received the server's current token.
 //
@@ -222,42 +223,56 @@ func TestGuideSnippetsOnSandbox(t *testing.T) {
 			if minimum := minimumTerraform(s.body); minimum != "" && !versionAtLeast(tfVersion, minimum) {
 				t.Skipf("needs terraform >= %s, this is %s", minimum, tfVersion)
 			}
-			// The default-key resource needs the current generation; the
-			// rest runs on it too (the provider's own tests cover v1.5).
-			srv := netmakertest.NewServer(netmakertest.Options{Generation: netmakertest.GenerationCurrent, MasterKey: sandboxMasterKey})
-			t.Cleanup(srv.Close)
-			if !managedNetworkBlock.MatchString(s.body) {
-				for i, n := range snippetNetworks(s.body) {
-					if err := srv.CreateNetwork(n, fmt.Sprintf("10.%d.0.0/16", 100+i)); err != nil {
-						t.Fatalf("creating network %s: %v", n, err)
-					}
-				}
+			// Choosing a default key needs the current generation; every
+			// other snippet runs on v1.5 too.
+			gens := []netmakertest.Generation{netmakertest.GenerationV15, netmakertest.GenerationCurrent}
+			if strings.Contains(s.body, `resource "netmaker_network_default_key"`) {
+				gens = gens[1:]
 			}
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.body), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			r := &sandboxRun{t: t, terraform: terraform, dir: dir, srv: srv, joined: filepath.Join(dir, "joined-token")}
-			r.env = append(os.Environ(),
-				"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-				"NETMAKER_HOST="+srv.URL(), "NETMAKER_API_TOKEN="+sandboxMasterKey,
-				"NETCLIENT_STUB_OUT="+r.joined,
-				"PATH="+stubDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-			var scenario snippetScenario
-			for marker, sc := range snippetScenarios {
-				if strings.Contains(s.body, marker) {
-					scenario = sc
-				}
-			}
-			var vars []string
-			if scenario.vars != nil {
-				vars = scenario.vars(r)
-			}
-			r.apply(vars...)
-			if scenario.after != nil {
-				scenario.after(r, vars)
+			for _, gen := range gens {
+				t.Run(string(gen), func(t *testing.T) {
+					runSnippetOnSandbox(t, terraform, rc, stubDir, gen, s)
+				})
 			}
 		})
+	}
+}
+
+// runSnippetOnSandbox applies s on a fresh sandbox of generation gen.
+func runSnippetOnSandbox(t *testing.T, terraform, rc, stubDir string, gen netmakertest.Generation, s snippet) {
+	t.Helper()
+	srv := netmakertest.NewServer(netmakertest.Options{Generation: gen, MasterKey: sandboxMasterKey})
+	t.Cleanup(srv.Close)
+	if !managedNetworkBlock.MatchString(s.body) {
+		for i, n := range snippetNetworks(s.body) {
+			if err := srv.CreateNetwork(n, fmt.Sprintf("10.%d.0.0/16", 100+i)); err != nil {
+				t.Fatalf("creating network %s: %v", n, err)
+			}
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := &sandboxRun{t: t, terraform: terraform, dir: dir, srv: srv, joined: filepath.Join(dir, "joined-token")}
+	r.env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"NETMAKER_HOST="+srv.URL(), "NETMAKER_API_TOKEN="+sandboxMasterKey,
+		"NETCLIENT_STUB_OUT="+r.joined,
+		"PATH="+stubDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var scenario snippetScenario
+	for marker, sc := range snippetScenarios {
+		if strings.Contains(s.body, marker) {
+			scenario = sc
+		}
+	}
+	var vars []string
+	if scenario.vars != nil {
+		vars = scenario.vars(r)
+	}
+	r.apply(vars...)
+	if scenario.after != nil {
+		scenario.after(r, vars)
 	}
 }
 
