@@ -332,14 +332,14 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 		return nil, e
 	}
 	if !a.priorUncertain {
-		e.Hint = fmt.Sprintf("an enrollment key or network named %q already exists", req.Name)
+		e.Hint = fmt.Sprintf("an enrollment key named %q already exists (key names are unique among keys)", req.Name)
 		return nil, e
 	}
 	// An earlier attempt may have created the key and lost the answer.
 	k, err := c.KeyByName(ctx, req.Name)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			e.Hint = fmt.Sprintf("the name %q is taken (a network of that name?)", req.Name)
+			e.Hint = fmt.Sprintf("the name %q is taken, but no key of that name is listed now (deleted meanwhile?)", req.Name)
 			return nil, e
 		}
 		return nil, err

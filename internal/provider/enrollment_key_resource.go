@@ -290,7 +290,8 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.checkChange(ctx, state, config, plan, resp); resp.Diagnostics.HasError() {
+	r.checkChange(ctx, state, config, plan, resp)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 
