@@ -339,3 +339,49 @@ func goEnv(t *testing.T, name string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestRelativeLinksResolve: every relative link of the README, the templates
+// and docs/ names an existing file with its .md extension, so that it works
+// on code hosts as well as on the registry. Template links resolve against
+// the rendered docs/ page they become.
+func TestRelativeLinksResolve(t *testing.T) {
+	var pages []string
+	for _, dir := range []string{"docs", "templates"} {
+		err := filepath.WalkDir(filepath.Join(repoRoot, dir), func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".md") || strings.HasSuffix(path, ".md.tmpl")) {
+				pages = append(pages, path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages = append(pages, filepath.Join(repoRoot, "README.md"))
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := filepath.Dir(page)
+		if rel, err := filepath.Rel(filepath.Join(repoRoot, "templates"), page); err == nil && !strings.HasPrefix(rel, "..") {
+			base = filepath.Dir(filepath.Join(repoRoot, "docs", rel))
+		}
+		for _, m := range markdownLink.FindAllStringSubmatch(string(data), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file, _, _ := strings.Cut(target, "#")
+			if !strings.HasSuffix(file, ".md") && filepath.Ext(file) == "" {
+				t.Errorf("%s: link %q lacks the .md extension (it breaks on code hosts)", relative(repoRoot, page), target)
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(base, file)); err != nil {
+				t.Errorf("%s: link %q does not resolve: %v", relative(repoRoot, page), target, err)
+			}
+		}
+	}
+}
