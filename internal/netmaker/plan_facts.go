@@ -97,3 +97,8 @@ func (nc *networkCache) invalidate() {
 	nc.known, nc.list = false, nil
 	nc.mu.Unlock()
 }
+
+// WouldCreate tells whether k is the key that creating req makes, setting
+// for setting: a same-named key that matches may be one whose create
+// answer was lost (the create recovers it), not someone else's key.
+func (k EnrollmentKey) WouldCreate(req CreateKeyRequest) bool { return createMatches(&k, req) }

@@ -291,7 +291,7 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.State.Raw.IsNull() {
 		r.modifyCreatePlan(ctx, config, &plan, resp)
 		if !resp.Diagnostics.HasError() {
-			r.checkNewKey(ctx, req, config, resp)
+			r.checkNewKey(ctx, req, config, plan, resp)
 		}
 		return
 	}

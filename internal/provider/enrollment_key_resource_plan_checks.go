@@ -89,7 +89,7 @@ func (r *enrollmentKeyResource) ValidateConfig(ctx context.Context, req resource
 // checkNewKey checks a key about to be created: its name must not be
 // taken (an imported or adopted key has a state, so it is never checked
 // here), and its networks should exist.
-func (r *enrollmentKeyResource) checkNewKey(ctx context.Context, req resource.ModifyPlanRequest, config enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+func (r *enrollmentKeyResource) checkNewKey(ctx context.Context, req resource.ModifyPlanRequest, config, plan enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
 	client := planClient(r.data)
 	if client == nil {
 		return
@@ -99,11 +99,23 @@ func (r *enrollmentKeyResource) checkNewKey(ctx context.Context, req resource.Mo
 		taken, err := client.KeysNamed(ctx, name)
 		if err != nil {
 			tflog.Debug(ctx, "name check skipped: listing keys failed", map[string]any{"error": err.Error()})
-		} else if len(taken) > 0 {
+		} else if len(taken) > 0 && !r.mayBeOwnLostCreate(ctx, taken, plan) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Key name already taken", nameTakenDetail(name, client.Host(), taken[0]))
 		}
 	}
 	r.warnMissingNetworks(ctx, config.Networks, resp)
+}
+
+// mayBeOwnLostCreate tells whether the only key of the name has exactly the
+// planned settings: then it may be this resource's own key, created by an
+// apply whose answer was lost (a tainted resource is planned as a create,
+// without its state); the apply recovers it, or reports the name taken.
+func (r *enrollmentKeyResource) mayBeOwnLostCreate(ctx context.Context, taken []netmaker.EnrollmentKey, plan enrollmentKeyModel) bool {
+	if len(taken) != 1 {
+		return false
+	}
+	createReq, diags := r.createRequest(ctx, plan)
+	return !diags.HasError() && taken[0].WouldCreate(createReq)
 }
 
 // nameTakenDetail explains that name is taken by key, with the fix.
@@ -220,7 +232,9 @@ func setText(ctx context.Context, s types.Set) string {
 // the name is then the replaced object's own, not one taken by another.
 const replacingKey = "replacing_name"
 
-// markReplacing records name as the planned object's own name.
+// markReplacing records name as the planned object's own name. (A tainted
+// object is planned as a create without this record: see
+// mayBeOwnLostCreate.)
 func markReplacing(ctx context.Context, resp *resource.ModifyPlanResponse, name types.String) {
 	if resp.Private == nil || name.IsNull() || name.IsUnknown() {
 		return
@@ -236,9 +250,6 @@ func replacesOwnName(ctx context.Context, req resource.ModifyPlanRequest, name s
 		return false
 	}
 	raw, diags := req.Private.GetKey(ctx, replacingKey)
-	if diags.HasError() || len(raw) == 0 {
-		return false
-	}
 	var own string
-	return json.Unmarshal(raw, &own) == nil && own == name
+	return !diags.HasError() && len(raw) > 0 && json.Unmarshal(raw, &own) == nil && own == name
 }

@@ -111,8 +111,11 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 				wantWarning []string // substrings, one per warning, in order
 			}{
 				{"new key, free name, existing network", nil, planCheckKey("tf-new", []string{"prod"}, []string{"prod.ci"}), "", nil},
-				{"new key named like another key", nil, planCheckKey("fleet", []string{"prod"}, nil),
+				{"new key named like another key", nil, planCheckKey("fleet", []string{"lab"}, nil),
 					`already has an enrollment key named "fleet"`, nil},
+				// Exactly the settings of the key of that name: possibly this
+				// resource's own lost create (the apply recovers or refuses it).
+				{"new key exactly like the key of its name", nil, planCheckKey("fleet", []string{"prod"}, nil), "", nil},
 				{"new key named like a network's auto-generated key", nil, planCheckKey("lab", nil, nil),
 					`the key "lab", which Netmaker generated for network "lab"`, nil},
 				{"adopted (imported) key keeps its name", ptr(planCheckState(prodDefault, true)), prodDefault, "", nil},
