@@ -26,7 +26,7 @@ resource "netmaker_network" "demo" {
 # A contractor key that expires 30 days after it is created.
 resource "netmaker_enrollment_key" "contractor" {
   name     = "demo-contractor"
-  networks = [netmaker_network.demo.name]
+  networks = [netmaker_network.demo.id]
   type     = "time_bound"
   ttl      = "720h"
   tags     = ["${netmaker_network.demo.name}.contractors"]
@@ -35,7 +35,7 @@ resource "netmaker_enrollment_key" "contractor" {
 # A key whose token rotates whenever var.rotation changes.
 resource "netmaker_enrollment_key" "fleet" {
   name               = "demo-fleet"
-  networks           = [netmaker_network.demo.name]
+  networks           = [netmaker_network.demo.id]
   type               = "unlimited"
   tags               = ["${netmaker_network.demo.name}.fleet"]
   regenerate_trigger = var.rotation

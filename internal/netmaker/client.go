@@ -46,7 +46,8 @@ type Client struct {
 	host string // host[:port], for messages
 	http *retryablehttp.Client
 
-	cache *listCache
+	cache    *listCache
+	networks networkCache // for plan-time checks only
 
 	authMu    sync.Mutex // guards jwt and loggingIn
 	jwt       string
@@ -328,7 +329,7 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 	e := c.apiError(method, routeKeys, a)
 	switch {
 	case errors.Is(e, ErrNameTaken) && !a.priorUncertain:
-		e.Hint = fmt.Sprintf("an enrollment key or network named %q already exists", req.Name)
+		e.Hint = fmt.Sprintf("an enrollment key named %q already exists (key names are unique among keys)", req.Name)
 		return nil, e
 	case errors.Is(e, ErrNameTaken), a.priorUncertain, errors.Is(e, ErrServer) && a.status >= 500:
 		// An attempt may have created the key with its answer lost, or a
@@ -507,6 +508,7 @@ func (c *Client) CreateNetwork(ctx context.Context, n Network) error {
 	}
 	a, err := c.do(ctx, method, routeNetworks, routeNetworks, map[string]string{"netid": n.Name, "addressrange": n.AddressRange})
 	c.cache.invalidate() // the network's auto-generated key
+	c.networks.invalidate()
 	if err != nil {
 		return err
 	}
@@ -525,6 +527,7 @@ func (c *Client) DeleteNetwork(ctx context.Context, name string) error {
 	// Its default key goes at once; then the server removes the network
 	// from other keys, and deletes keys left without networks, on its own.
 	c.cache.invalidateVolatile(networkCascadeWindow)
+	c.networks.invalidate()
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (c *Client) recoverCreate(ctx context.Context, req CreateKeyRequest, cause 
 	case errors.Is(err, ErrNotFound):
 		var e *APIError
 		if errors.As(cause, &e) && errors.Is(e, ErrNameTaken) {
-			e.Hint = fmt.Sprintf("the name %q is taken (a network of that name?)", req.Name)
+			e.Hint = fmt.Sprintf("the name %q is taken, but no key of that name is listed now (deleted meanwhile?)", req.Name)
 		}
 		return nil, cause
 	case errors.Is(err, ErrForeignKey), errors.Is(err, ErrAmbiguous):

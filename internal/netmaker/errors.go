@@ -16,6 +16,10 @@ var (
 	ErrValidation   = errors.New("rejected by server validation")
 	ErrDefaultKey   = errors.New("key is a network's default key")
 	ErrServer       = errors.New("server error")
+	// ErrWrongBaseURL: a route every Netmaker server has answered 404, so
+	// the configured host (usually its path, such as /api) is not the
+	// base URL of a Netmaker API.
+	ErrWrongBaseURL = errors.New("not a Netmaker API base URL")
 )
 
 // ErrAmbiguous: more than one key has the name. Netmaker does not stop a

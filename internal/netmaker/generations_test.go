@@ -278,6 +278,13 @@ func TestGenerationsRotateKey(t *testing.T) {
 				if !errors.Is(err, netmaker.ErrUnsupported) {
 					t.Fatalf("RotateKey(default) on v1.5 = %v, want ErrUnsupported", err)
 				}
+				// v1.5 can neither rotate a default key nor make another key the
+				// default: the refusal must not offer either as a way out.
+				for _, impossible := range []string{"make another key", "netmaker_network_default_key", "default first"} {
+					if strings.Contains(err.Error(), impossible) {
+						t.Errorf("refusal %q offers what v1.5 cannot do: %q", err, impossible)
+					}
+				}
 				if same, _ := srv.KeyByName("net1"); same.Value != auto.Value {
 					t.Fatal("the refused rotation changed the key")
 				}

@@ -380,6 +380,9 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 		} else {
 			e.Hint = "check api_token"
 		}
+	case s == http.StatusNotFound && isMissingRoute(a) && routeOfEveryGeneration(route):
+		e.Kind = ErrWrongBaseURL
+		e.Hint = c.wrongBaseURLHint(method, route)
 	case s == http.StatusNotFound && isMissingRoute(a):
 		e.Kind = ErrUnsupported
 		e.Hint = fmt.Sprintf("this Netmaker server does not have %s %s; it needs a current-generation server", method, route)
@@ -406,6 +409,25 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 		e.Kind = ErrServer
 	}
 	return e
+}
+
+// routeOfEveryGeneration tells whether every Netmaker server generation
+// has route: then a plain 404 from it means a wrong base URL, not an old server.
+func routeOfEveryGeneration(route string) bool {
+	switch route {
+	case routeKeys, routeKey, routeNetworks, routeNetwork, routeAuthenticate:
+		return true
+	}
+	return false
+}
+
+// wrongBaseURLHint explains a 404 from a route every server has.
+func (c *Client) wrongBaseURLHint(method, route string) string {
+	hint := fmt.Sprintf("every Netmaker server has %s %s, so %s is not the base URL of a Netmaker API", method, route, c.base)
+	if u, err := url.Parse(c.base); err == nil && u.Path != "" {
+		return hint + fmt.Sprintf(": remove the path prefix %q from host (e.g. https://%s)", u.Path, c.host)
+	}
+	return hint + ": check host (it is the API's base URL, e.g. https://api.netmaker.example.com, without /api)"
 }
 
 // serverMessage extracts the message of an error answer: the Message of

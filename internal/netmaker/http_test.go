@@ -74,7 +74,7 @@ func TestErrorMapping(t *testing.T) {
 	}{
 		{401, js(401, "unauthorized"), ErrUnauthorized, "401 unauthorized from api.example.com (GET /api/v1/enrollment-keys): check api_token"},
 		{403, js(403, "forbidden"), ErrUnauthorized, "check api_token"},
-		{404, []byte("404 page not found\n"), ErrUnsupported, "does not have GET /api/v1/enrollment-keys; it needs a current-generation server"},
+		{404, []byte("404 page not found\n"), ErrWrongBaseURL, "every Netmaker server has GET /api/v1/enrollment-keys, so https://api.example.com is not the base URL of a Netmaker API"},
 		{404, js(404, "network not found"), ErrServer, "not Netmaker's own answer"},
 		{405, nil, ErrUnsupported, "405 method not allowed"},
 		{400, js(400, "key names must be unique"), ErrNameTaken, "key names must be unique"},
@@ -96,7 +96,7 @@ func TestErrorMapping(t *testing.T) {
 		{429, nil, ErrServer, "429"},
 		{400, js(400, "bad thing tok-secret-1234"), ErrValidation, "bad thing [redacted]"},
 	}
-	kinds := []error{ErrNotFound, ErrNameTaken, ErrUnauthorized, ErrUnsupported, ErrValidation, ErrDefaultKey, ErrServer}
+	kinds := []error{ErrNotFound, ErrNameTaken, ErrUnauthorized, ErrUnsupported, ErrValidation, ErrDefaultKey, ErrServer, ErrWrongBaseURL}
 	for _, tt := range tests {
 		t.Run(itoa(tt.status)+" "+string(tt.body), func(t *testing.T) {
 			e := c.apiError("GET", routeKeys, &answer{status: tt.status, body: tt.body})
@@ -138,7 +138,7 @@ func TestRetries(t *testing.T) {
 		{"500 server not retried", func(w http.ResponseWriter) { writeErr(w, 500, "oops") }, 5, 1, ErrServer},
 		{"400 not retried", func(w http.ResponseWriter) { writeErr(w, 400, "bad") }, 5, 1, ErrValidation},
 		{"401 not retried", func(w http.ResponseWriter) { writeErr(w, 401, "unauthorized") }, 5, 1, ErrUnauthorized},
-		{"404 not retried", func(w http.ResponseWriter) { http.NotFound(w, nil) }, 5, 1, ErrUnsupported},
+		{"404 not retried", func(w http.ResponseWriter) { http.NotFound(w, nil) }, 5, 1, ErrWrongBaseURL},
 		{"exhausted 503", func(w http.ResponseWriter) { w.WriteHeader(503) }, 100, 4, ErrServer},
 		{"200 that does not decode", func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"not":"a list"}`)) }, 100, 1, ErrServer},
 	}
@@ -552,6 +552,56 @@ func TestMaxRetriesZeroDisablesRetries(t *testing.T) {
 		}
 		if got := f.count("GET " + routeKeys); got != 1 {
 			t.Fatalf("MaxRetries %d: %d attempts, want 1", n, got)
+		}
+	}
+}
+
+// TestNotFoundRouteHints: a plain 404 from a route every generation has is a
+// wrong base URL (a path prefix such as /api), not an old server; from a
+// route only newer servers have, it is an old server.
+func TestNotFoundRouteHints(t *testing.T) {
+	notFound := &answer{status: 404, body: []byte("404 page not found\n")}
+	tests := []struct {
+		host  string
+		route string
+		kind  error
+		text  string
+	}{
+		{"https://nm.example.com/api", routeKeys, ErrWrongBaseURL, `remove the path prefix "/api" from host (e.g. https://nm.example.com)`},
+		{"https://nm.example.com/netmaker/", routeNetworks, ErrWrongBaseURL, `remove the path prefix "/netmaker"`},
+		{"https://nm.example.com", routeKey, ErrWrongBaseURL, "is not the base URL of a Netmaker API: check host"},
+		{"https://nm.example.com/api", routeRegenerate, ErrUnsupported, "it needs a current-generation server"},
+		{"https://nm.example.com", routeNetworkDefault, ErrUnsupported, "it needs a current-generation server"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host+" "+tt.route, func(t *testing.T) {
+			c, err := New(Config{Host: tt.host, APIToken: "tok"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := c.apiError("GET", tt.route, notFound)
+			if !errors.Is(e, tt.kind) {
+				t.Errorf("kind = %v, want %v", e.Kind, tt.kind)
+			}
+			if !strings.Contains(e.Error(), tt.text) {
+				t.Errorf("Error() = %q, want it to contain %q", e.Error(), tt.text)
+			}
+			if tt.kind == ErrWrongBaseURL && strings.Contains(e.Error(), "current-generation") {
+				t.Errorf("Error() = %q blames the server generation", e.Error())
+			}
+		})
+	}
+}
+
+// TestDefaultRequestTimeout backs the documented default of request_timeout.
+func TestDefaultRequestTimeout(t *testing.T) {
+	for _, configured := range []time.Duration{0, -time.Second} {
+		c, err := New(Config{Host: "https://nm.example.com", APIToken: "tok", RequestTimeout: configured})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.http.HTTPClient.Timeout; got != 30*time.Second {
+			t.Errorf("RequestTimeout %v: per-attempt timeout %v, want 30s (the documented default)", configured, got)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func TestCreateKey(t *testing.T) {
 			}
 		}, req, ErrNameTaken, `an enrollment key named "office" exists with other settings`, 2},
 		{"genuine conflict on the first attempt", func(f *fakeNM) { seedKeys(f, "office") }, req, ErrNameTaken,
-			`an enrollment key or network named "office" already exists`, 1},
+			`an enrollment key named "office" already exists (key names are unique among keys)`, 1},
 		{"429 then name taken is a genuine conflict", func(f *fakeNM) {
 			f.intercept = func(w http.ResponseWriter, r *http.Request, rt string, n int, body []byte) bool {
 				if rt == "POST "+routeKeys && n == 1 {

@@ -56,13 +56,13 @@ func (d *enrollmentKeyDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	attrs["network"] = schema.StringAttribute{
-		MarkdownDescription: "Look up the default key of this network instead of a key by name; requires `default = true`. " +
-			"Exactly one of `name` and `network` must be set.",
+		MarkdownDescription: "Look up the default key of this network instead of a key by name (as the " +
+			"`netmaker_enrollment_key_token` ephemeral resource does). Exactly one of `name` and `network` must be set.",
 		Optional: true,
 	}
 	attrs["default"] = schema.BoolAttribute{
-		MarkdownDescription: "Whether the key is the default key of its networks. Set it to `true` together with " +
-			"`network` to look up that network's default key; it cannot be set with `name`.",
+		MarkdownDescription: "Whether the key is the default key of its networks. With `network` it may be left out " +
+			"or set to `true` (a lookup by network always finds the default key); `false` is an error. It cannot be set with `name`.",
 		Optional: true,
 		Computed: true,
 	}
@@ -87,21 +87,22 @@ func (d *enrollmentKeyDataSource) ConfigValidators(context.Context) []datasource
 	}
 }
 
-// ValidateConfig insists on `default = true` with `network`: a network has
-// one default key but may have many others, so only the default is a lookup.
+// ValidateConfig refuses `default = false` with `network`: a network has
+// one default key but may have many others, so a lookup by network finds the
+// default (with `default` left out or true, as the ephemeral resource does).
 func (d *enrollmentKeyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var config enrollmentKeyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.Network.IsNull() || config.Default.IsUnknown() {
+	if config.Network.IsNull() || config.Default.IsNull() || config.Default.IsUnknown() {
 		return
 	}
 	if !config.Default.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("default"), "Lookup by network needs default = true",
+		resp.Diagnostics.AddAttributeError(path.Root("default"), "Lookup by network finds the default key",
 			"A network has exactly one default key but may have many others, so looking a key up by `network` "+
-				"finds the network's default key: set `default = true`. To list a network's keys, use the "+
+				"finds the network's default key: remove `default = false` (or set it to true). To list a network's keys, use the "+
 				"netmaker_enrollment_keys data source with its `network` filter.")
 	}
 }

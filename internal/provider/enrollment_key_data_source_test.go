@@ -13,8 +13,10 @@ import (
 )
 
 func TestAccEnrollmentKeyDataSource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
 			contractor, _ := srv.KeyByName("contractor")
@@ -31,6 +33,11 @@ data "netmaker_enrollment_key" "by_name" {
 data "netmaker_enrollment_key" "by_network" {
   network = "net-a"
   default = true
+}
+
+# By network alone, like the ephemeral resource.
+data "netmaker_enrollment_key" "by_network_alone" {
+  network = "net-a"
 }
 `,
 						ConfigStateChecks: []statecheck.StateCheck{
@@ -56,6 +63,9 @@ data "netmaker_enrollment_key" "by_network" {
 							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("default"), knownvalue.Bool(true)),
 							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("type"), knownvalue.StringExact("unlimited")),
 							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("token"), knownvalue.StringExact(srv.Token(netA.Value))),
+							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("name"), knownvalue.StringExact("net-a")),
+							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("default"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("value"), knownvalue.StringExact(netA.Value)),
 						},
 					},
 				},
@@ -67,6 +77,7 @@ data "netmaker_enrollment_key" "by_network" {
 // TestAccEnrollmentKeyDataSource_movedDefault follows the default of a
 // network that an administrator moved to another key.
 func TestAccEnrollmentKeyDataSource_movedDefault(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
 	config := providerConfig(srv) + `
@@ -95,8 +106,10 @@ data "netmaker_enrollment_key" "by_network" {
 }
 
 func TestAccEnrollmentKeyDataSource_errors(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
 			resource.Test(t, resource.TestCase{
@@ -138,18 +151,10 @@ data "netmaker_enrollment_key" "test" {}
 						Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   network = "net-a"
-}
-`,
-						ExpectError: wrappedText(`Lookup by network needs default = true`),
-					},
-					{
-						Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  network = "net-a"
   default = false
 }
 `,
-						ExpectError: wrappedText(`Lookup by network needs default = true`),
+						ExpectError: wrappedText(`Lookup by network finds the default key`),
 					},
 					{
 						Config: providerConfig(srv) + `
@@ -169,6 +174,7 @@ data "netmaker_enrollment_key" "test" {
 // TestAccEnrollmentKeyDataSource_twoDefaults: a server that lists two
 // default keys for one network is reported, not papered over.
 func TestAccEnrollmentKeyDataSource_twoDefaults(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
 	// A multi-network key made default of net-b by the UI also carries the

@@ -98,9 +98,12 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The key's name: 3–32 characters for a new key, unique among keys **and** networks (each " +
-					"network's auto-generated key is named after the network, so an imported one may have 1 or 2). Not only " +
-					"whitespace. Changing it replaces the key.",
+				MarkdownDescription: "The key's name: 3–32 characters for a new key (a network's auto-generated key is " +
+					"named after the network, so an imported one may have 1 or 2), not only whitespace. Names are unique " +
+					"among **keys**: a network's name is taken only while its auto-generated key exists. A name another key " +
+					"already has is an error at plan time (except for a key being imported). Netmaker does not stop a network " +
+					"from being created with an existing key's name, and two keys then share it (`netmaker_network` refuses " +
+					"such a name). Changing it replaces the key.",
 				Required:      true,
 				Validators:    []validator.String{validators.KeyName()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -108,8 +111,10 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 			"networks": schema.SetAttribute{
 				MarkdownDescription: "Networks a device enrolling with the key joins; names of 1–32 characters of `a-z`, `0-9`, " +
 					"`_` and `-`. Defaults to none (a key that only registers the host). Netmaker does not check that the networks " +
-					"exist. Changing it replaces the key. Deleting a network removes it from the key, and Netmaker deletes keys left " +
-					"with no network.",
+					"exist; the plan warns about any it does not have (refer to a `netmaker_network` created in the same " +
+					"configuration by its `id`). Changing it replaces the key, which for a network's default key is an error " +
+					"at plan time (Netmaker refuses to delete a default key). Deleting a network removes it from the key, and " +
+					"Netmaker deletes keys left with no network.",
 				ElementType:   types.StringType,
 				Optional:      true,
 				Computed:      true,
@@ -169,7 +174,8 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"tags": schema.SetAttribute{
 				MarkdownDescription: "Device tags that Netmaker applies to devices enrolling with the key, in Netmaker's " +
-					"`<network>.<tag>` form (e.g. `prod.contractors`). Defaults to none. Changed in place.",
+					"`<network>.<tag>` form (e.g. `prod.contractors`). The plan warns about a tag without the network prefix, " +
+					"or for a network the key does not join: it can never apply. Defaults to none. Changed in place.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
@@ -234,7 +240,7 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 					"Pair it with `time_rotating` for scheduled rotation. A change of settings in the same apply is made first.\n\n" +
 					"On current-generation and v1.7 Netmaker servers the server's regenerate-token route is used. On v1.5 " +
 					"servers the key is deleted and created again with the same name and settings (its remaining uses and " +
-					"expiry carry over): **the old token stops working a moment before the new one exists**. A network's " +
+					"expiry carry over): **the old token stops working a moment before the new one exists**, and the plan warns about it. A network's " +
 					"default key, a used-up key and an expired key cannot be rotated on v1.5 (Netmaker refuses to delete a " +
 					"default key; the others cannot be created again); that is an error before anything changes.",
 				Optional: true,
@@ -265,8 +271,8 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 
 func (r *enrollmentKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		validators.OnlyWhenStringIs(path.Root("type"), []string{keyTypeUses}, path.Root("uses")),
-		validators.OnlyWhenStringIs(path.Root("type"), []string{keyTypeTimeBound}, path.Root("expires_at"), path.Root("ttl")),
+		validators.OnlyWhenStringIs(path.Root("type"), keyTypeNames, []string{keyTypeUses}, path.Root("uses")),
+		validators.OnlyWhenStringIs(path.Root("type"), keyTypeNames, []string{keyTypeTimeBound}, path.Root("expires_at"), path.Root("ttl")),
 		validators.ConflictsWhenTrue(path.Root("gateway_id"), path.Root("auto_select_gateway")),
 	}
 }
@@ -294,10 +300,17 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if req.State.Raw.IsNull() {
 		r.modifyCreatePlan(ctx, config, &plan, resp)
+		if !resp.Diagnostics.HasError() {
+			r.checkNewKey(ctx, req, config, plan, resp)
+		}
 		return
 	}
 	var state enrollmentKeyModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.checkChange(ctx, state, config, plan, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -600,9 +613,10 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 	}
 	switch {
 	case errors.Is(err, netmaker.ErrNameTaken):
-		detail := fmt.Sprintf("Netmaker already has a key or a network named %q (%s); names are unique across both, and each "+
-			"network's auto-generated key is named after the network. Choose another name, or adopt the existing key with "+
-			"`terraform import netmaker_enrollment_key.<label> %s`.", name, r.data.client.Host(), name)
+		detail := fmt.Sprintf("Netmaker at %s already has an enrollment key named %q. Key names are unique among keys; a "+
+			"network's name is taken only through its auto-generated key, which is named after the network. Choose another "+
+			"name, or adopt the existing key with `terraform import netmaker_enrollment_key.<label> %s` (or an import block).",
+			r.data.client.Host(), name, name)
 		var apiErr *netmaker.APIError
 		if errors.As(err, &apiErr) && apiErr.Hint != "" {
 			detail += " Details: " + apiErr.Hint + "."

@@ -14,8 +14,10 @@ import (
 // error table and checks that each one is caught with a clear message,
 // before the server is asked where possible.
 func TestAccEnrollmentKeyBadInput(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			if err := srv.CreateNetwork("tf-taken-net", "10.66.0.0/16"); err != nil {
 				t.Fatal(err)
@@ -36,7 +38,7 @@ type = "unlimited"`, `(?s)at most 32\s+characters`},
 				{"long name", fmt.Sprintf(`name = %q
 type = "unlimited"`, strings.Repeat("k", 33)), `has 33`},
 				{"name of a network", `name = "tf-taken-net"
-type = "unlimited"`, `already has a key or a network named "tf-taken-net"`},
+type = "unlimited"`, `(?s)Key name already taken.*the\s+key\s+"tf-taken-net",\s+which\s+Netmaker\s+generated\s+for\s+network\s+"tf-taken-net".*id\s+=\s+"tf-taken-net"`},
 				{"no uses", `name = "tf-bad"
 type = "uses"`, `type "uses" needs uses`},
 				{"zero uses", `name = "tf-bad"
@@ -108,8 +110,10 @@ gateway_id = %q`, unknownGateway), `gateway_id cannot be set while auto_select_g
 
 // TestAccEnrollmentKeyDuplicateName declares two keys with one name.
 func TestAccEnrollmentKeyDuplicateName(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
@@ -129,7 +133,7 @@ resource "netmaker_enrollment_key" "second" {
   uses = 2
 }
 `,
-						ExpectError: regexp.MustCompile(`(?s)already has a key or a network named "tf-dup".*terraform import`),
+						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import`),
 					},
 				},
 			})
@@ -147,6 +151,7 @@ resource "netmaker_enrollment_key" "second" {
 }
 
 func TestAccProviderConfigErrors(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, generations[len(generations)-1])
 	key := `
 resource "netmaker_enrollment_key" "test" {

@@ -111,8 +111,10 @@ func noKeyWrites(srv *netmakertest.Server) resource.TestCheckFunc {
 }
 
 func TestAccEnrollmentKeyTokenEphemeralResource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
 			batch, _ := srv.KeyByName("batch")
@@ -226,6 +228,7 @@ resource "terraform_data" "test" {
 }
 
 func TestAccEnrollmentKeyTokenEphemeralResource_errors(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
 	config := func(body string) string {
@@ -246,8 +249,9 @@ resource "echo" "test" {}
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config:      config(`name = "ghost"`),
-				ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost".`),
+				Config: config(`name = "ghost"`),
+				ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost". If this configuration creates ` +
+					`the key, refer to it instead of writing its name (name = netmaker_enrollment_key.<label>.id)`),
 			},
 			{
 				Config:      config(`network = "no-such-network"`),

@@ -117,8 +117,10 @@ data "netmaker_enrollment_keys" "none" {
 }
 
 func TestAccEnrollmentKeysDataSource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
 			batch, _ := srv.KeyByName("batch")
@@ -173,6 +175,7 @@ func TestAccEnrollmentKeysDataSource(t *testing.T) {
 // TestAccEnrollmentKeysDataSource_clock reads with a provider clock two hours
 // ahead: the contractor key has expired by then.
 func TestAccEnrollmentKeysDataSource_clock(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
 	later := func() time.Time { return time.Now().Add(2 * time.Hour) }
@@ -196,6 +199,7 @@ data "netmaker_enrollment_keys" "invalid" {
 }
 
 func TestAccEnrollmentKeysDataSource_invalidFilter(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -215,6 +219,7 @@ data "netmaker_enrollment_keys" "bad" {
 // TestSecretsAreSensitive checks every secret attribute of this issue's
 // data sources, resource and ephemeral resource, and that nothing else is.
 func TestSecretsAreSensitive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sensitive := func(attrs map[string]bool) []string {
 		var out []string
@@ -259,8 +264,8 @@ func TestSecretsAreSensitive(t *testing.T) {
 	}{
 		{"netmaker_enrollment_key", dataSource(NewEnrollmentKeyDataSource()), []string{"token", "value"}},
 		{"netmaker_enrollment_keys", dataSource(NewEnrollmentKeysDataSource()), []string{"keys.token", "keys.value"}},
-		{"netmaker_network_default_key (data)", dataSource(NewNetworkDefaultKeyDataSource()), []string{"key_value", "token"}},
-		{"netmaker_network_default_key", resAttrs, []string{"key_value", "token"}},
+		{"netmaker_network_default_key (data)", dataSource(NewNetworkDefaultKeyDataSource()), []string{"key_value", "token", "value"}},
+		{"netmaker_network_default_key", resAttrs, []string{"key_value", "token", "value"}},
 		{"netmaker_enrollment_key_token", ephAttrs, []string{"token", "value"}},
 	}
 	for _, tt := range tests {

@@ -255,7 +255,9 @@ func findKey(keys []netmaker.EnrollmentKey, name, network string) (netmaker.Enro
 		case 0:
 			return netmaker.EnrollmentKey{}, &keyLookupError{
 				Summary: "Enrollment key not found",
-				Detail:  fmt.Sprintf("The Netmaker server has no enrollment key named %q.", name),
+				Detail: fmt.Sprintf("The Netmaker server has no enrollment key named %q. If this configuration creates "+
+					"the key, refer to it instead of writing its name (name = netmaker_enrollment_key.<label>.id): "+
+					"Terraform then reads it after the key is created, and after each rotation.", name),
 			}
 		default:
 			return netmaker.EnrollmentKey{}, &keyLookupError{

@@ -22,8 +22,10 @@ data "netmaker_network_default_key" "test" {
 }
 
 func TestAccNetworkDefaultKeyDataSource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			testAccSeedKeys(t, srv)
 			netB, _ := srv.KeyByName("net-b")
@@ -35,7 +37,8 @@ func TestAccNetworkDefaultKeyDataSource(t *testing.T) {
 							"id":                  knownvalue.StringExact("net-b"),
 							"network":             knownvalue.StringExact("net-b"),
 							"key_name":            knownvalue.StringExact("net-b"),
-							"key_value":           knownvalue.StringExact(netB.Value),
+							"value":               knownvalue.StringExact(netB.Value),
+							"key_value":           knownvalue.StringExact(netB.Value), // deprecated alias
 							"token":               knownvalue.StringExact(srv.Token(netB.Value)),
 							"auto_generated":      knownvalue.Bool(true),
 							"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-b")}),
@@ -84,6 +87,7 @@ func TestAccNetworkDefaultKeyDataSource(t *testing.T) {
 // TestAccNetworkDefaultKeyDataSource_followsResource reads the default that
 // a netmaker_network_default_key resource chose.
 func TestAccNetworkDefaultKeyDataSource_followsResource(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	resource.Test(t, resource.TestCase{

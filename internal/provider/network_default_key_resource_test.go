@@ -116,12 +116,12 @@ func TestAccNetworkDefaultKeyResource_moves(t *testing.T) {
 // sameKeyValue: on v1.7 the chosen key keeps its value; on current it was
 // re-created, and netmaker_enrollment_key.one records the new value at its
 // next refresh (the default key resource's token is the new one at once).
-func sameKeyValue(gen netmakertest.Generation) statecheck.StateCheck {
+func sameKeyValue(gen netmakertest.Generation, attribute string) statecheck.StateCheck {
 	var cmp compare.ValueComparer = compare.ValuesDiffer()
 	if gen == netmakertest.GenerationV17 {
 		cmp = compare.ValuesSame()
 	}
-	return statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New("key_value"), "netmaker_enrollment_key.one", tfjsonpath.New("value"), cmp)
+	return statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New(attribute), "netmaker_enrollment_key.one", tfjsonpath.New("value"), cmp)
 }
 
 func testAccNetworkDefaultKeyMoves(t *testing.T, gen netmakertest.Generation) {
@@ -149,6 +149,7 @@ func testAccNetworkDefaultKeyMoves(t *testing.T, gen netmakertest.Generation) {
 						plancheck.ExpectUnknownValue(testDefaultKeyAddr, tfjsonpath.New("token")),
 						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("token")),
 						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("key_value")),
+						plancheck.ExpectSensitiveValue(testDefaultKeyAddr, tfjsonpath.New("value")),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -156,7 +157,8 @@ func testAccNetworkDefaultKeyMoves(t *testing.T, gen netmakertest.Generation) {
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-					sameKeyValue(gen),
+					sameKeyValue(gen, "value"),
+					sameKeyValue(gen, "key_value"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkServerDefault(srv, "net-a", "custom-one"),

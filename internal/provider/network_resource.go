@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
@@ -22,6 +23,7 @@ var (
 	_ resource.Resource                = (*networkResource)(nil)
 	_ resource.ResourceWithConfigure   = (*networkResource)(nil)
 	_ resource.ResourceWithImportState = (*networkResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*networkResource)(nil)
 )
 
 // NewNetworkResource manages a Netmaker network: the minimum needed so that
@@ -58,7 +60,9 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The network's name (Netmaker's `netid`): 1–32 characters of `a-z`, `0-9`, `_` and `-`. " +
-					"It also names the network's auto-generated key, so no enrollment key may already use it. Changing it replaces the network.",
+					"It also names the network's auto-generated key. Netmaker itself would create a network named like an existing " +
+					"enrollment key, and two keys would then share the name; the provider refuses such a name at plan time. " +
+					"Changing it replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
@@ -84,6 +88,37 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 
 func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, on create, a name that an enrollment key already has:
+// Netmaker would create the network, and its auto-generated key would then
+// share the name with the other key (lookups by name become ambiguous).
+func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var name types.String
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
+		markReplacing(ctx, resp, name)
+		return
+	}
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	if resp.Diagnostics.HasError() || name.IsNull() || name.IsUnknown() || replacesOwnName(ctx, req, name.ValueString()) {
+		return
+	}
+	keys, err := r.data.client.KeysNamed(ctx, name.ValueString())
+	if err != nil {
+		tflog.Debug(ctx, "name check skipped: listing keys failed", map[string]any{"error": err.Error()})
+		return
+	}
+	if len(keys) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Name already used by an enrollment key",
+			fmt.Sprintf("%s already has an enrollment key named %q. Netmaker would create the network anyway, and the "+
+				"network's auto-generated key, which takes the network's name, would then share that name with the "+
+				"existing key, so neither could be looked up by name. Choose another network name, or rename (replace) or "+
+				"delete the key %q first.", r.data.client.Host(), name.ValueString(), name.ValueString()))
+	}
 }
 
 func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -12,10 +12,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
 func TestAddressRangeProblem(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		cidr    string
 		wantBad bool
@@ -51,8 +53,10 @@ resource "netmaker_network" "test" {
 }
 
 func TestAccNetworkResource(t *testing.T) {
+	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
 			srv := newTestServer(t, gen)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -113,6 +117,7 @@ func TestAccNetworkResource(t *testing.T) {
 }
 
 func TestAccNetworkResource_invalid(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -127,4 +132,39 @@ func TestAccNetworkResource_invalid(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccNetworkResource_nameOfAKey: Netmaker would create a network named
+// like an existing key, and the two keys would then share the name; the
+// provider refuses it at plan time, before anything is created.
+func TestAccNetworkResource_nameOfAKey(t *testing.T) {
+	t.Parallel()
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t, gen)
+			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-shared", Type: netmaker.KeyTypeUnlimited})
+			srv.ResetStats()
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config:      testAccNetworkConfig(srv, "tf-shared", "10.91.0.0/16"),
+						ExpectError: wrappedText(`already has an enrollment key named "tf-shared". Netmaker would create the network anyway`),
+					},
+					{
+						// Another name is fine.
+						Config: testAccNetworkConfig(srv, "tf-free", "10.91.0.0/16"),
+					},
+				},
+			})
+			if n := srv.Stats()["POST /api/networks"]; n != 1 {
+				t.Errorf("%d network creates, want 1 (only tf-free)", n)
+			}
+			if n := countKeys(srv, "tf-shared"); n != 1 {
+				t.Errorf("%d keys named tf-shared, want 1", n)
+			}
+		})
+	}
 }

@@ -90,7 +90,7 @@ func providerSchema() schema.Schema {
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration such as `\"30s\"` or `\"1m\"`. Defaults to the client's default.",
+				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration such as `\"30s\"` or `\"1m\"`. Defaults to `\"30s\"`.",
 				Optional:            true,
 				Validators:          []validator.String{validators.PositiveDuration()},
 			},

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"regexp"
 	"sync"
 	"testing"
@@ -86,12 +87,14 @@ func newTestServerWithOptions(t *testing.T, opts netmakertest.Options) *netmaker
 	return srv
 }
 
-// testAccPreCheck makes acceptance tests independent of the caller's
+// testAccPreCheck checks that acceptance tests are independent of the caller's
 // environment: provider settings come from the configuration alone.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
-	for _, env := range []string{envHost, envAPIToken, envUsername, envPassword} {
-		t.Setenv(env, "")
+	for _, env := range providerEnvironment {
+		if v := os.Getenv(env); v != "" {
+			t.Fatalf("%s is set while a test runs; TestMain clears it and tests set it only with t.Setenv", env)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package validators
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -14,14 +15,18 @@ import (
 
 // OnlyWhenStringIs is a resource config validator: the attributes in attrs
 // may be set only when the string attribute at discriminator is one of
-// values. It says nothing while the discriminator is null or unknown, and
-// ignores unknown attributes (they are checked once known).
-func OnlyWhenStringIs(discriminator path.Path, values []string, attrs ...path.Path) resource.ConfigValidator {
-	return onlyWhenStringIs{discriminator: discriminator, values: values, attrs: attrs}
+// values. valid lists every value the discriminator may take: for any other
+// (a typo) it says nothing, because the discriminator's own validator
+// reports that, and a second error about attrs would only confuse. It says
+// nothing while the discriminator is null or unknown, and ignores unknown
+// attributes (they are checked once known).
+func OnlyWhenStringIs(discriminator path.Path, valid, values []string, attrs ...path.Path) resource.ConfigValidator {
+	return onlyWhenStringIs{discriminator: discriminator, valid: valid, values: values, attrs: attrs}
 }
 
 type onlyWhenStringIs struct {
 	discriminator path.Path
+	valid         []string
 	values        []string
 	attrs         []path.Path
 }
@@ -38,7 +43,7 @@ func (v onlyWhenStringIs) ValidateResource(ctx context.Context, req resource.Val
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	if disc.IsNull() || disc.IsUnknown() {
+	if disc.IsNull() || disc.IsUnknown() || !slices.Contains(v.valid, disc.ValueString()) {
 		return
 	}
 	for _, want := range v.values {

@@ -39,7 +39,7 @@ func testConfig(values map[string]tftypes.Value) tfsdk.Config {
 func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
 func TestOnlyWhenStringIs(t *testing.T) {
-	v := OnlyWhenStringIs(path.Root("type"), []string{"uses"}, path.Root("uses"))
+	v := OnlyWhenStringIs(path.Root("type"), []string{"uses", "unlimited", "time_bound"}, []string{"uses"}, path.Root("uses"))
 	tests := []struct {
 		name    string
 		values  map[string]tftypes.Value
@@ -49,6 +49,8 @@ func TestOnlyWhenStringIs(t *testing.T) {
 		{"uses with type unlimited", map[string]tftypes.Value{"type": str("unlimited"), "uses": tftypes.NewValue(tftypes.Number, 5)},
 			`uses can only be set when type is "uses"; this key's type is "unlimited"`},
 		{"no uses with type unlimited", map[string]tftypes.Value{"type": str("unlimited")}, ""},
+		// A typo in type is the type validator's one error, not a second one here.
+		{"uses with a misspelt type", map[string]tftypes.Value{"type": str("unlimted"), "uses": tftypes.NewValue(tftypes.Number, 5)}, ""},
 		{"unknown type", map[string]tftypes.Value{"type": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "uses": tftypes.NewValue(tftypes.Number, 5)}, ""},
 		{"null type", map[string]tftypes.Value{"uses": tftypes.NewValue(tftypes.Number, 5)}, ""},
 		{"unknown uses", map[string]tftypes.Value{"type": str("unlimited"), "uses": tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)}, ""},
