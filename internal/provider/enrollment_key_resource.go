@@ -420,6 +420,7 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 	state, diags := keyState(ctx, key, plan, r.now())
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, key.Name, &resp.Diagnostics)
 }
 
 // createRequest turns a plan into what the client creates.
@@ -515,6 +516,7 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	if name == "" {
 		name = state.ID.ValueString()
 	}
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
 	key, err := r.data.client.ManagedKey(ctx, name, state.Value.ValueString())
 	if errors.Is(err, netmaker.ErrNotFound) {
 		// A successful list lacks the key: it was deleted outside Terraform.
@@ -633,6 +635,7 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
 }
 
 // settingsChanged reports whether anything Netmaker changes in place differs.
@@ -786,8 +789,7 @@ func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *enrollmentKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByIDOrIdentity(ctx, enrollmentKeyIdentityAttr, req, resp)
 }
 
 // keyState is the state for key. prior supplies what only Terraform knows
