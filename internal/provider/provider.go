@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -17,6 +18,7 @@ import (
 var (
 	_ provider.Provider                       = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*NetmakerProvider)(nil)
+	_ provider.ProviderWithListResources      = (*NetmakerProvider)(nil)
 )
 
 // NetmakerProvider manages Netmaker enrollment keys.
@@ -84,6 +86,7 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -105,5 +108,11 @@ func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.Da
 func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewEnrollmentKeyTokenEphemeralResource,
+	}
+}
+
+func (p *NetmakerProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewEnrollmentKeyListResource,
 	}
 }
