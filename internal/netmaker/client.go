@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -33,6 +34,8 @@ type Config struct {
 	// DisableListCache makes every read list the keys again (the naive
 	// mode, kept for benchmarks that measure what the cache saves).
 	DisableListCache bool
+	// Now is the clock that decides whether a key has expired; nil: time.Now.
+	Now func() time.Time
 }
 
 // Client talks to one Netmaker server. It is safe for concurrent use.
@@ -51,7 +54,10 @@ type Client struct {
 
 	capsMu    chan struct{} // 1-buffered: a mutex that callers can stop waiting for
 	capsKnown bool
-	caps      Capabilities
+	caps      Capabilities // the routes; Generation and in-place defaults come from shape
+	// shape is what update, regenerate and network-default answers look
+	// like (shapeUnknown, shapeList or shapeDetail): it tells v1.7 from current.
+	shape atomic.Int32
 }
 
 // networkCascadeWindow is how long after deleting a network the client
@@ -137,7 +143,10 @@ func (c *Client) CheckAuth(ctx context.Context) error {
 // Capabilities probes (once, then cached) what this server generation
 // supports: it asks for the default key of a network that cannot exist.
 // A server without the route answers 404 "404 page not found" (v1.5);
-// a current server answers 400 "network not found".
+// later generations answer 400 "network not found". The shape of a
+// network-default (or update, regenerate) answer then tells v1.7 (detail
+// shape) from current (list shape); until one was seen, the server counts
+// as current, the one that can do less.
 func (c *Client) Capabilities(ctx context.Context) (Capabilities, error) {
 	select {
 	case c.capsMu <- struct{}{}:
@@ -145,32 +154,43 @@ func (c *Client) Capabilities(ctx context.Context) (Capabilities, error) {
 		return Capabilities{}, ctx.Err()
 	}
 	defer func() { <-c.capsMu }()
-	if c.capsKnown {
-		return c.caps, nil
+	if !c.capsKnown {
+		if err := c.probeRoutes(ctx); err != nil {
+			return Capabilities{}, err
+		}
 	}
+	if c.caps.NetworkDefault && c.shape.Load() == shapeUnknown {
+		c.probeShape(ctx)
+	}
+	return c.withShape(c.caps), nil
+}
+
+// probeRoutes finds out which routes exist; the caller holds capsMu.
+func (c *Client) probeRoutes(ctx context.Context) error {
 	const method = http.MethodGet
 	a, err := c.do(ctx, method, routeNetworkDefault, "/api/v1/enrollment-keys/network/"+probeNetwork+"/default", nil)
 	if err != nil {
-		return Capabilities{}, err
+		return err
 	}
+	later := Capabilities{Generation: GenerationCurrent, RegenerateToken: true, NetworkDefault: true}
 	var caps Capabilities
 	switch {
 	case a.ok():
-		caps = Capabilities{RegenerateToken: true, NetworkDefault: true}
+		caps = later
 	default:
 		e := c.apiError(method, routeNetworkDefault, a)
 		switch {
 		case errors.Is(e, ErrUnsupported) && a.status == http.StatusNotFound:
-			caps = Capabilities{}
+			caps = Capabilities{Generation: GenerationV15}
 		case a.status >= 400 && a.status < 500 && !errors.Is(e, ErrUnauthorized) &&
 			a.status != http.StatusTooManyRequests && a.status != http.StatusMethodNotAllowed:
-			caps = Capabilities{RegenerateToken: true, NetworkDefault: true}
+			caps = later
 		default:
-			return Capabilities{}, e
+			return e
 		}
 	}
 	c.caps, c.capsKnown = caps, true
-	return caps, nil
+	return nil
 }
 
 // KeyByName finds a key by name through the list; ErrNotFound when absent,
@@ -291,7 +311,8 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 			return nil, err
 		}
 		if !caps.NetworkDefault {
-			return nil, fmt.Errorf("%w: %s cannot create a network's default key (it needs a current-generation Netmaker server)", ErrUnsupported, c.host)
+			return nil, fmt.Errorf("%w: %s is a Netmaker v1.5-line server, where only the key Netmaker generates with a network "+
+				"is its default: a new key cannot be created as a network's default there", ErrUnsupported, c.host)
 		}
 	}
 	a, err := c.do(ctx, method, routeKeys, routeKeys, body)
@@ -379,9 +400,14 @@ func sameSet(a, b []string) bool {
 }
 
 // UpdateKey changes tags, gateway and auto-assign of the key with value,
-// always sending all three, and answers the key as read back.
+// always sending all three and the key's current default flag (which v1.7
+// would otherwise clear), and answers the key as read back.
 func (c *Client) UpdateKey(ctx context.Context, value string, req UpdateKeyRequest) (*EnrollmentKey, error) {
-	return c.put(ctx, value, newUpdateBody(req))
+	k, err := c.KeyByValue(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	return c.put(ctx, value, newUpdateBody(req, k.Default))
 }
 
 func (c *Client) put(ctx context.Context, value string, body *updateBody) (*EnrollmentKey, error) {
@@ -397,6 +423,7 @@ func (c *Client) put(ctx context.Context, value string, body *updateBody) (*Enro
 	if !a.ok() {
 		return nil, c.apiError(method, routeKey, a, value)
 	}
+	c.noteShape(a.body)
 	return c.readBack(ctx, method, routeKey, a, func(k *EnrollmentKey) bool { return k.Value == value })
 }
 
@@ -461,6 +488,7 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 		return nil, err
 	}
 	if a.ok() {
+		c.noteShape(a.body)
 		// Find the key by its new value when the answer tells it: another
 		// key may share the name (see ErrAmbiguous).
 		if answered, derr := decodeKey(a.body); derr == nil && answered.Value != "" && answered.Value != value {
@@ -480,41 +508,6 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 		}
 	}
 	return nil, e
-}
-
-// SetNetworkDefault makes the key with value the default of its networks
-// (current generation), then verifies by reading back; ErrUnsupported when
-// the server ignored the request.
-func (c *Client) SetNetworkDefault(ctx context.Context, value string) (*EnrollmentKey, error) {
-	caps, err := c.Capabilities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !caps.NetworkDefault {
-		return nil, fmt.Errorf("%w: %s cannot change a network's default key (it needs a current-generation Netmaker server)", ErrUnsupported, c.host)
-	}
-	k, err := c.KeyByValue(ctx, value)
-	if err != nil {
-		return nil, err
-	}
-	if len(k.Networks) == 0 {
-		return nil, fmt.Errorf("%w: the enrollment key %q has no networks, so it cannot be a network's default key", ErrValidation, k.Name)
-	}
-	body := &updateBody{
-		Relay:        gatewayToWire(k.GatewayID),
-		Groups:       nonNil(k.Tags),
-		AutoAssignGW: k.AutoAssignGateway,
-		Default:      new(bool),
-	}
-	*body.Default = true
-	got, err := c.put(ctx, value, body)
-	if err != nil {
-		return nil, err
-	}
-	if !got.Default {
-		return nil, fmt.Errorf("%w: %s ignored the request to make the enrollment key %q the default of its networks", ErrUnsupported, c.host, k.Name)
-	}
-	return got, nil
 }
 
 // Networks, CreateNetwork and DeleteNetwork exist for examples and tests.

@@ -61,3 +61,15 @@ func (e *APIError) Error() string {
 }
 
 func (e *APIError) Is(target error) bool { return target == e.Kind }
+
+// Kinds of refusal by the client itself, before anything changes on the
+// server (not APIError kinds).
+var (
+	// ErrNeedsRecreate: the operation can be done on this server only by
+	// deleting the key and creating it again (a new value and token), and
+	// the caller did not allow that.
+	ErrNeedsRecreate = errors.New("needs the enrollment key to be created again")
+	// ErrCannotRecreate: the operation needs the key to be created again
+	// with its settings, and they cannot be (no uses left, expired, ...).
+	ErrCannotRecreate = errors.New("the enrollment key cannot be created again with its settings")
+)

@@ -169,7 +169,7 @@ func TestUpdateKey(t *testing.T) {
 	if got.GatewayID != testGW || len(got.Tags) != 1 || got.Tags[0] != "net1.x" || got.Name != "a" || got.Type != KeyTypeUnlimited {
 		t.Fatalf("UpdateKey = %+v", got)
 	}
-	if body := f.lastBody("PUT " + routeKey); body != `{"relay":"`+testGW+`","groups":["net1.x"],"auto_assign_gw":false}` {
+	if body := f.lastBody("PUT " + routeKey); body != `{"relay":"`+testGW+`","groups":["net1.x"],"auto_assign_gw":false,"default":false}` {
 		t.Fatalf("PUT body %s", body)
 	}
 	if _, err := c.UpdateKey(ctx, "MISSING", UpdateKeyRequest{}); !errors.Is(err, ErrNotFound) {
@@ -178,7 +178,7 @@ func TestUpdateKey(t *testing.T) {
 	if _, err := c.UpdateKey(ctx, a.Value, UpdateKeyRequest{}); err != nil {
 		t.Fatal(err)
 	}
-	if body := f.lastBody("PUT " + routeKey); body != `{"relay":"`+nilUUID+`","groups":[],"auto_assign_gw":false}` {
+	if body := f.lastBody("PUT " + routeKey); body != `{"relay":"`+nilUUID+`","groups":[],"auto_assign_gw":false,"default":false}` {
 		t.Fatalf("PUT body %s", body)
 	}
 }
@@ -293,11 +293,11 @@ func TestCapabilities(t *testing.T) {
 		want    Capabilities
 		wantErr error
 	}{
-		{"v1.5: no route", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, Capabilities{}, nil},
+		{"v1.5: no route", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, Capabilities{Generation: GenerationV15}, nil},
 		{"current: network not found", func(w http.ResponseWriter, r *http.Request) { writeErr(w, 400, "network not found") },
-			Capabilities{RegenerateToken: true, NetworkDefault: true}, nil},
+			Capabilities{Generation: GenerationCurrent, RegenerateToken: true, NetworkDefault: true}, nil},
 		{"current: 200", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, map[string]any{"name": "x"}) },
-			Capabilities{RegenerateToken: true, NetworkDefault: true}, nil},
+			Capabilities{Generation: GenerationCurrent, RegenerateToken: true, NetworkDefault: true}, nil},
 		{"unauthorized", func(w http.ResponseWriter, r *http.Request) { writeErr(w, 401, "unauthorized") }, Capabilities{}, ErrUnauthorized},
 		{"server error", func(w http.ResponseWriter, r *http.Request) { writeErr(w, 500, "boom") }, Capabilities{}, ErrServer},
 	}
@@ -343,49 +343,85 @@ func TestCapabilities(t *testing.T) {
 	}
 }
 
-func TestSetNetworkDefault(t *testing.T) {
+// genFake answers the network-default route as gen does ("v1.5": no
+// route; "current": list shape; "v1.7": detail shape); ignorePut makes a
+// PUT answer success and change nothing.
+func genFake(t *testing.T, gen string, ignorePut bool) *fakeNM {
+	f := newFake(t)
+	f.addKey(map[string]any{"value": "AUTO" + strings.Repeat("0", 28), "tags": []any{"net1"}, "networks": []any{"net1"},
+		"type": 3, "unlimited": true, "default": true})
+	f.intercept = func(w http.ResponseWriter, r *http.Request, rt string, n int, body []byte) bool {
+		switch {
+		case rt == "GET "+routeNetworkDefault && gen == "v1.5":
+			http.NotFound(w, r)
+			return true
+		case rt == "GET "+routeNetworkDefault && strings.Contains(r.URL.Path, "/network/net1/"):
+			ans := map[string]any{"value": "AUTO" + strings.Repeat("0", 28), "tags": []any{"net1"}, "networks": []any{"net1"}, "default": true}
+			if gen == "v1.7" {
+				ans = map[string]any{"name": "net1", "value": "AUTO" + strings.Repeat("0", 28), "tags": nil, "networks": []any{"net1"}, "default": true}
+			}
+			writeJSON(w, ans)
+			return true
+		case rt == "PUT "+routeKey && ignorePut:
+			writeJSON(w, map[string]any{"name": "a"})
+			return true
+		}
+		return false
+	}
+	return f
+}
+
+func TestMakeDefault(t *testing.T) {
 	tests := []struct {
-		name     string
-		gen      string // "v1.5" or "current"
-		ignore   bool   // the server accepts but ignores "default"
-		networks []any
-		wantErr  error
-		wantPuts int
+		name          string
+		gen           string
+		ignore        bool // the server accepts but ignores "default"
+		networks      []any
+		allowRecreate bool
+		wantErr       error
+		wantPuts      int
+		wantRecreate  bool
 	}{
-		{"current", "current", false, []any{"net1"}, nil, 1},
-		{"v1.5", "v1.5", false, []any{"net1"}, ErrUnsupported, 0},
-		{"ignored", "current", true, []any{"net1"}, ErrUnsupported, 1},
-		{"no networks", "current", false, []any{}, ErrValidation, 0},
+		{"v1.7: in place", "v1.7", false, []any{"net1"}, false, nil, 1, false},
+		{"current: re-created", "current", false, []any{"net1"}, true, nil, 0, true},
+		{"current without opt-in: refused", "current", false, []any{"net1"}, false, ErrNeedsRecreate, 0, false},
+		{"v1.5", "v1.5", false, []any{"net1"}, true, ErrUnsupported, 0, false},
+		{"v1.7 ignoring the request", "v1.7", true, []any{"net1"}, false, ErrUnsupported, 1, false},
+		{"no networks", "v1.7", false, []any{}, true, ErrValidation, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t)
+			f := genFake(t, tt.gen, tt.ignore)
 			f.addKey(map[string]any{"value": testValue, "tags": []any{"a"}, "groups": []any{"net1.t"}, "networks": tt.networks,
 				"type": 3, "unlimited": true, "relay": testGW, "auto_assign_gw": false, "default": false})
-			f.intercept = func(w http.ResponseWriter, r *http.Request, rt string, n int, body []byte) bool {
-				switch {
-				case rt == "GET "+routeNetworkDefault && tt.gen == "v1.5":
-					http.NotFound(w, r)
-					return true
-				case rt == "PUT "+routeKey && tt.ignore:
-					writeJSON(w, map[string]any{})
-					return true
-				}
-				return false
-			}
 			c := f.client(t, nil)
-			k, err := c.SetNetworkDefault(context.Background(), testValue)
+			k, err := c.MakeDefault(context.Background(), testValue, MakeDefaultOptions{AllowRecreate: tt.allowRecreate})
 			if got := f.count("PUT " + routeKey); got != tt.wantPuts {
 				t.Errorf("%d PUTs, want %d", got, tt.wantPuts)
 			}
+			recreated := f.count("DELETE "+routeKey) == 1 && f.count("POST "+routeKeys) == 1
+			if recreated != tt.wantRecreate || !tt.wantRecreate && (f.count("DELETE "+routeKey) != 0 || f.count("POST "+routeKeys) != 0) {
+				t.Errorf("deletes %d, creates %d; want re-created %v", f.count("DELETE "+routeKey), f.count("POST "+routeKeys), tt.wantRecreate)
+			}
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("SetNetworkDefault = %v, want %v", err, tt.wantErr)
+					t.Fatalf("MakeDefault = %v, want %v", err, tt.wantErr)
 				}
 				return
 			}
-			if err != nil || !k.Default || k.GatewayID != testGW || len(k.Tags) != 1 {
-				t.Fatalf("SetNetworkDefault = %+v, %v", k, err)
+			if err != nil || !k.Default || k.GatewayID != testGW || len(k.Tags) != 1 || k.Name != "a" {
+				t.Fatalf("MakeDefault = %+v, %v", k, err)
+			}
+			if tt.wantRecreate {
+				want := `{"tags":["a"],"networks":["net1"],"type":3,"unlimited":true,"groups":["net1.t"],"relay":"` + testGW +
+					`","auto_assign_gw":false,"auto_egress":false,"default":true}`
+				if body := f.lastBody("POST " + routeKeys); body != want {
+					t.Fatalf("create body %s, want %s", body, want)
+				}
+				if k.Value == testValue {
+					t.Fatal("re-created key kept its value")
+				}
+				return
 			}
 			want := `{"relay":"` + testGW + `","groups":["net1.t"],"auto_assign_gw":false,"default":true}`
 			if body := f.lastBody("PUT " + routeKey); body != want {

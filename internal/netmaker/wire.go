@@ -375,20 +375,30 @@ func newCreateBody(req CreateKeyRequest) (*createBody, error) {
 }
 
 // updateBody is the PUT request: always all three fields the server
-// changes (it resets any that are missing), plus "default" when asked.
+// changes (it resets any that are missing), and always "default": v1.7
+// clears the flag of a default key when it is absent or false.
 type updateBody struct {
 	Relay        string   `json:"relay"`
 	Groups       []string `json:"groups"`
 	AutoAssignGW bool     `json:"auto_assign_gw"`
-	Default      *bool    `json:"default,omitempty"`
+	Default      bool     `json:"default"`
 }
 
-func newUpdateBody(req UpdateKeyRequest) *updateBody {
+func newUpdateBody(req UpdateKeyRequest, isDefault bool) *updateBody {
 	return &updateBody{
 		Relay:        gatewayToWire(req.GatewayID),
 		Groups:       nonNil(req.Tags),
 		AutoAssignGW: req.AutoAssignGateway,
+		Default:      isDefault,
 	}
+}
+
+// isDetailShape tells a key answered in the detail shape (it has "name").
+func isDetailShape(body []byte) bool {
+	var probe struct {
+		Name json.RawMessage `json:"name"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Name != nil
 }
 
 // ---- networks -----------------------------------------------------------------

@@ -265,14 +265,17 @@ func TestUpdateBody(t *testing.T) {
 		name string
 		req  UpdateKeyRequest
 		want string
+
+		isDefault bool
 	}{
-		{"empty: all three still sent", UpdateKeyRequest{}, `{"relay":"` + nilUUID + `","groups":[],"auto_assign_gw":false}`},
-		{"all set", UpdateKeyRequest{Tags: []string{"a", "b"}, GatewayID: testGW}, `{"relay":"` + testGW + `","groups":["a","b"],"auto_assign_gw":false}`},
-		{"auto", UpdateKeyRequest{AutoAssignGateway: true}, `{"relay":"` + nilUUID + `","groups":[],"auto_assign_gw":true}`},
+		{"empty: all three and default still sent", UpdateKeyRequest{}, `{"relay":"` + nilUUID + `","groups":[],"auto_assign_gw":false,"default":false}`, false},
+		{"all set", UpdateKeyRequest{Tags: []string{"a", "b"}, GatewayID: testGW}, `{"relay":"` + testGW + `","groups":["a","b"],"auto_assign_gw":false,"default":false}`, false},
+		{"auto", UpdateKeyRequest{AutoAssignGateway: true}, `{"relay":"` + nilUUID + `","groups":[],"auto_assign_gw":true,"default":false}`, false},
+		{"a default key stays one (v1.7 clears it otherwise)", UpdateKeyRequest{}, `{"relay":"` + nilUUID + `","groups":[],"auto_assign_gw":false,"default":true}`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw, _ := json.Marshal(newUpdateBody(tt.req))
+			raw, _ := json.Marshal(newUpdateBody(tt.req, tt.isDefault))
 			if string(raw) != tt.want {
 				t.Fatalf("body = %s, want %s", raw, tt.want)
 			}

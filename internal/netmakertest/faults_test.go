@@ -106,9 +106,22 @@ func TestStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(a.body), &got); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("/sandbox/stats: %s (%v)", a.body, err)
 	}
+	if body, ok := s.LastRequestBody("PUT /api/v1/enrollment-keys/{value}"); !ok || body != `{}` {
+		t.Fatalf("LastRequestBody(PUT) = %q, %t", body, ok)
+	}
+	if body, ok := s.LastRequestBody("GET /api/v1/enrollment-keys"); !ok || body != "" {
+		t.Fatalf("LastRequestBody(GET) = %q, %t", body, ok)
+	}
+	call(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, `{"default":true}`)
+	if body, _ := s.LastRequestBody("PUT /api/v1/enrollment-keys/{value}"); body != `{"default":true}` {
+		t.Fatalf("LastRequestBody(PUT) after a second PUT = %q", body)
+	}
 	s.ResetStats()
 	if len(s.Stats()) != 0 {
 		t.Fatal("ResetStats")
+	}
+	if _, ok := s.LastRequestBody("PUT /api/v1/enrollment-keys/{value}"); ok {
+		t.Fatal("ResetStats kept the last bodies")
 	}
 
 	t.Run("concurrent requests are all counted", func(t *testing.T) {

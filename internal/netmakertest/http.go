@@ -6,21 +6,23 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // route is one API route, matched by hand the way gorilla/mux does: a path
 // that matches with another method is a 405 with an empty body; a path
 // that matches nothing is a 404 `404 page not found`.
 type route struct {
-	method  string
-	pattern string
-	segs    []string
-	current bool // exists only on the current generation
-	noAuth  bool
-	handle  func(s *Server, w http.ResponseWriter, r *http.Request, vars map[string]string, user string)
+	method        string
+	pattern       string
+	segs          []string
+	defaultRoutes bool // exists only where hasDefaultRoutes (current, v1.7)
+	noAuth        bool
+	handle        func(s *Server, w http.ResponseWriter, r *http.Request, vars map[string]string, user string)
 }
 
 var routes = buildRoutes()
@@ -31,10 +33,12 @@ func buildRoutes() []route {
 		{method: "POST", pattern: "/api/v1/enrollment-keys", handle: (*Server).handleCreate},
 		{method: "PUT", pattern: "/api/v1/enrollment-keys/{value}", handle: (*Server).handleUpdate},
 		{method: "DELETE", pattern: "/api/v1/enrollment-keys/{value}", handle: (*Server).handleDelete},
-		{method: "POST", pattern: "/api/v1/enrollment-keys/{value}/regenerate-token", current: true, handle: (*Server).handleRegenerate},
-		{method: "GET", pattern: "/api/v1/enrollment-keys/network/{network}/default", current: true, handle: (*Server).handleNetworkDefault},
+		{method: "POST", pattern: "/api/v1/enrollment-keys/{value}/regenerate-token", defaultRoutes: true, handle: (*Server).handleRegenerate},
+		{method: "GET", pattern: "/api/v1/enrollment-keys/network/{network}/default", defaultRoutes: true, handle: (*Server).handleNetworkDefault},
 		{method: "POST", pattern: "/api/v1/host/register/{token}", noAuth: true, handle: (*Server).handleRegister},
+		{method: "POST", pattern: "/api/users/adm/createsuperadmin", noAuth: true, handle: (*Server).handleCreateSuperAdmin},
 		{method: "POST", pattern: "/api/users/adm/authenticate", noAuth: true, handle: (*Server).handleAuthenticate},
+		{method: "POST", pattern: "/api/v1/users/access_token", handle: (*Server).handleCreateAccessToken},
 		{method: "POST", pattern: "/api/networks", handle: (*Server).handleCreateNetwork},
 		{method: "GET", pattern: "/api/networks", handle: (*Server).handleListNetworks},
 		{method: "GET", pattern: "/api/networks/{netid}", handle: (*Server).handleGetNetwork},
@@ -76,7 +80,7 @@ func (s *Server) resolve(r *http.Request) (rt *route, vars map[string]string, st
 	var pathMatch *route
 	for i := range routes {
 		cand := &routes[i]
-		if cand.current && !s.current() {
+		if cand.defaultRoutes && !s.hasDefaultRoutes() {
 			continue
 		}
 		v, ok := cand.match(segs)
@@ -102,9 +106,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, vars, statKey, status := s.resolve(r)
+	// Kept for LastRequestBody; the handlers read the copy.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRecordedBody))
+	if err != nil {
+		hangUp(w, true)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	s.mu.Lock()
 	s.stats[statKey]++
+	s.lastBodies[statKey] = string(body)
 	fault := s.drawFaultLocked()
 	retryAfter := s.faults.RetryAfter
 	s.mu.Unlock()
@@ -157,6 +169,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		hangUp(w, true)
 	}
 }
+
+// maxRecordedBody bounds what a request body may be (and what
+// LastRequestBody keeps); real bodies are a few hundred bytes.
+const maxRecordedBody = 1 << 20
 
 // ---- Faults -----------------------------------------------------------------
 
@@ -236,7 +252,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// listShape is a key as list and create answer it (and update on v1.5).
+// listShape is a key as list and create answer it (every answer but on v1.7).
 type listShape struct {
 	Value         string    `json:"value"`
 	Token         string    `json:"token"`
@@ -253,8 +269,8 @@ type listShape struct {
 	Default       bool      `json:"default"`
 }
 
-// detailShape is a key as current-generation update, regenerate and
-// network-default answer it.
+// detailShape is a key as v1.7's update, regenerate and network-default
+// answer it.
 type detailShape struct {
 	ID                string    `json:"id"`
 	Name              string    `json:"name"`
@@ -273,6 +289,7 @@ type detailShape struct {
 	CreatedBy         string    `json:"created_by"`
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	TenantID          string    `json:"tenant_id"` // decision: one UUID per server
 }
 
 func toList(k *storedKey, host string) listShape {
@@ -293,7 +310,7 @@ func toList(k *storedKey, host string) listShape {
 	}
 }
 
-func toDetail(k *storedKey, host string) detailShape {
+func (s *Server) toDetail(k *storedKey, host string) detailShape {
 	var gw *string
 	if k.Relay != NilUUID && k.Relay != "" {
 		r := k.Relay
@@ -309,7 +326,7 @@ func toDetail(k *storedKey, host string) detailShape {
 		Expiration: k.Expiration.UTC(), Networks: append([]string{}, nets...),
 		Tags: cloneOrNil(k.Groups), GatewayID: gw, AutoAssignGateway: k.AutoAssignGW,
 		AutoEgress: k.AutoEgress, Type: k.Type, CreatedBy: k.createdBy,
-		CreatedAt: k.createdAt.UTC(), UpdatedAt: k.updatedAt.UTC(),
+		CreatedAt: k.createdAt.UTC(), UpdatedAt: k.updatedAt.UTC(), TenantID: s.tenantID,
 	}
 }
 
@@ -322,8 +339,12 @@ func cloneOrNil(s []string) []string {
 
 // ---- Auth -------------------------------------------------------------------
 
-// masterUser is the user name real servers record for master-key requests.
-const masterUser = "masteradministrator"
+// masterUser is the user name real servers record for master-key requests;
+// accessTokenUser is the one recorded here for Options.AccessTokens.
+const (
+	masterUser      = "masteradministrator"
+	accessTokenUser = "access-token-user"
+)
 
 func (s *Server) authenticate(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
@@ -336,8 +357,8 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	if s.opts.MasterKey != "" && cred == s.opts.MasterKey {
 		return masterUser, true
 	}
-	if s.tokens[cred] {
-		return "access-token-user", true
+	if t, ok := s.tokens[cred]; ok && (t.expires.IsZero() || s.now().Before(t.expires)) {
+		return t.user, true
 	}
 	if sess, ok := s.jwts[cred]; ok {
 		if s.now().Before(sess.expires) {
@@ -346,6 +367,19 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 		delete(s.jwts, cred)
 	}
 	return "", false
+}
+
+// loginAnswer is the {"Code","Message","Response":{"UserName","AuthToken"}}
+// answer of login and access-token creation.
+func loginAnswer(msg, user, token string) map[string]any {
+	return map[string]any{
+		"Code":    200,
+		"Message": msg,
+		"Response": map[string]string{
+			"UserName":  user,
+			"AuthToken": token,
+		},
+	}
 }
 
 func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
@@ -357,23 +391,125 @@ func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request, _ ma
 		writeError(w, errf(400, "%s", err.Error()))
 		return
 	}
-	pw, ok := s.opts.Users[body.UserName]
+	s.mu.Lock()
+	pw, ok := s.users[body.UserName]
 	if !ok || body.UserName == "" || pw != body.Password {
+		s.mu.Unlock()
 		writeError(w, errf(400, "incorrect credentials"))
 		return
 	}
-	s.mu.Lock()
 	jwt := "eyJ" + s.randomString(60)
 	s.jwts[jwt] = session{user: body.UserName, expires: s.now().Add(s.opts.JWTLifetime)}
 	s.mu.Unlock()
+	writeJSON(w, 200, loginAnswer("W1R3: Device "+body.UserName+" Authorized", body.UserName, jwt))
+}
+
+// userCharsetRE is the server's in_charset check on user names; an e-mail
+// address passes instead.
+var (
+	userCharsetRE = regexp.MustCompile(`^[a-zA-Z0-9.-]+$`)
+	emailRE       = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// validateUser imitates go-playground/validator on the server's User
+// (`username: min=3,max=40,in_charset|email`, `password: required,min=5`).
+func validateUser(name, password string) *apiError {
+	field := func(f, tag string) *apiError {
+		return errf(400, "Key: 'User.%s' Error:Field validation for '%s' failed on the '%s' tag", f, f, tag)
+	}
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n < 3:
+		return field("UserName", "min")
+	case n > 40:
+		return field("UserName", "max")
+	case !userCharsetRE.MatchString(name) && !emailRE.MatchString(name):
+		return field("UserName", "in_charset|email")
+	case password == "":
+		return field("Password", "required")
+	case utf8.RuneCountInString(password) < 5:
+		return field("Password", "min")
+	}
+	return nil
+}
+
+// handleCreateSuperAdmin is POST /api/users/adm/createsuperadmin (no auth):
+// the first user of a fresh server.
+func (s *Server) handleCreateSuperAdmin(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
+	var body struct {
+		UserName string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeError(w, errf(400, "%s", err.Error()))
+		return
+	}
+	s.mu.Lock()
+	var e *apiError
+	if len(s.users) > 0 {
+		e = errf(400, "superadmin user already exists")
+	} else if e = validateUser(body.UserName, body.Password); e == nil {
+		s.users[body.UserName] = body.Password
+	}
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	// The server answers the user as it returns users (no password).
 	writeJSON(w, 200, map[string]any{
-		"Code":    200,
-		"Message": "W1R3: Device " + body.UserName + " Authorized",
-		"Response": map[string]string{
-			"UserName":  body.UserName,
-			"AuthToken": jwt,
-		},
+		"username":         body.UserName,
+		"isadmin":          false,
+		"issuperadmin":     true,
+		"auth_type":        "basic_auth",
+		"remote_gw_ids":    nil,
+		"user_group_ids":   nil,
+		"platform_role_id": "super-admin",
+		"network_roles":    nil,
+		"last_login_time":  time.Time{},
 	})
+}
+
+// handleCreateAccessToken is POST /api/v1/users/access_token: a logged-in
+// user issues a personal access token for user_name, valid until expires_at.
+func (s *Server) handleCreateAccessToken(w http.ResponseWriter, r *http.Request, _ map[string]string, caller string) {
+	var body struct {
+		Name      string    `json:"name"`
+		UserName  string    `json:"user_name"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeError(w, errf(400, "%s", err.Error()))
+		return
+	}
+	switch {
+	case body.Name == "":
+		writeError(w, errf(400, "name is required"))
+		return
+	case body.UserName == "":
+		writeError(w, errf(400, "username is required"))
+		return
+	}
+	s.mu.Lock()
+	_, callerOK := s.users[caller]
+	_, userOK := s.users[body.UserName]
+	var token string
+	if callerOK && userOK {
+		token = "eyJ" + s.randomString(80)
+		exp := body.ExpiresAt
+		if exp.IsZero() {
+			exp = time.Unix(0, 0) // a JWT that expired at the epoch: never usable
+		}
+		s.tokens[token] = session{user: body.UserName, expires: exp}
+	}
+	s.mu.Unlock()
+	if token == "" {
+		// The caller (master key, Options.AccessTokens) or the user is no
+		// stored user: the server's user lookup fails.
+		writeError(w, errf(401, msgNoResult))
+		return
+	}
+	writeJSON(w, 200, loginAnswer("api access token has generated for user "+body.UserName, body.UserName, token))
 }
 
 // ---- Key handlers -----------------------------------------------------------
@@ -396,22 +532,16 @@ func sortByValue(ks []listShape) {
 	sort.Slice(ks, func(i, j int) bool { return ks[i].Value < ks[j].Value })
 }
 
-func decodeKeyBody(r *http.Request) (APIEnrollmentKey, map[string]json.RawMessage, *apiError) {
-	raw, err := io.ReadAll(r.Body)
-	if err != nil {
-		return APIEnrollmentKey{}, nil, errf(400, "%s", err.Error())
-	}
+func decodeKeyBody(r *http.Request) (APIEnrollmentKey, *apiError) {
 	var b APIEnrollmentKey
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&b); err != nil {
-		return b, nil, errf(400, "%s", err.Error())
+	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+		return b, errf(400, "%s", err.Error())
 	}
-	var fields map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &fields) // to know which fields were present
-	return b, fields, nil
+	return b, nil
 }
 
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
-	b, _, e := decodeKeyBody(r)
+	b, e := decodeKeyBody(r)
 	if e != nil {
 		writeError(w, e)
 		return
@@ -436,21 +566,16 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[stri
 }
 
 func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
-	b, fields, e := decodeKeyBody(r)
+	b, e := decodeKeyBody(r)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
-	_, hasDefault := fields["default"]
 	s.mu.Lock()
-	k, e := s.updateKeyLocked(vars["value"], b, hasDefault)
+	k, e := s.updateKeyLocked(vars["value"], b)
 	var ans any
 	if e == nil {
-		if s.current() {
-			ans = toDetail(k, r.Host)
-		} else {
-			ans = toList(k, r.Host)
-		}
+		ans = s.answerShape(k, r.Host)
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -472,21 +597,21 @@ func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, vars map[s
 }
 
 func (s *Server) handleRegenerate(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
-	s.answerDetail(w, r, func() (*storedKey, *apiError) { return s.regenerateLocked(vars["value"]) })
+	s.answerKey(w, r, func() (*storedKey, *apiError) { return s.regenerateLocked(vars["value"]) })
 }
 
 func (s *Server) handleNetworkDefault(w http.ResponseWriter, r *http.Request, vars map[string]string, _ string) {
-	s.answerDetail(w, r, func() (*storedKey, *apiError) { return s.networkDefaultLocked(vars["network"]) })
+	s.answerKey(w, r, func() (*storedKey, *apiError) { return s.networkDefaultLocked(vars["network"]) })
 }
 
-// answerDetail runs op under the lock and answers its key in the detail
-// shape (these routes exist on the current generation only).
-func (s *Server) answerDetail(w http.ResponseWriter, r *http.Request, op func() (*storedKey, *apiError)) {
+// answerKey runs op under the lock and answers its key in the shape of
+// the generation (routes of current and v1.7 only).
+func (s *Server) answerKey(w http.ResponseWriter, r *http.Request, op func() (*storedKey, *apiError)) {
 	s.mu.Lock()
 	k, e := op()
-	var ans detailShape
+	var ans any
 	if e == nil {
-		ans = toDetail(k, r.Host)
+		ans = s.answerShape(k, r.Host)
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -494,6 +619,15 @@ func (s *Server) answerDetail(w http.ResponseWriter, r *http.Request, op func() 
 		return
 	}
 	writeJSON(w, 200, ans)
+}
+
+// answerShape is how update, regenerate and network-default answer a key:
+// the detail shape on v1.7, the list shape elsewhere.
+func (s *Server) answerShape(k *storedKey, host string) any {
+	if s.detailAnswers() {
+		return s.toDetail(k, host)
+	}
+	return toList(k, host)
 }
 
 func (s *Server) handleRegister(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {

@@ -2,6 +2,7 @@ package netmakertest
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestUpdate(t *testing.T) {
 		{"other fields ignored", `{"tags":["renamed"],"networks":["net9"],"uses_remaining":9,"expiration":1,"unlimited":false,"type":2,"auto_egress":false,"value":"X","groups":["net1.web"],"relay":"GW","auto_assign_gw":false}`,
 			want{"GW", `["net1.web"]`, false}},
 	}
-	for _, gen := range []Generation{GenerationV15, GenerationCurrent} {
+	for _, gen := range Generations() {
 		for _, tt := range tests {
 			t.Run(string(gen)+"/"+tt.name, func(t *testing.T) {
 				s := newTest(t, Options{Generation: gen})
@@ -37,14 +38,13 @@ func TestUpdate(t *testing.T) {
 				k := createKey(t, s, `{"tags":["upd-key"],"networks":["net1"],"unlimited":true,"auto_egress":true,
 					"groups":["net1.web"],"relay":"`+gw+`","auto_assign_gw":true}`)
 				a := call(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, strings.ReplaceAll(tt.body, "GW", gw)).mustOK(t)
-				if gen == GenerationV15 {
-					checkFields(t, a.body, listFields)
-				} else {
-					checkFields(t, a.body, detailFields)
-				}
+				ans := decodeAnswer(t, gen, a.body)
 				l, ok := findByName(list(t, s), "upd-key")
 				if !ok {
 					t.Fatal("key gone")
+				}
+				if !reflect.DeepEqual(ans, l) {
+					t.Errorf("answer %+v, list %+v", ans, l)
 				}
 				wantRelay := strings.ReplaceAll(tt.want.relay, "GW", gw)
 				gotGroups, _ := json.Marshal(l.Groups)
@@ -76,173 +76,134 @@ func TestUpdateErrors(t *testing.T) {
 		{"relay unknown", "", `{"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "no result found"},
 		{"relay outside the key's networks", "", `{"relay":"GW2"}`, 500, "no result found"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newTest(t, Options{})
+	for _, gen := range Generations() {
+		for _, tt := range tests {
+			t.Run(string(gen)+"/"+tt.name, func(t *testing.T) {
+				testUpdateError(t, gen, tt.value, tt.body, tt.status, tt.message)
+			})
+		}
+	}
+}
+
+func testUpdateError(t *testing.T, gen Generation, value, body string, status int, message string) {
+	t.Helper()
+	s := newTest(t, Options{Generation: gen})
+	createNetwork(t, s, "net1", "10.1.0.0/16")
+	gw2 := s.AddGateway("net2")
+	k := createKey(t, s, `{"tags":["upd-key"],"networks":["net1"],"unlimited":true,"groups":["net1.web"]}`)
+	if value == "" {
+		value = k.Value
+	}
+	call(t, s, "PUT", "/api/v1/enrollment-keys/"+value, strings.ReplaceAll(body, "GW2", gw2)).wantError(t, status, message)
+	l, _ := findByName(list(t, s), "upd-key")
+	if len(l.Groups) != 1 {
+		t.Fatalf("a failed update changed the key: %+v", l)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	for _, gen := range Generations() {
+		t.Run(string(gen), func(t *testing.T) {
+			s := newTest(t, Options{Generation: gen})
 			createNetwork(t, s, "net1", "10.1.0.0/16")
-			gw2 := s.AddGateway("net2")
-			k := createKey(t, s, `{"tags":["upd-key"],"networks":["net1"],"unlimited":true,"groups":["net1.web"]}`)
-			v := tt.value
-			if v == "" {
-				v = k.Value
+			k := createKey(t, s, `{"tags":["del-key"],"networks":["net1"],"unlimited":true}`)
+			a := call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").mustOK(t)
+			if a.body != "" {
+				t.Fatalf("delete answered a body: %q", a.body)
 			}
-			call(t, s, "PUT", "/api/v1/enrollment-keys/"+v, strings.ReplaceAll(tt.body, "GW2", gw2)).wantError(t, tt.status, tt.message)
-			l, _ := findByName(list(t, s), "upd-key")
-			if len(l.Groups) != 1 {
-				t.Fatalf("a failed update changed the key: %+v", l)
+			if _, ok := findByName(list(t, s), "del-key"); ok {
+				t.Fatal("key still listed")
+			}
+			call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").wantError(t, 400, "no enrollmentkey found")
+			def, _ := findByName(list(t, s), "net1")
+			call(t, s, "DELETE", "/api/v1/enrollment-keys/"+def.Value, "").wantError(t, 500, "cannot delete default network key")
+			if defaultNames(s, "net1") != "net1" {
+				t.Fatalf("default keys of net1: %q", defaultNames(s, "net1"))
+			}
+			// The name is free again after a delete.
+			createKey(t, s, `{"tags":["del-key"],"unlimited":true}`)
+		})
+	}
+}
+
+func TestRegenerate(t *testing.T) {
+	for _, gen := range keyGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			c := newClock()
+			s := newTest(t, Options{Generation: gen, Now: c.Now})
+			createNetwork(t, s, "net1", "10.1.0.0/16")
+			gw := s.AddGateway("net1")
+			k := createKey(t, s, `{"tags":["rot-key"],"networks":["net1"],"uses_remaining":5,"groups":["net1.a"],"relay":"`+gw+`","auto_egress":true}`)
+			if err := s.Register(k.Token); err != nil {
+				t.Fatal(err)
+			}
+			c.Add(time.Minute)
+			a := call(t, s, "POST", "/api/v1/enrollment-keys/"+k.Value+"/regenerate-token", "").mustOK(t)
+			d := decodeAnswer(t, gen, a.body)
+			if d.Value == k.Value || !validValue(d.Value) || d.Token != wantToken(hostOf(t, s), d.Value) {
+				t.Fatalf("value/token not renewed: %+v", d)
+			}
+			if d.Tags[0] != "rot-key" || d.UsesRemaining != 4 || d.Type != TypeUses || d.Relay != gw || strings.Join(d.Groups, ",") != "net1.a" || !d.AutoEgress {
+				t.Fatalf("fields not kept: %s", a.body)
+			}
+			l, _ := findByName(list(t, s), "rot-key")
+			if !reflect.DeepEqual(l, d) {
+				t.Fatalf("list after regenerate %+v, answer %+v", l, d)
+			}
+			call(t, s, "POST", "/api/v1/enrollment-keys/"+k.Value+"/regenerate-token", "").wantError(t, 400, "no enrollmentkey found")
+			call(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, "{}").wantError(t, 500, "no enrollmentkey found")
+			if err := s.Register(k.Token); err == nil {
+				t.Fatal("old token still registers")
+			}
+			// A default key stays the default (measured on a real current server).
+			def, _ := findByName(list(t, s), "net1")
+			a = call(t, s, "POST", "/api/v1/enrollment-keys/"+def.Value+"/regenerate-token", "").mustOK(t)
+			if d := decodeAnswer(t, gen, a.body); !d.Default || d.Value == def.Value || d.Relay != NilUUID || d.Groups == nil || len(d.Groups) != 0 {
+				t.Fatalf("default key after regenerate: %s", a.body)
+			}
+			if ks := s.DefaultKeys("net1"); len(ks) != 1 || ks[0].Name != "net1" || ks[0].Value == def.Value {
+				t.Fatalf("default keys of net1 after regenerate: %+v", ks)
 			}
 		})
 	}
 }
 
-func TestDelete(t *testing.T) {
-	s := newTest(t, Options{})
-	createNetwork(t, s, "net1", "10.1.0.0/16")
-	k := createKey(t, s, `{"tags":["del-key"],"networks":["net1"],"unlimited":true}`)
-	a := call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").mustOK(t)
-	if a.body != "" {
-		t.Fatalf("delete answered a body: %q", a.body)
-	}
-	if _, ok := findByName(list(t, s), "del-key"); ok {
-		t.Fatal("key still listed")
-	}
-	call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").wantError(t, 400, "no enrollmentkey found")
-	def, _ := findByName(list(t, s), "net1")
-	call(t, s, "DELETE", "/api/v1/enrollment-keys/"+def.Value, "").wantError(t, 500, "cannot delete default network key")
-	if _, ok := s.KeyByName("net1"); !ok {
-		t.Fatal("default key deleted")
-	}
-	// The name is free again after a delete.
-	createKey(t, s, `{"tags":["del-key"],"unlimited":true}`)
-}
-
-func TestRegenerate(t *testing.T) {
-	c := newClock()
-	s := newTest(t, Options{Now: c.Now})
-	createNetwork(t, s, "net1", "10.1.0.0/16")
-	gw := s.AddGateway("net1")
-	k := createKey(t, s, `{"tags":["rot-key"],"networks":["net1"],"uses_remaining":5,"groups":["net1.a"],"relay":"`+gw+`","auto_egress":true}`)
-	if err := s.Register(k.Token); err != nil {
-		t.Fatal(err)
-	}
-	c.Add(time.Minute)
-	a := call(t, s, "POST", "/api/v1/enrollment-keys/"+k.Value+"/regenerate-token", "").mustOK(t)
-	checkFields(t, a.body, detailFields)
-	var d struct {
-		ID, Name, Value, Token string
-		Tags                   []string `json:"tags"`
-		GatewayID              *string  `json:"gateway_id"`
-		Uses                   int      `json:"uses_remaining"`
-		Type                   int      `json:"type"`
-	}
-	if err := json.Unmarshal([]byte(a.body), &d); err != nil {
-		t.Fatal(err)
-	}
-	if d.Value == k.Value || !validValue(d.Value) || d.Token != wantToken(hostOf(t, s), d.Value) {
-		t.Fatalf("value/token not renewed: %+v", d)
-	}
-	if d.Name != "rot-key" || d.Uses != 4 || d.Type != TypeUses || d.GatewayID == nil || *d.GatewayID != gw || strings.Join(d.Tags, ",") != "net1.a" {
-		t.Fatalf("fields not kept: %s", a.body)
-	}
-	l, _ := findByName(list(t, s), "rot-key")
-	if l.Value != d.Value || l.UsesRemaining != 4 || !l.AutoEgress || l.Relay != gw {
-		t.Fatalf("list after regenerate: %+v", l)
-	}
-	call(t, s, "POST", "/api/v1/enrollment-keys/"+k.Value+"/regenerate-token", "").wantError(t, 400, "no enrollmentkey found")
-	call(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, "{}").wantError(t, 500, "no enrollmentkey found")
-	if err := s.Register(k.Token); err == nil {
-		t.Fatal("old token still registers")
-	}
-	// The default flag is kept too.
-	def, _ := findByName(list(t, s), "net1")
-	a = call(t, s, "POST", "/api/v1/enrollment-keys/"+def.Value+"/regenerate-token", "").mustOK(t)
-	if m := fieldsOf(t, a.body); string(m["default"]) != "true" || string(m["gateway_id"]) != "null" || string(m["tags"]) != "[]" {
-		t.Fatalf("default key after regenerate: %s", a.body)
-	}
-}
-
 func TestNetworkDefault(t *testing.T) {
-	s := newTest(t, Options{})
-	createNetwork(t, s, "net1", "10.1.0.0/16")
-	createNetwork(t, s, "net2", "10.2.0.0/16")
-	getDefault := func(net string) map[string]json.RawMessage {
-		t.Helper()
-		a := call(t, s, "GET", "/api/v1/enrollment-keys/network/"+net+"/default", "").mustOK(t)
-		checkFields(t, a.body, detailFields)
-		return fieldsOf(t, a.body)
-	}
-	if d := getDefault("net1"); string(d["name"]) != `"net1"` || string(d["default"]) != "true" || string(d["type"]) != "3" ||
-		string(d["networks"]) != `["net1"]` || string(d["tags"]) != `[]` || string(d["gateway_id"]) != "null" {
-		t.Fatalf("auto key: %v", d)
-	}
-	call(t, s, "GET", "/api/v1/enrollment-keys/network/nope/default", "").wantError(t, 400, "network not found")
+	for _, gen := range keyGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			s := newTest(t, Options{Generation: gen})
+			createNetwork(t, s, "net1", "10.1.0.0/16")
+			a := call(t, s, "GET", "/api/v1/enrollment-keys/network/net1/default", "").mustOK(t)
+			d := decodeAnswer(t, gen, a.body)
+			if d.Tags[0] != "net1" || !d.Default || d.Type != TypeUnlimited || !d.Unlimited ||
+				strings.Join(d.Networks, ",") != "net1" || d.Groups == nil || len(d.Groups) != 0 || d.Relay != NilUUID {
+				t.Fatalf("auto key: %s", a.body)
+			}
+			if wantsDetail(gen) {
+				if m := fieldsOf(t, a.body); string(m["tags"]) != "[]" || string(m["gateway_id"]) != "null" {
+					t.Fatalf("detail of the auto key: %s", a.body)
+				}
+			}
+			if l, _ := findByName(list(t, s), "net1"); !reflect.DeepEqual(l, d) {
+				t.Fatalf("list %+v, network default %+v", l, d)
+			}
+			call(t, s, "GET", "/api/v1/enrollment-keys/network/nope/default", "").wantError(t, 400, "network not found")
 
-	t.Run("create with default moves it", func(t *testing.T) {
-		k := createKey(t, s, `{"tags":["new-default"],"networks":["net1"],"unlimited":true,"default":true}`)
-		if !k.Default {
-			t.Fatal("created key not default")
-		}
-		if d := getDefault("net1"); string(d["name"]) != `"new-default"` {
-			t.Fatalf("default of net1: %s", d["name"])
-		}
-		old, _ := findByName(list(t, s), "net1")
-		if old.Default {
-			t.Fatal("previous default kept its flag")
-		}
-		n2, _ := findByName(list(t, s), "net2")
-		if !n2.Default {
-			t.Fatal("other network's default lost its flag")
-		}
-		// The old auto key can now be deleted; the new default cannot.
-		call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").wantError(t, 500, "cannot delete default network key")
-	})
-	t.Run("update with default moves it back", func(t *testing.T) {
-		old, _ := findByName(list(t, s), "net1")
-		a := call(t, s, "PUT", "/api/v1/enrollment-keys/"+old.Value, `{"default":true}`).mustOK(t)
-		if string(fieldsOf(t, a.body)["default"]) != "true" {
-			t.Fatalf("answer: %s", a.body)
-		}
-		if d := getDefault("net1"); string(d["name"]) != `"net1"` {
-			t.Fatalf("default of net1: %s", d["name"])
-		}
-		nd, _ := findByName(list(t, s), "new-default")
-		if nd.Default {
-			t.Fatal("previous default kept its flag")
-		}
-		// default:false leaves the flag alone: a network keeps its default.
-		call(t, s, "PUT", "/api/v1/enrollment-keys/"+old.Value, `{"default":false}`).mustOK(t)
-		if d := getDefault("net1"); string(d["name"]) != `"net1"` {
-			t.Fatalf("default of net1 after default:false: %s", d["name"])
-		}
-	})
-	t.Run("update to default without networks", func(t *testing.T) {
-		k := createKey(t, s, `{"tags":["no-nets"],"unlimited":true}`)
-		call(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, `{"default":true}`).wantError(t, 400, "default enrollment keys require at least one network or tag")
-	})
-	t.Run("default key removed out of band", func(t *testing.T) {
-		createNetwork(t, s, "net3", "10.3.0.0/16")
-		if err := s.DeleteKeyByName("net3"); err != nil {
-			t.Fatal(err)
-		}
-		call(t, s, "GET", "/api/v1/enrollment-keys/network/net3/default", "").wantError(t, 400, "no enrollmentkey found")
-	})
-}
+			// Follows a create with "default": true.
+			createKey(t, s, `{"tags":["new-default"],"networks":["net1"],"unlimited":true,"default":true}`)
+			a = call(t, s, "GET", "/api/v1/enrollment-keys/network/net1/default", "").mustOK(t)
+			if d := decodeAnswer(t, gen, a.body); d.Tags[0] != "new-default" {
+				t.Fatalf("default of net1: %s", a.body)
+			}
 
-func TestDefaultIgnoredOnV15(t *testing.T) {
-	s := newTest(t, Options{Generation: GenerationV15})
-	createNetwork(t, s, "net1", "10.1.0.0/16")
-	k := createKey(t, s, `{"tags":["want-default"],"networks":["net1"],"unlimited":true,"default":true}`)
-	if k.Default {
-		t.Fatal("v1.5 set default on create")
-	}
-	// No networks with default:true is no error on v1.5 either.
-	createKey(t, s, `{"tags":["no-nets"],"unlimited":true,"default":true}`)
-	call(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, `{"default":true}`).mustOK(t)
-	if l, _ := findByName(list(t, s), "want-default"); l.Default {
-		t.Fatal("v1.5 set default on update")
-	}
-	if l, _ := findByName(list(t, s), "net1"); !l.Default {
-		t.Fatal("auto key lost its flag")
+			t.Run("default key removed out of band", func(t *testing.T) {
+				createNetwork(t, s, "net3", "10.3.0.0/16")
+				if err := s.DeleteKeyByName("net3"); err != nil {
+					t.Fatal(err)
+				}
+				call(t, s, "GET", "/api/v1/enrollment-keys/network/net3/default", "").wantError(t, 400, "no enrollmentkey found")
+			})
+		})
 	}
 }
 

@@ -27,6 +27,10 @@ func TestRouting(t *testing.T) {
 		{"regenerate missing on v1.5", GenerationV15, "POST", "/api/v1/enrollment-keys/ABCDEFGHIJKLMNOPQRSTUVWXYZ012345/regenerate-token", 404, "404 page not found\n"},
 		{"network default missing on v1.5", GenerationV15, "GET", "/api/v1/enrollment-keys/network/n1/default", 404, "404 page not found\n"},
 		{"GET regenerate is 405 on current", GenerationCurrent, "GET", "/api/v1/enrollment-keys/X/regenerate-token", 405, ""},
+		{"GET regenerate is 405 on v1.7", GenerationV17, "GET", "/api/v1/enrollment-keys/X/regenerate-token", 405, ""},
+		{"single GET is 405 on v1.7", GenerationV17, "GET", "/api/v1/enrollment-keys/ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", 405, ""},
+		{"PUT access_token is 405", GenerationV15, "PUT", "/api/v1/users/access_token", 405, ""},
+		{"GET createsuperadmin is 405", GenerationV17, "GET", "/api/users/adm/createsuperadmin", 405, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +114,11 @@ func TestAuth(t *testing.T) {
 		callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+la.Response.AuthToken).mustOK(t)
 	})
 	t.Run("created_by is the logged-in user", func(t *testing.T) {
-		a := callAuth(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["alice-key"],"unlimited":true}`, "Bearer "+la.Response.AuthToken).mustOK(t)
+		// Only v1.7's detail shape shows created_by.
+		s := newTest(t, Options{Generation: GenerationV17, Users: map[string]string{"alice": "s3cret"}})
+		a := callAuth(t, s, "POST", "/api/users/adm/authenticate", `{"username":"alice","password":"s3cret"}`, "").mustOK(t)
+		_ = json.Unmarshal([]byte(a.body), &la)
+		a = callAuth(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["alice-key"],"unlimited":true}`, "Bearer "+la.Response.AuthToken).mustOK(t)
 		k := decodeKey(t, a.body)
 		a = callAuth(t, s, "PUT", "/api/v1/enrollment-keys/"+k.Value, `{}`, "Bearer "+la.Response.AuthToken).mustOK(t)
 		if got := string(fieldsOf(t, a.body)["created_by"]); got != `"alice"` {

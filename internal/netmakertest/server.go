@@ -2,31 +2,70 @@
 // servers, quirks included (../shared/netmaker-api.md). It never imports the
 // provider's client, so that it can catch the client's mistakes.
 //
+// Three server generations (Options.Generation):
+//   - GenerationV15: list, create, update, delete; no regenerate or
+//     network-default route; "default" ignored on create and update; every
+//     answer in the list shape.
+//   - GenerationCurrent (the development line, measured on a real server):
+//     the regenerate and network-default routes; "default": true on create
+//     makes the new key the default of its networks; PUT ignores "default"
+//     entirely (neither sets nor clears it); every answer in the list shape.
+//   - GenerationV17 (as the official provider's client describes it): the
+//     routes of current; update, regenerate and network-default answers in
+//     the detail shape; PUT with "default": true makes the key the default of
+//     its networks, and a PUT without "default" or with false clears the flag.
+//
 // Where the API document is silent, the server does what a real server most
-// plausibly does. Those decisions:
+// plausibly does, choosing the least kind behaviour. Those decisions:
 //   - `"tags":[]` on create: the key is stored with no name (listed with
 //     "tags": []) and the connection is closed with no answer.
 //   - A relay on create is stored with auto_assign_gw as sent (the reset to
 //     false is documented for update only).
 //   - Create with "groups": [] stores null; update stores [] as sent.
-//   - Update with "default": false or without "default" leaves the flag: a
-//     network keeps its default key until another key takes it.
+//   - "default" on update: current ignores it (a default key stays one, a
+//     non-default key cannot become one, and no networks is no error). v1.7
+//     follows its server source: true on a non-default key with neither
+//     networks nor device tags (groups) is 500 `default enrollment keys
+//     require at least one network or tag`; absent or false clears the
+//     flag, leaving the network with no default key (the key can then be
+//     deleted, and the network-default GET fails as below).
+//   - A key that becomes a default takes the flag from every default key
+//     sharing one of its networks; the flag is one per key, so such a key
+//     stops being the default of its other networks too, which are then left
+//     with no default key (as in the server source).
 //   - v1.5 ignores "default" on create and update.
-//   - Name uniqueness compares stored key names only; a network's name is
-//     taken through its auto-generated key (as on real servers).
+//   - Name uniqueness on v1.5 and current compares stored key names only; a
+//     network's name is taken through its auto-generated key (measured on
+//     current). v1.7 (its source) also refuses a new key named like a
+//     network that any stored key joins (400 `key names must be unique`).
 //   - Register: a uses key counts down while above zero (unlimited flag or
 //     not); a key admits a device while it has uses left, is time-bound and
 //     unexpired, or has the unlimited flag and no expiration. Otherwise 400
 //     `invalid enrollment key`; an unknown key is 400 `no enrollmentkey found`.
-//   - Network default GET for a network whose default key was removed out of
-//     band: 400 `no enrollmentkey found`.
+//   - Network default GET for a network with no default key (removed out of
+//     band, or cleared by a v1.7 PUT): 400 `no enrollmentkey found`.
 //   - GET /api/networks/{netid} unknown: 500 `no result found`; DELETE: 400.
 //   - Deleting a network also removes its gateways (keys relaying through
 //     them get the nil UUID) when the asynchronous cascade runs.
 //   - gateway_id in the detail shape is null when there is no relay; the
-//     detail "tags" (device tags) is null when groups are null.
-//   - created_by is the logged-in user, "masteradministrator" for the master
-//     key, "access-token-user" for access tokens.
+//     detail "tags" (device tags) is null when groups are null; tenant_id is
+//     one random UUID per server.
+//   - created_by is the logged-in user (or the user an access token was
+//     issued to), "masteradministrator" for the master key,
+//     "access-token-user" for Options.AccessTokens.
+//   - Users: Options.Users are super admins (so createsuperadmin refuses
+//     once there is one); createsuperadmin checks the username (3–40 of
+//     [a-z0-9.-], any case, or an e-mail address) and the password (at least
+//     5 characters) with the validator's texts (400), and a second super
+//     admin is 400 `superadmin user already exists`, as the server source has it.
+//   - Access tokens (POST /api/v1/users/access_token) need a logged-in
+//     user's credential (a JWT or a token issued here): the master key and
+//     Options.AccessTokens name no user and get 401 `no result found`, as
+//     an unknown user_name does; name or user_name missing is 400
+//     `name is required` / `username is required`. A token for another user
+//     is allowed (every user here is a super admin). The token works until
+//     expires_at on the server clock; a missing or past expires_at makes a
+//     token that never works (the server signs what it is given).
 //   - /sandbox/* routes need no auth, are never faulted and are not counted.
 package netmakertest
 
@@ -49,14 +88,23 @@ type Generation string
 const (
 	GenerationV15     Generation = "v1.5"
 	GenerationCurrent Generation = "current"
+	GenerationV17     Generation = "v1.7"
 )
+
+// Generations answers every generation the server imitates, oldest line first.
+func Generations() []Generation {
+	return []Generation{GenerationV15, GenerationCurrent, GenerationV17}
+}
+
+// Valid reports whether g is one of Generations().
+func (g Generation) Valid() bool { return slices.Contains(Generations(), g) }
 
 // Options configures a Server. Zero values are usable defaults.
 type Options struct {
-	Generation   Generation        // default GenerationCurrent
+	Generation   Generation        // default GenerationCurrent; NewServer panics on an unknown one
 	MasterKey    string            // accepted as a credential when non-empty
-	AccessTokens []string          // personal access tokens accepted as credentials
-	Users        map[string]string // username -> password for POST /api/users/adm/authenticate
+	AccessTokens []string          // personal access tokens accepted as credentials (never expire)
+	Users        map[string]string // super admins, username -> password, for POST /api/users/adm/authenticate
 	JWTLifetime  time.Duration     // how long a login JWT is valid; default 1h (on the server's clock)
 	Now          func() time.Time  // the server's clock; default time.Now
 	Seed         int64             // seeds list order, values and faults; 0: random
@@ -114,6 +162,8 @@ type storedKey struct {
 	updatedAt time.Time
 }
 
+// session is a credential issued by the server: a login JWT or a personal
+// access token. A zero expires never ends (Options.AccessTokens).
 type session struct {
 	user    string
 	expires time.Time
@@ -127,23 +177,26 @@ type network struct {
 
 // Server is a running test server (an httptest.Server underneath).
 type Server struct {
-	opts    Options
-	now     func() time.Time
-	handler http.Handler
-	ts      *httptest.Server
-	apiHost string // host embedded in tokens made out of band (Register needs none)
+	opts     Options
+	now      func() time.Time
+	handler  http.Handler
+	ts       *httptest.Server
+	apiHost  string // host embedded in tokens made out of band (Register needs none)
+	tenantID string // the detail shape's tenant_id
 
-	mu       sync.Mutex
-	idle     *sync.Cond // signaled when pending reaches 0
-	pending  int        // network-deletion cascades not yet run
-	rng      *rand.Rand
-	keys     map[string]*storedKey // by value
-	networks map[string]*network
-	gateways map[string]string  // node UUID -> network
-	jwts     map[string]session // JWT -> user and expiry
-	tokens   map[string]bool    // personal access tokens
-	stats    map[string]int
-	faults   Faults
+	mu         sync.Mutex
+	idle       *sync.Cond // signaled when pending reaches 0
+	pending    int        // network-deletion cascades not yet run
+	rng        *rand.Rand
+	keys       map[string]*storedKey // by value
+	networks   map[string]*network
+	gateways   map[string]string  // node UUID -> network
+	users      map[string]string  // super admins: username -> password
+	jwts       map[string]session // JWT -> user and expiry
+	tokens     map[string]session // personal access tokens -> user and expiry
+	stats      map[string]int
+	lastBodies map[string]string // by stats key
+	faults     Faults
 }
 
 // NewServer starts a server on 127.0.0.1 with a random port.
@@ -162,6 +215,9 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 	if opts.Generation == "" {
 		opts.Generation = GenerationCurrent
 	}
+	if !opts.Generation.Valid() {
+		panic(fmt.Sprintf("netmakertest: unknown generation %q (want one of %v)", opts.Generation, Generations()))
+	}
 	if opts.JWTLifetime == 0 {
 		opts.JWTLifetime = time.Hour
 	}
@@ -177,22 +233,28 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 		seed = rand.Uint64()
 	}
 	s := &Server{
-		opts:     opts,
-		now:      now,
-		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		keys:     map[string]*storedKey{},
-		networks: map[string]*network{},
-		gateways: map[string]string{},
-		jwts:     map[string]session{},
-		tokens:   map[string]bool{},
-		stats:    map[string]int{},
-		faults:   opts.Faults,
+		opts:       opts,
+		now:        now,
+		rng:        rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		keys:       map[string]*storedKey{},
+		networks:   map[string]*network{},
+		gateways:   map[string]string{},
+		users:      map[string]string{},
+		jwts:       map[string]session{},
+		tokens:     map[string]session{},
+		stats:      map[string]int{},
+		lastBodies: map[string]string{},
+		faults:     opts.Faults,
 	}
 	s.idle = sync.NewCond(&s.mu)
+	s.tenantID = s.newUUIDLocked()
 	for _, t := range opts.AccessTokens {
 		if t != "" {
-			s.tokens[t] = true
+			s.tokens[t] = session{user: accessTokenUser}
 		}
+	}
+	for u, pw := range opts.Users {
+		s.users[u] = pw
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, s.handler
@@ -218,7 +280,23 @@ func (s *Server) Close() {
 // Generation answers the imitated server line.
 func (s *Server) Generation() Generation { return s.opts.Generation }
 
-func (s *Server) current() bool { return s.opts.Generation == GenerationCurrent }
+// What each generation does (see the package doc).
+
+// hasDefaultRoutes: the regenerate and network-default routes exist, and
+// create honours "default": true (current and v1.7).
+func (s *Server) hasDefaultRoutes() bool { return s.opts.Generation != GenerationV15 }
+
+// putSetsDefault: PUT sets "default": true and clears an absent or false
+// one (v1.7 only; current ignores it).
+func (s *Server) putSetsDefault() bool { return s.opts.Generation == GenerationV17 }
+
+// namesExcludeKeyNetworks: a new key's name may not be a network any
+// stored key joins (v1.7 only; elsewhere names are unique among key names).
+func (s *Server) namesExcludeKeyNetworks() bool { return s.opts.Generation == GenerationV17 }
+
+// detailAnswers: update, regenerate and network-default answer the detail
+// shape (v1.7 only; every other answer is in the list shape).
+func (s *Server) detailAnswers() bool { return s.opts.Generation == GenerationV17 }
 
 // ---- Out-of-band operations -------------------------------------------------
 
@@ -289,13 +367,17 @@ func (s *Server) Keys() []Key {
 	for _, k := range s.keys {
 		out = append(out, cloneKey(k.Key))
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].Value < out[j].Value
-	})
+	sortKeys(out)
 	return out
+}
+
+func sortKeys(ks []Key) {
+	sort.Slice(ks, func(i, j int) bool {
+		if ks[i].Name != ks[j].Name {
+			return ks[i].Name < ks[j].Name
+		}
+		return ks[i].Value < ks[j].Value
+	})
 }
 
 // KeyByName answers the key named name.
@@ -364,6 +446,22 @@ func (s *Server) SetDefault(network, name string) error {
 	return nil
 }
 
+// DefaultKeys answers every key carrying the default flag that joins
+// network, sorted by name (then value). A network has exactly one default
+// key unless something went wrong (or a v1.7 PUT cleared it: then none).
+func (s *Server) DefaultKeys(network string) []Key {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Key
+	for _, k := range s.keys {
+		if k.Default && slices.Contains(k.Networks, network) {
+			out = append(out, cloneKey(k.Key))
+		}
+	}
+	sortKeys(out)
+	return out
+}
+
 // Register is a device joining with token: uses_remaining counts down.
 func (s *Server) Register(token string) error {
 	s.mu.Lock()
@@ -378,7 +476,7 @@ func (s *Server) Register(token string) error {
 func (s *Server) AddAccessToken(t string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tokens[t] = true
+	s.tokens[t] = session{user: accessTokenUser}
 }
 
 // RevokeAccessToken stops accepting t.
@@ -400,11 +498,23 @@ func (s *Server) Stats() map[string]int {
 	return out
 }
 
-// ResetStats zeroes the request counts.
+// LastRequestBody answers the body of the last request counted under
+// route, a Stats key such as "PUT /api/v1/enrollment-keys/{value}" (so a
+// test can check what a client sent, e.g. that a PUT carried "default").
+// ok is false when no such request came since the start or ResetStats.
+func (s *Server) LastRequestBody(route string) (body string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	body, ok = s.lastBodies[route]
+	return body, ok
+}
+
+// ResetStats zeroes the request counts and forgets the last bodies.
 func (s *Server) ResetStats() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats = map[string]int{}
+	s.lastBodies = map[string]string{}
 }
 
 // SetFaults replaces the fault settings.

@@ -81,9 +81,12 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 	if len(b.Tags) > 0 {
 		// Real servers compare the new name with every stored key's name (the
 		// first tag). A network's name is taken because its auto-generated
-		// key carries it; nothing else checks network names.
+		// key carries it; on v1.5 and current nothing else checks network
+		// names. v1.7 (its source) also refuses any name that is a network
+		// of a stored key.
 		for _, other := range s.keys {
-			if other.Name != "" && other.Name == b.Tags[0] {
+			if other.Name != "" && other.Name == b.Tags[0] ||
+				s.namesExcludeKeyNetworks() && slices.Contains(other.Networks, b.Tags[0]) {
 				return nil, false, errf(400, msgNotUnique)
 			}
 		}
@@ -97,7 +100,7 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 		relay = u
 	}
 	def := false
-	if s.current() && b.Default {
+	if s.hasDefaultRoutes() && b.Default { // v1.5 ignores it
 		if len(b.Networks) == 0 {
 			return nil, false, errf(400, msgDefaultNets)
 		}
@@ -158,7 +161,9 @@ func (s *Server) relayOK(relay string, networks []string) bool {
 }
 
 // makeDefaultLocked makes k the default key of nets: any other key of those
-// networks that carried the flag loses it.
+// networks that carried the flag loses it. The flag is one per key, so a
+// key that joins other networks too stops being their default as well (as
+// in the server source): such a network is left with no default key.
 func (s *Server) makeDefaultLocked(k *storedKey, nets []string) {
 	now := s.now()
 	for _, other := range s.keys {
@@ -179,8 +184,10 @@ func (s *Server) makeDefaultLocked(k *storedKey, nets []string) {
 	}
 }
 
-// updateKeyLocked applies a PUT body; hasDefault: the body had a "default" field.
-func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey, hasDefault bool) (*storedKey, *apiError) {
+// updateKeyLocked applies a PUT body. What it does with "default" depends
+// on the generation: v1.5 and current ignore it (current: measured on a real
+// server); v1.7 sets it with true and clears it when false or absent.
+func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey) (*storedKey, *apiError) {
 	relay := NilUUID
 	if b.Relay != "" {
 		u, err := parseUUID(b.Relay)
@@ -196,22 +203,25 @@ func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey, hasDefault bo
 	if relay != NilUUID && !s.relayOK(relay, k.Networks) {
 		return nil, errf(500, msgNoResult)
 	}
-	makeDefault := false
-	if s.current() && hasDefault && b.Default {
-		if len(k.Networks) == 0 {
-			return nil, errf(400, msgDefaultNets)
-		}
-		makeDefault = true
+	if s.putSetsDefault() && b.Default && !k.Default && len(k.Networks) == 0 && len(b.Groups) == 0 {
+		// Decision (v1.7's source): the create rule, checked against the
+		// new device tags too, and reported as an internal error.
+		return nil, errf(500, msgDefaultNets)
 	}
 	// The three updatable fields are set from the body; missing ones reset.
+	now := s.now()
 	k.Relay = relay
 	k.Groups = slices.Clone(b.Groups) // nil when missing: null
 	k.AutoAssignGW = b.AutoAssignGw && relay == NilUUID
-	k.updatedAt = s.now()
-	// Decision: "default": false (or absent) leaves the flag alone. A network
-	// must keep a default key; the default moves only to another key.
-	if makeDefault {
-		s.makeDefaultLocked(k, k.Networks)
+	k.updatedAt = now
+	if s.putSetsDefault() {
+		if b.Default && !k.Default {
+			s.makeDefaultLocked(k, k.Networks)
+		} else if !b.Default {
+			// v1.7: an absent or false "default" clears the flag, even
+			// when that leaves a network with no default key.
+			k.Default = false
+		}
 	}
 	return k, nil
 }

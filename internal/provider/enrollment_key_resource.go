@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -203,8 +203,17 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"default": schema.BoolAttribute{
-				MarkdownDescription: "Whether the key is the default key of its network(s). Netmaker refuses to delete a default " +
-					"key; see `netmaker_network_default_key`.",
+				MarkdownDescription: "Whether the key is the default key of its networks. Set `true` to create the key as the " +
+					"default of all its networks (each network's previous default loses the flag; the key needs at least " +
+					"one network). Unset, it records what the server says (e.g. for an adopted auto-generated key, or a key " +
+					"chosen by `netmaker_network_default_key`; do not set it on such a key). Changing it on an existing key " +
+					"is an in-place update on v1.7 servers and replaces the key on current-generation servers (the plan " +
+					"shows which); v1.5 servers have no default keys but the auto-generated ones, and setting it there is an " +
+					"error. Turning it off gives the key's networks their default back to their auto-generated keys. The " +
+					"auto-generated key itself stays its network's default until another key becomes the default. " +
+					"Destroying a default key first gives its networks their default back; destroying an adopted " +
+					"auto-generated default key only removes it from the state (it goes with its network).",
+				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
@@ -213,10 +222,11 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 					"place**: the plan shows an update, `value` and `token` become new, and the name and every other setting " +
 					"stay. Setting it where it was unset (for example after an import) or removing it only records the change. " +
 					"Pair it with `time_rotating` for scheduled rotation. A change of settings in the same apply is made first.\n\n" +
-					"On current-generation Netmaker servers the server's regenerate-token route is used. On v1.5 servers the key " +
-					"is deleted and created again with the same name and settings (its remaining uses and expiry carry over): " +
-					"**the old token stops working a moment before the new one exists**. A network's default key cannot be " +
-					"rotated on v1.5 (Netmaker refuses to delete it); that is an error before anything changes.",
+					"On current-generation and v1.7 Netmaker servers the server's regenerate-token route is used. On v1.5 " +
+					"servers the key is deleted and created again with the same name and settings (its remaining uses and " +
+					"expiry carry over): **the old token stops working a moment before the new one exists**. A network's " +
+					"default key, a used-up key and an expired key cannot be rotated on v1.5 (Netmaker refuses to delete a " +
+					"default key; the others cannot be created again); that is an error before anything changes.",
 				Optional: true,
 			},
 			"status": schema.StringAttribute{
@@ -288,13 +298,15 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 		(config.RegenerateTrigger.IsUnknown() || config.RegenerateTrigger.ValueString() != state.RegenerateTrigger.ValueString()) {
 		plan.Value = types.StringUnknown()
 		plan.Token = types.StringUnknown()
-		if !config.RegenerateTrigger.IsUnknown() && state.Default.ValueBool() && r.data != nil {
-			if caps, err := r.data.client.Capabilities(ctx); err == nil && !caps.RegenerateToken {
-				resp.Diagnostics.AddAttributeError(path.Root("regenerate_trigger"), "Cannot rotate a default key on this server",
-					defaultKeyRotationMessage(state.Name.ValueString(), r.data.client.Host()))
-				return
+		defer func() {
+			if !config.RegenerateTrigger.IsUnknown() && !resp.Diagnostics.HasError() && len(resp.RequiresReplace) == 0 {
+				r.checkRotation(ctx, state, &resp.Diagnostics)
 			}
-		}
+		}()
+	}
+	r.planDefaultChange(ctx, config, state, &plan, resp)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
 	// Health: an invalid key is kept (with a warning) unless the user opted in.
@@ -323,9 +335,76 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
+// checkRotation refuses at plan time a rotation the server cannot make.
+func (r *enrollmentKeyResource) checkRotation(ctx context.Context, state enrollmentKeyModel, diags *diag.Diagnostics) {
+	if r.data == nil || r.data.client == nil {
+		return
+	}
+	key, err := r.data.client.ManagedKey(ctx, state.Name.ValueString(), state.Value.ValueString())
+	if err != nil {
+		return // the apply reports it
+	}
+	if err := r.data.client.CheckRotate(ctx, key); err != nil {
+		diags.Append(rotationDiagnostic(key, err))
+	}
+}
+
+// planDefaultChange decides how a change of default is made: in place where
+// the server can change a key's default flag, by replacement where it
+// cannot, and not at all on servers without custom default keys.
+func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	if config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) || r.data == nil || r.data.client == nil {
+		return
+	}
+	at := path.Root("default")
+	name := state.Name.ValueString()
+	var networks []string
+	resp.Diagnostics.Append(state.Networks.ElementsAs(ctx, &networks, false)...)
+	if !config.Default.ValueBool() && slices.Contains(networks, name) {
+		resp.Diagnostics.AddAttributeError(at, "The auto-generated key stays the default",
+			fmt.Sprintf("Enrollment key %q is the key Netmaker generated with network %q: it stays the network's default "+
+				"until another key becomes the default, and cannot just stop being one. %s", name, name, defaultHowTo(ctx, r.data.client)))
+		return
+	}
+	caps, err := r.data.client.Capabilities(ctx)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(at, "Could not plan the change of default",
+			fmt.Sprintf("Finding out what %s supports failed: %s", r.data.client.Host(), err))
+	case !caps.NetworkDefault:
+		resp.Diagnostics.AddAttributeError(at, unsupportedDefaultSummary,
+			fmt.Sprintf("%s is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its "+
+				"default, so enrollment key %q cannot become or stop being a default key. Remove default from its "+
+				"configuration.", r.data.client.Host(), name))
+	case !caps.CanSetDefaultInPlace:
+		// Current generation: only a new key becomes a default.
+		resp.RequiresReplace.Append(at)
+	}
+}
+
+// defaultHowTo says how a network gets another default key on this server.
+func defaultHowTo(ctx context.Context, client *netmaker.Client) string {
+	caps, err := client.Capabilities(ctx)
+	switch {
+	case err != nil:
+		return ""
+	case !caps.NetworkDefault:
+		return "On this server (v1.5 line) no other key can become a network's default."
+	case caps.CanSetDefaultInPlace:
+		return "Set default = true on another key of the network, or use netmaker_network_default_key."
+	default:
+		return "Create another key of the network with default = true, or use netmaker_network_default_key with allow_recreate = true."
+	}
+}
+
 // modifyCreatePlan checks what only a create needs and nulls the attributes
 // that the key's type does not use.
 func (r *enrollmentKeyResource) modifyCreatePlan(ctx context.Context, config enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	if config.Default.IsNull() {
+		plan.Default = types.BoolValue(false) // a new key is a default only when asked
+	} else if config.Default.ValueBool() {
+		r.checkNewDefault(ctx, config, resp)
+	}
 	// The static validator lets through the short names of networks'
 	// auto-generated keys (to import them); a new key needs 3–32 characters.
 	if !config.Name.IsNull() && !config.Name.IsUnknown() {
@@ -368,6 +447,24 @@ func (r *enrollmentKeyResource) modifyCreatePlan(ctx context.Context, config enr
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkNewDefault refuses at plan time a default key the server cannot create.
+func (r *enrollmentKeyResource) checkNewDefault(ctx context.Context, config enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	at := path.Root("default")
+	if !config.Networks.IsUnknown() && len(config.Networks.Elements()) == 0 {
+		resp.Diagnostics.AddAttributeError(at, "A default key needs a network",
+			"default = true makes the key the default key of its networks, and it has none: set networks.")
+		return
+	}
+	if r.data == nil || r.data.client == nil {
+		return
+	}
+	if caps, err := r.data.client.Capabilities(ctx); err == nil && !caps.NetworkDefault {
+		resp.Diagnostics.AddAttributeError(at, unsupportedDefaultSummary,
+			fmt.Sprintf("%s is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its "+
+				"default, and a new key cannot be created as one. Remove default = true.", r.data.client.Host()))
+	}
 }
 
 // expiryBlocksReplacement tells whether replacing an expired time_bound key
@@ -432,6 +529,7 @@ func (r *enrollmentKeyResource) createRequest(ctx context.Context, plan enrollme
 		GatewayID:         plan.GatewayID.ValueString(),
 		AutoAssignGateway: plan.AutoSelectGateway.ValueBool(),
 		AutoEgress:        plan.AutoEgress.ValueBool(),
+		Default:           plan.Default.ValueBool(),
 	}
 	diags.Append(plan.Networks.ElementsAs(ctx, &req.Networks, false)...)
 	diags.Append(plan.Tags.ElementsAs(ctx, &req.Tags, false)...)
@@ -546,12 +644,11 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		plan.RegenerateTrigger.ValueString() != state.RegenerateTrigger.ValueString()
 
 	changeSettings := settingsChanged(plan, state)
-	value := state.Value.ValueString()
-	var current *netmaker.EnrollmentKey
-	if rotate || changeSettings {
+	changeDefault := !plan.Default.IsUnknown() && !plan.Default.Equal(state.Default)
+	var key *netmaker.EnrollmentKey
+	if rotate || changeSettings || changeDefault {
 		// The key as it is now (its value may have changed since the refresh).
-		var err error
-		current, err = client.ManagedKey(ctx, name, state.Value.ValueString())
+		current, err := client.ManagedKey(ctx, name, state.Value.ValueString())
 		if err != nil {
 			detail := fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err)
 			if errors.Is(err, netmaker.ErrNotFound) {
@@ -561,29 +658,16 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 			resp.Diagnostics.AddError("Could not update enrollment key", detail)
 			return
 		}
-		value = current.Value
-	}
-
-	// Decide everything that could refuse a rotation before changing anything.
-	var recreate *netmaker.CreateKeyRequest
-	if rotate {
-		caps, err := client.Capabilities(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Could not rotate enrollment key",
-				fmt.Sprintf("Finding out what %s supports failed; nothing was changed: %s", client.Host(), err))
-			return
-		}
-		if !caps.RegenerateToken {
-			createReq, diags := r.recreateRequest(current, client.Host())
-			resp.Diagnostics.Append(diags...)
-			if resp.Diagnostics.HasError() {
+		if rotate {
+			// Whatever could refuse the rotation refuses it before any change.
+			if err := client.CheckRotate(ctx, current); err != nil {
+				resp.Diagnostics.Append(rotationDiagnostic(current, err))
 				return
 			}
-			recreate = &createReq
 		}
+		key = current
 	}
 
-	var key *netmaker.EnrollmentKey
 	if changeSettings {
 		update := netmaker.UpdateKeyRequest{
 			GatewayID:         plan.GatewayID.ValueString(),
@@ -593,21 +677,27 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		updated, err := client.UpdateKey(ctx, value, update)
+		updated, err := client.UpdateKey(ctx, key.Value, update)
 		if err != nil {
 			resp.Diagnostics.Append(updateError(name, client.Host(), update.GatewayID, err))
 			return
 		}
-		key, value = updated, updated.Value
-		if recreate != nil {
-			recreate.Tags, recreate.GatewayID, recreate.AutoAssignGateway = update.Tags, update.GatewayID, update.AutoAssignGateway
+		key = updated
+	}
+
+	if changeDefault {
+		updated, diags := r.changeDefault(ctx, key, plan.Default.ValueBool())
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
 		}
+		key = updated
 	}
 
 	if rotate {
-		rotated, err := r.rotate(ctx, value, name, recreate)
+		rotated, err := client.RotateKey(ctx, key.Value)
 		if err != nil {
-			resp.Diagnostics.AddError("Could not rotate enrollment key", err.Error())
+			resp.Diagnostics.Append(rotationDiagnostic(key, err))
 			return
 		}
 		key = rotated
@@ -668,77 +758,68 @@ func keepPlanned[T attr.Value](dst *T, planned T) {
 	}
 }
 
-// recreateRequest prepares a v1.5 rotation (delete, then create the same
-// key again) and refuses, before anything changes, what cannot be recreated.
-func (r *enrollmentKeyResource) recreateRequest(current *netmaker.EnrollmentKey, host string) (netmaker.CreateKeyRequest, diag.Diagnostics) {
+// changeDefault makes the key a default key or stops it being one, in
+// place (the plan chose an update because the server can).
+func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker.EnrollmentKey, isDefault bool) (*netmaker.EnrollmentKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	req := netmaker.CreateKeyRequest{
-		Name:              current.Name,
-		Networks:          append([]string(nil), current.Networks...),
-		Type:              current.Type,
-		Tags:              append([]string(nil), current.Tags...),
-		GatewayID:         current.GatewayID,
-		AutoAssignGateway: current.AutoAssignGateway,
-		AutoEgress:        current.AutoEgress,
-	}
-	at := path.Root("regenerate_trigger")
-	switch {
-	case current.Default:
-		diags.AddAttributeError(at, "Cannot rotate a default key on this server", defaultKeyRotationMessage(current.Name, host))
-	case current.Type == netmaker.KeyTypeUses && current.UsesRemaining <= 0:
-		diags.AddAttributeError(at, "Cannot rotate a used-up key on this server",
-			fmt.Sprintf("%s has no regenerate-token route, so rotating key %q means deleting it and creating it again with "+
-				"its remaining uses, and it has none left. Nothing was changed. Replace the key instead (change uses, or set "+
-				"recreate_when_invalid = true).", host, current.Name))
-	case current.Type == netmaker.KeyTypeTimeBound && !r.now().Before(current.Expiration):
-		diags.AddAttributeError(at, "Cannot rotate an expired key on this server",
-			fmt.Sprintf("%s has no regenerate-token route, so rotating key %q means deleting it and creating it again with "+
-				"its expiry, which has passed. Nothing was changed. Replace the key instead (change expires_at or ttl, or set "+
-				"recreate_when_invalid = true).", host, current.Name))
-	case current.Type != netmaker.KeyTypeUses && current.Type != netmaker.KeyTypeTimeBound && current.Type != netmaker.KeyTypeUnlimited:
-		diags.AddAttributeError(at, "Cannot rotate this key on this server",
-			fmt.Sprintf("Key %q has a type Netmaker reports as undefined, so it cannot be recreated to rotate it on %s. Nothing was changed.",
-				current.Name, host))
-	}
-	req.Uses = current.UsesRemaining
-	req.Expiration = current.Expiration
-	return req, diags
-}
-
-// rotate gives the key a new value and token. With recreate (v1.5), the key
-// is deleted and created again; the old token dies a moment before the new
-// one exists. On failure the next refresh, which reads by name, records
-// whatever key exists.
-func (r *enrollmentKeyResource) rotate(ctx context.Context, value, name string, recreate *netmaker.CreateKeyRequest) (*netmaker.EnrollmentKey, error) {
 	client := r.data.client
-	if recreate == nil {
-		key, err := client.RegenerateToken(ctx, value)
+	at := path.Root("default")
+	if isDefault {
+		made, err := client.MakeDefault(ctx, key.Value, netmaker.MakeDefaultOptions{})
 		if err != nil {
-			return nil, fmt.Errorf("regenerating the token of key %q on %s failed (the next refresh records the key's "+
-				"current token, and the next apply retries the rotation): %w", name, client.Host(), err)
+			diags.AddAttributeError(at, "Could not make the key a default key",
+				fmt.Sprintf("Making enrollment key %q the default of its networks failed: %s. %s", key.Name, err, planAgainHint(err)))
+			return nil, diags
 		}
-		return key, nil
+		return made, diags
 	}
-	if err := client.DeleteKey(ctx, value); err != nil && !errors.Is(err, netmaker.ErrNotFound) {
-		if errors.Is(err, netmaker.ErrDefaultKey) {
-			return nil, fmt.Errorf("%s", defaultKeyRotationMessage(name, client.Host()))
-		}
-		return nil, fmt.Errorf("deleting key %q to rotate its token on %s failed; nothing was changed: %w", name, client.Host(), err)
+	restored, err := client.ReleaseDefault(ctx, key.Value)
+	for _, rd := range restored {
+		addRestoredWarning(rd, &diags)
 	}
-	key, err := client.CreateKey(ctx, *recreate)
 	if err != nil {
-		return nil, fmt.Errorf("key %q was deleted to rotate its token on %s (which has no regenerate-token route), but "+
-			"creating it again failed; its old token no longer works, and the next plan finds the key missing and "+
-			"creates it again: %w", name, client.Host(), err)
+		diags.AddAttributeError(at, "Could not stop the key being a default key",
+			fmt.Sprintf("Giving the networks of enrollment key %q their default back failed: %s", key.Name, err))
+		return nil, diags
 	}
-	return key, nil
+	k, err := client.KeyByValue(ctx, key.Value)
+	if err != nil {
+		diags.AddError("Could not read enrollment key", fmt.Sprintf("Reading key %q back failed: %s", key.Name, err))
+		return nil, diags
+	}
+	return k, diags
 }
 
-func defaultKeyRotationMessage(name, host string) string {
-	return fmt.Sprintf("Key %q is a network's default key, and %s is a Netmaker v1.5-line server: it has no regenerate-token "+
-		"route and refuses to delete a default key, so the token cannot be rotated. Nothing was changed. Rotating a default key "+
-		"needs a current-generation Netmaker server (one with POST /api/v1/enrollment-keys/{value}/regenerate-token, newer than "+
-		"v1.5.1). Alternatively make another key the network's default first.", name, host)
+// planAgainHint: a refusal that the plan would have shown, had it known.
+func planAgainHint(err error) string {
+	if errors.Is(err, netmaker.ErrNeedsRecreate) {
+		return "Nothing was changed; run terraform plan again: on this server the change replaces the key."
+	}
+	return ""
+}
+
+// rotationDiagnostic explains a rotation the server at hand cannot make.
+func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic {
+	at := path.Root("regenerate_trigger")
+	if !errors.Is(err, netmaker.ErrUnsupported) && !errors.Is(err, netmaker.ErrCannotRecreate) {
+		return diag.NewAttributeErrorDiagnostic(at, "Could not rotate enrollment key",
+			fmt.Sprintf("Rotating the token of key %q failed (the next refresh records the key's current token, and the "+
+				"next apply retries the rotation): %s", key.Name, err))
+	}
+	summary := "Cannot rotate this key on this server"
+	switch {
+	case key.Default:
+		summary = "Cannot rotate a default key on this server"
+	case key.Type == netmaker.KeyTypeUses && key.UsesRemaining <= 0:
+		summary = "Cannot rotate a used-up key on this server"
+	case key.Type == netmaker.KeyTypeTimeBound:
+		summary = "Cannot rotate an expired key on this server"
+	}
+	detail := err.Error() + ". Nothing was changed."
+	if errors.Is(err, netmaker.ErrCannotRecreate) {
+		detail += " Replace the key instead (change uses, expires_at or ttl, or set recreate_when_invalid = true)."
+	}
+	return diag.NewAttributeErrorDiagnostic(at, summary, detail)
 }
 
 func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
@@ -773,19 +854,37 @@ func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteR
 			err = lookupErr
 		}
 	}
+	if errors.Is(err, netmaker.ErrDefaultKey) {
+		err = r.deleteDefaultKey(ctx, name, state.Value.ValueString(), &resp.Diagnostics)
+	}
 	switch {
 	case err == nil, errors.Is(err, netmaker.ErrNotFound):
-	case errors.Is(err, netmaker.ErrDefaultKey):
-		var networks []string
-		resp.Diagnostics.Append(state.Networks.ElementsAs(ctx, &networks, false)...)
-		sort.Strings(networks)
-		resp.Diagnostics.AddError("Cannot delete a network's default key",
-			fmt.Sprintf("Key %q is the default key of network(s) %s, and Netmaker refuses to delete a network's default key. "+
-				"Make another key the default first (netmaker_network_default_key, on a current-generation server), or delete "+
-				"the network, which deletes its default key with it.", name, strings.Join(networks, ", ")))
 	default:
 		resp.Diagnostics.AddError("Could not delete enrollment key", fmt.Sprintf("Deleting key %q failed: %s", name, err))
 	}
+}
+
+// deleteDefaultKey deletes a key that Netmaker refused to delete because it
+// is a network's default: an adopted auto-generated key is only forgotten
+// (it goes with its network); another default key first gives its networks
+// their default back.
+func (r *enrollmentKeyResource) deleteDefaultKey(ctx context.Context, name, value string, diags *diag.Diagnostics) error {
+	client := r.data.client
+	current, err := client.ManagedKey(ctx, name, value)
+	if err != nil {
+		return err
+	}
+	done, err := client.DeleteKeyAnyway(ctx, current.Value)
+	for _, rd := range done.Restored {
+		addRestoredWarning(rd, diags)
+	}
+	if done.Kept {
+		diags.AddWarning("Auto-generated default key left on the server",
+			fmt.Sprintf("Enrollment key %q is the key Netmaker generated with network %q and is its default key; Netmaker "+
+				"deletes it only with its network. It was removed from the Terraform state and stays on %s, where it goes "+
+				"when the network is deleted.", name, name, client.Host()))
+	}
+	return err
 }
 
 func (r *enrollmentKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

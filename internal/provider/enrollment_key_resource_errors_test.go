@@ -146,48 +146,6 @@ resource "netmaker_enrollment_key" "second" {
 	}
 }
 
-// TestAccEnrollmentKeyDeleteDefault destroys an adopted default key.
-func TestAccEnrollmentKeyDeleteDefault(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("tf-def-net", "10.55.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			adopt := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "def" {
-  name     = "tf-def-net"
-  type     = "unlimited"
-  networks = ["tf-def-net"]
-}
-`
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{Config: adopt, ResourceName: "netmaker_enrollment_key.def", ImportState: true, ImportStateId: "tf-def-net", ImportStatePersist: true},
-					{
-						Config:      providerConfig(srv),
-						ExpectError: regexp.MustCompile(`(?s)default key of network\(s\) tf-def-net.*refuses to delete.*netmaker_network_default_key`),
-					},
-					{Config: providerConfig(srv) + `
-removed {
-  from = netmaker_enrollment_key.def
-  lifecycle {
-    destroy = false
-  }
-}
-`},
-				},
-			})
-			if _, ok := srv.KeyByName("tf-def-net"); !ok {
-				t.Error("the default key was deleted")
-			}
-		})
-	}
-}
-
 func TestAccProviderConfigErrors(t *testing.T) {
 	srv := newTestServer(t, generations[len(generations)-1])
 	key := `

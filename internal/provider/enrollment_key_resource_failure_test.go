@@ -61,7 +61,7 @@ func TestAccEnrollmentKeyRotationFailsMidway(t *testing.T) {
 			// v1.5 rotates by delete + create: fail the create. Current
 			// servers regenerate: let it happen and lose its answer.
 			proxy := newFailingProxy(t, srv, http.MethodPost, regexp.MustCompile(`^/api/v1/enrollment-keys$`), false)
-			if gen == netmakertest.GenerationCurrent {
+			if gen != netmakertest.GenerationV15 {
 				proxy = newFailingProxy(t, srv, http.MethodPost, regexp.MustCompile(`/regenerate-token$`), true)
 			}
 			config := func(trigger string) string {
@@ -82,9 +82,9 @@ resource "netmaker_enrollment_key" "test" {
 `, proxy.URL, testMasterKey, trigger)
 			}
 			var before netmakertest.Key
-			wantErr := `(?s)deleted to rotate its token.*creating it again failed.*simulated failure`
-			if gen == netmakertest.GenerationCurrent {
-				wantErr = `(?s)regenerating the token of key "tf-midway".*failed.*simulated failure`
+			wantErr := `(?s)"tf-midway"\s+was\s+deleted\s+to\s+be\s+created\s+again,\s+but\s+creating\s+it\s+failed.*old\s+token.*simulated\s+failure`
+			if gen != netmakertest.GenerationV15 {
+				wantErr = `(?s)Rotating\s+the\s+token\s+of\s+key\s+"tf-midway"\s+failed.*simulated\s+failure`
 			}
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
@@ -123,10 +123,10 @@ resource "netmaker_enrollment_key" "test" {
 						},
 						Config: config("b"),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, map[netmakertest.Generation]plancheck.ResourceActionType{
-								netmakertest.GenerationV15:     plancheck.ResourceActionCreate,
-								netmakertest.GenerationCurrent: plancheck.ResourceActionUpdate,
-							}[gen]),
+							plancheck.ExpectResourceAction(keyAddr, map[bool]plancheck.ResourceActionType{
+								true:  plancheck.ResourceActionCreate, // v1.5: the failed re-create left no key
+								false: plancheck.ResourceActionUpdate,
+							}[gen == netmakertest.GenerationV15]),
 						}},
 						Check: resource.ComposeAggregateTestCheckFunc(
 							checkStateMatchesServer(srv, keyAddr, "tf-midway"),

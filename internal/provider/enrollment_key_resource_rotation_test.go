@@ -285,7 +285,7 @@ func TestAccEnrollmentKeyDefaultKeyRotation(t *testing.T) {
 			if gen == netmakertest.GenerationV15 {
 				rotate = resource.TestStep{
 					Config:      config("two"),
-					ExpectError: regexp.MustCompile(`(?s)default key.*v1\.5-line server.*Nothing was changed.*regenerate-token`),
+					ExpectError: regexp.MustCompile(`(?s)Cannot rotate a default key.*v1\.5-line\s+server.*regenerate-token.*Nothing\s+was\s+changed`),
 				}
 			}
 			resource.Test(t, resource.TestCase{

@@ -269,13 +269,14 @@ func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
 			{
 				// Choosing another key is a clear error, at plan time already.
 				Config: testAccDefaultKeyConfig(srv, `"custom-one"`),
-				ExpectError: wrappedText("changing a network's default key is not supported by this Netmaker server " +
-					"version (v1.5); it needs a current-generation server"),
+				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there the default key of a network is always the key ` +
+					`Netmaker generated with it (named after the network), and no other key can become the default. Nothing was ` +
+					`changed. On this server, key_name can only be "net-a"`),
 			},
 			{
 				// With the key unknown at plan time (its id is computed), the apply says so.
 				Config:      testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.id"),
-				ExpectError: wrappedText("changing a network's default key is not supported by this Netmaker server version (v1.5)"),
+				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there the default key of a network is always the key`),
 				Check:       checkServerDefault(srv, "net-a", "net-a"),
 			},
 		},
@@ -308,7 +309,7 @@ func TestAccNetworkDefaultKeyResource_keyMustJoinNetwork(t *testing.T) {
 // change of default before it gets that far.
 func errorForGeneration(gen netmakertest.Generation, msg string) *regexp.Regexp {
 	if gen == netmakertest.GenerationV15 {
-		return wrappedText("not supported by this Netmaker server version (v1.5)")
+		return wrappedText("is a Netmaker v1.5-line server")
 	}
 	return wrappedText(msg)
 }
@@ -361,57 +362,6 @@ resource "netmaker_network_default_key" "test" {
 			})
 		})
 	}
-}
-
-// TestAccNetworkDefaultKeyResource_autoKeyGone destroys the resource after
-// the network's auto-generated key was deleted out of band: the server is
-// left as it is (with a warning), not failed on.
-func TestAccNetworkDefaultKeyResource_autoKeyGone(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	testAccCreateNetworks(t, srv, "net-a", "net-b")
-	keysOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "unlimited"
-}
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
-				Check:  checkServerDefault(srv, "net-a", "custom-one"),
-			},
-			{
-				PreConfig: func() {
-					if err := srv.DeleteKeyByName("net-a"); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: keysOnly,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
-					},
-				},
-				// Nothing to give the default back to: custom-one stays default.
-				Check: checkServerDefault(srv, "net-a", "custom-one"),
-			},
-			{
-				// An administrator makes another key the default, so that
-				// custom-one can be destroyed at the end of the test.
-				PreConfig: func() {
-					testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "spare", Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
-					if err := srv.SetDefault("net-a", "spare"); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:   keysOnly,
-				PlanOnly: true,
-			},
-		},
-	})
 }
 
 // TestAccNetworkDefaultKeyResource_keyReplaced replaces the custom default

@@ -35,7 +35,7 @@ func testAccFactoriesWithClock(now func() time.Time) map[string]func() (tfprotov
 }
 
 // generations lists the server lines every acceptance test runs against.
-var generations = []netmakertest.Generation{netmakertest.GenerationV15, netmakertest.GenerationCurrent}
+var generations = netmakertest.Generations()
 
 // newTestServer starts a test server that the test closes at its end.
 func newTestServer(t *testing.T, gen netmakertest.Generation) *netmakertest.Server {

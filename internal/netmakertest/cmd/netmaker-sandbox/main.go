@@ -3,9 +3,15 @@
 //
 //	go run ./internal/netmakertest/cmd/netmaker-sandbox -listen 127.0.0.1:0 -generation current -master-key KEY
 //
-// Its first output line is NETMAKER_HOST=http://<address>. It serves until
-// SIGINT or SIGTERM, then exits 0. GET /sandbox/stats (no auth) answers the
-// request counts per route pattern.
+// -generation is v1.5, current (the default) or v1.7. Its first output line
+// is NETMAKER_HOST=http://<address>. It serves until SIGINT or SIGTERM, then
+// exits 0. GET /sandbox/stats (no auth) answers the request counts per route
+// pattern. Credentials to try by hand, as on a fresh real server:
+//
+//	POST /api/users/adm/createsuperadmin {"username":"admin","password":"..."}   (no auth)
+//	POST /api/users/adm/authenticate     {"username":"admin","password":"..."}   -> Response.AuthToken (a JWT)
+//	POST /api/v1/users/access_token      {"name":"tf","user_name":"admin","expires_at":"2030-01-01T00:00:00Z"}
+//	                                     with Authorization: Bearer <JWT>          -> Response.AuthToken (a token)
 package main
 
 import (
@@ -36,10 +42,20 @@ func main() {
 	}
 }
 
+// generationList is "v1.5, current or v1.7", for flag help and errors.
+func generationList() string {
+	gens := netmakertest.Generations()
+	names := make([]string, len(gens))
+	for i, g := range gens {
+		names[i] = string(g)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 func run(args []string) error {
 	fs := flag.NewFlagSet("netmaker-sandbox", flag.ContinueOnError)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
-	generation := fs.String("generation", string(netmakertest.GenerationCurrent), "server line to imitate: current or v1.5")
+	generation := fs.String("generation", string(netmakertest.GenerationCurrent), "server line to imitate: "+generationList())
 	masterKey := fs.String("master-key", "", "master key accepted as a credential")
 	faultRate := fs.Float64("fault-rate", 0, "probability per request of a random fault (429, 502-504, reset, response lost)")
 	faultKinds := fs.String("faults", "", "comma-separated fault kinds to draw from: 429, 5xx, reset, lost (default: all)")
@@ -47,15 +63,15 @@ func run(args []string) error {
 	seed := fs.Int64("seed", 0, "seed for list order, values and faults (0: random)")
 	jwtLifetime := fs.Duration("jwt-lifetime", time.Hour, "lifetime of login JWTs")
 	var users, tokens multiFlag
-	fs.Var(&users, "user", "name:password accepted at POST /api/users/adm/authenticate (repeatable)")
+	fs.Var(&users, "user", "super admin name:password accepted at POST /api/users/adm/authenticate (repeatable; none: create one with POST /api/users/adm/createsuperadmin)")
 	fs.Var(&tokens, "access-token", "personal access token accepted as a credential (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 
 	gen := netmakertest.Generation(*generation)
-	if gen != netmakertest.GenerationCurrent && gen != netmakertest.GenerationV15 {
-		return fmt.Errorf("unknown -generation %q (want %q or %q)", *generation, netmakertest.GenerationCurrent, netmakertest.GenerationV15)
+	if !gen.Valid() {
+		return fmt.Errorf("unknown -generation %q (want %s)", *generation, generationList())
 	}
 	if *faultRate < 0 || *faultRate > 1 {
 		return fmt.Errorf("-fault-rate must be between 0 and 1")
@@ -85,7 +101,7 @@ func run(args []string) error {
 		userMap[name] = pw
 	}
 	if *masterKey == "" && len(tokens) == 0 && len(userMap) == 0 {
-		fmt.Fprintln(os.Stderr, "netmaker-sandbox: warning: no -master-key, -access-token or -user: every authenticated route answers 401")
+		fmt.Fprintln(os.Stderr, "netmaker-sandbox: warning: no -master-key, -access-token or -user: create a super admin with POST /api/users/adm/createsuperadmin and log in")
 	}
 
 	_, handler := netmakertest.NewHandler(netmakertest.Options{

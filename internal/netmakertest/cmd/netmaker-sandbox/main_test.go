@@ -83,6 +83,7 @@ func TestSandbox(t *testing.T) {
 	}{
 		{"current", syscall.SIGTERM, 400},
 		{"v1.5", syscall.SIGINT, 404},
+		{"v1.7", syscall.SIGTERM, 400},
 	}
 	for _, tt := range tests {
 		sig := tt.sig
@@ -169,5 +170,73 @@ func TestSandboxBadFlags(t *testing.T) {
 				t.Fatalf("want a failing exit, got %v", err)
 			}
 		})
+	}
+}
+
+// TestSandboxGenerations: -generation selects the line; the PUT of
+// "default" tells current (ignored) from v1.7 (clears the flag).
+func TestSandboxGenerations(t *testing.T) {
+	for gen, wantDefault := range map[string]bool{"current": true, "v1.7": false, "v1.5": true} {
+		t.Run(gen, func(t *testing.T) {
+			host, _ := startSandbox(t, "-generation", gen, "-master-key", "KEY")
+			if code, body := get(t, "POST", host+"/api/networks", "Bearer KEY", `{"netid":"net1","addressrange":"10.1.0.0/16"}`); code != 200 {
+				t.Fatalf("create network: %d %s", code, body)
+			}
+			_, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
+			var keys []struct {
+				Value   string `json:"value"`
+				Default bool   `json:"default"`
+			}
+			if err := json.Unmarshal([]byte(body), &keys); err != nil || len(keys) != 1 || !keys[0].Default {
+				t.Fatalf("keys: %s (%v)", body, err)
+			}
+			if code, body := get(t, "PUT", host+"/api/v1/enrollment-keys/"+keys[0].Value, "Bearer KEY", `{"groups":[]}`); code != 200 {
+				t.Fatalf("update: %d %s", code, body)
+			}
+			_, body = get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
+			if err := json.Unmarshal([]byte(body), &keys); err != nil || len(keys) != 1 || keys[0].Default != wantDefault {
+				t.Fatalf("after a PUT without default: %s, want default %t", body, wantDefault)
+			}
+		})
+	}
+}
+
+func TestSandboxUnknownGeneration(t *testing.T) {
+	err := run([]string{"-generation", "v1.6"})
+	if err == nil || !strings.Contains(err.Error(), `unknown -generation "v1.6" (want v1.5, current or v1.7)`) {
+		t.Fatalf("error: %v", err)
+	}
+}
+
+// TestSandboxCredentials: the first super admin, a login and a personal
+// access token, as on a fresh real server (no -user, no -master-key).
+func TestSandboxCredentials(t *testing.T) {
+	host, _ := startSandbox(t, "-generation", "current")
+	if code, body := get(t, "POST", host+"/api/users/adm/createsuperadmin", "", `{"username":"admin","password":"s3cret-pw"}`); code != 200 || !strings.Contains(body, `"username":"admin"`) {
+		t.Fatalf("createsuperadmin: %d %s", code, body)
+	}
+	if code, body := get(t, "POST", host+"/api/users/adm/createsuperadmin", "", `{"username":"other","password":"s3cret-pw"}`); code != 400 || !strings.Contains(body, "superadmin user already exists") {
+		t.Fatalf("second createsuperadmin: %d %s", code, body)
+	}
+	var login struct {
+		Response struct{ UserName, AuthToken string }
+	}
+	_, body := get(t, "POST", host+"/api/users/adm/authenticate", "", `{"username":"admin","password":"s3cret-pw"}`)
+	if err := json.Unmarshal([]byte(body), &login); err != nil || login.Response.AuthToken == "" {
+		t.Fatalf("login: %s (%v)", body, err)
+	}
+	expires := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	code, body := get(t, "POST", host+"/api/v1/users/access_token", "Bearer "+login.Response.AuthToken,
+		`{"name":"terraform","user_name":"admin","expires_at":"`+expires+`"}`)
+	var pat struct {
+		Message  string
+		Response struct{ UserName, AuthToken string }
+	}
+	if err := json.Unmarshal([]byte(body), &pat); code != 200 || err != nil || pat.Response.AuthToken == "" ||
+		pat.Message != "api access token has generated for user admin" {
+		t.Fatalf("access token: %d %s (%v)", code, body, err)
+	}
+	if code, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer "+pat.Response.AuthToken, ""); code != 200 {
+		t.Fatalf("list with the access token: %d %s", code, body)
 	}
 }
