@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -19,6 +20,7 @@ var (
 	_ provider.Provider                       = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithListResources      = (*NetmakerProvider)(nil)
+	_ provider.ProviderWithActions            = (*NetmakerProvider)(nil)
 )
 
 // NetmakerProvider manages Netmaker enrollment keys.
@@ -87,6 +89,7 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -114,5 +117,11 @@ func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() epheme
 func (p *NetmakerProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewEnrollmentKeyListResource,
+	}
+}
+
+func (p *NetmakerProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewEnrollmentKeyRotateAction,
 	}
 }
