@@ -93,10 +93,14 @@ GOMOD
   echo ">> built $("$tf" version | head -1) in $(($(date +%s) - started))s"
 fi
 
+# For tools that look `terraform` up on PATH (tfplugindocs in make docs): bin/latest/terraform.
+mkdir -p "$root/bin/latest"
+ln -sfn ../terraform-latest "$root/bin/latest/terraform"
+
 if [ "${BUILD_ONLY:-0}" = "1" ]; then
   exit 0
 fi
 
 echo ">> acceptance tests under $("$tf" version | head -1) (TF_ACC_TERRAFORM_PATH=$tf)"
 TF_ACC=1 TF_ACC_TERRAFORM_PATH="$tf" \
-  go test -count=1 -timeout "${TEST_TIMEOUT:-60m}" ${TESTARGS:-} ./internal/provider/...
+  go test -count=1 -timeout "${TEST_TIMEOUT:-60m}" ${TESTARGS:-} ./internal/provider/... ./internal/docscheck/

@@ -75,8 +75,8 @@ func (r *enrollmentKeyListResource) ListResourceConfigSchema(_ context.Context, 
 				Optional:            true,
 			},
 			"auto_generated": schema.BoolAttribute{
-				MarkdownDescription: "Only the keys Netmaker generated with their networks (`true`: each named after its one " +
-					"network), or only the others (`false`).",
+				MarkdownDescription: "Only the keys Netmaker generated with their networks (`true`: each is named after a " +
+					"network it joins), or only the others (`false`).",
 				Optional: true,
 			},
 			"name_prefix": schema.StringAttribute{
