@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
@@ -25,7 +23,7 @@ func TestAccEnrollmentKeyListResource_adoptAll(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			cli := newTerraformCLI(t, tfversion.Version1_14_0, "has terraform query")
+			cli := newTerraformCLI(t, "has terraform query")
 			for i := range networks {
 				if err := srv.CreateNetwork(fmt.Sprintf("site-%02d", i), fmt.Sprintf("10.%d.0.0/16", 100+i)); err != nil {
 					t.Fatal(err)
@@ -108,7 +106,7 @@ func TestAccEnrollmentKeyListResource_adoptEveryKind(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			cli := newTerraformCLI(t, tfversion.Version1_14_0, "has terraform query")
+			cli := newTerraformCLI(t, "has terraform query")
 			testAccCreateNetworks(t, srv, "net-a", "net-b")
 			gateway := srv.AddGateway("net-a")
 			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})

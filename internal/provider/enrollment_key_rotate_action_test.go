@@ -226,7 +226,7 @@ func TestAccEnrollmentKeyRotateAction_invoke(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			cli := newTerraformCLI(t, tfversion.Version1_14_0, "has actions (apply -invoke)")
+			cli := newTerraformCLI(t, "has actions (apply -invoke)")
 			testAccCreateNetworks(t, srv, "net-a")
 			cli.write("main.tf", cliProviderConfig(srv.URL())+`
 resource "netmaker_enrollment_key" "ci" {

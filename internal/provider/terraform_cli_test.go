@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // terraformCLI runs the terraform binary of the acceptance tests
@@ -46,9 +47,9 @@ terraform {
 `
 
 // newTerraformCLI skips the test unless TF_ACC is set and the terraform
-// binary is at least minimum (why says what needs it), then serves the
-// provider for the test's lifetime.
-func newTerraformCLI(t *testing.T, minimum *version.Version, why string) *terraformCLI {
+// binary is 1.14 or later (why says what the test needs from it), then
+// serves the provider for the test's lifetime.
+func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -74,7 +75,7 @@ func newTerraformCLI(t *testing.T, minimum *version.Version, why string) *terraf
 	if err != nil {
 		t.Fatalf("%s reports version %q: %v", bin, v.Version, err)
 	}
-	if got.Core().LessThan(minimum) {
+	if minimum := tfversion.Version1_14_0; got.Core().LessThan(minimum) {
 		t.Skipf("Terraform %s is older than %s, which %s (make testacc-latest runs this test)", got, minimum, why)
 	}
 
