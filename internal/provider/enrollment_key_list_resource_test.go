@@ -44,6 +44,8 @@ func TestAccEnrollmentKeyListResource_filters(t *testing.T) {
 	checks = append(checks, expectListed("netmaker_enrollment_key.tagged", "ci-batch")...)
 	checks = append(checks, expectListed("netmaker_enrollment_key.not_default", "ci-batch", "ci-laptops")...)
 	checks = append(checks, expectListed("netmaker_enrollment_key.invalid")...)
+	checks = append(checks, querycheck.ExpectLength("netmaker_enrollment_key.first", 1),
+		querycheck.ExpectIdentity("netmaker_enrollment_key.first", map[string]knownvalue.Check{"name": knownvalue.StringExact("ci-batch")}))
 	checks = append(checks,
 		querycheck.ExpectResourceDisplayName("netmaker_enrollment_key.all", byName("ci-batch"),
 			knownvalue.StringExact("ci-batch (uses, networks net-a)")),
@@ -144,6 +146,11 @@ list "netmaker_enrollment_key" "invalid" {
   config {
     valid = false
   }
+}
+
+list "netmaker_enrollment_key" "first" {
+  provider = netmaker
+  limit    = 1
 }
 `,
 				QueryResultChecks: checks,
