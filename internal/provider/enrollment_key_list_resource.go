@@ -50,7 +50,8 @@ func (r *enrollmentKeyListResource) ListResourceConfigSchema(_ context.Context, 
 		MarkdownDescription: "Finds the server's enrollment keys for `terraform query` (Terraform 1.14+), to adopt them as " +
 			"`netmaker_enrollment_key` resources: `terraform query -generate-config-out=keys.tf` writes an `import` block " +
 			"and a resource block for each key found. All filters that are set must match. The keys come sorted by name, " +
-			"identified by their name; the generated configuration holds no secret. One query lists the keys once, " +
+			"identified by their name; neither the results nor the generated configuration hold a secret (`value` and " +
+			"`token` are read at import). One query lists the keys once, " +
 			"however many there are.",
 		Attributes: map[string]schema.Attribute{
 			"network": schema.StringAttribute{
@@ -125,8 +126,11 @@ func (r *enrollmentKeyListResource) List(ctx context.Context, req list.ListReque
 			result.Diagnostics.Append(result.Identity.Set(ctx, enrollmentKeyIdentityModel{Name: types.StringValue(key.Name)})...)
 			if req.IncludeResource {
 				// As a refresh right after an import would record the key, so
-				// that the configuration generated from it plans clean.
+				// that the configuration generated from it plans clean, but
+				// without the secrets: `terraform query -json` prints resource
+				// objects in the clear. The import's read fills them in.
 				state, diags := keyState(ctx, key, enrollmentKeyModel{}, now)
+				state.Value, state.Token = types.StringNull(), types.StringNull()
 				result.Diagnostics.Append(diags...)
 				result.Diagnostics.Append(result.Resource.Set(ctx, state)...)
 			}

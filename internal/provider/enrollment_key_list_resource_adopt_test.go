@@ -56,6 +56,17 @@ list "netmaker_enrollment_key" "auto" {
 `)
 			cli.init()
 
+			// The machine-readable results carry no secret either.
+			jsonOut := cli.mustRun("query", "-json")
+			for _, k := range srv.Keys() {
+				if strings.Contains(jsonOut, k.Value) {
+					t.Fatalf("terraform query -json shows the value of key %s", k.Name)
+				}
+			}
+			if got := strings.Count(jsonOut, `"type":"list_resource_found"`); got != networks {
+				t.Errorf("terraform query -json found %d keys, want %d", got, networks)
+			}
+
 			srv.ResetStats()
 			out := cli.mustRun("query", "-no-color", "-generate-config-out=generated.tf")
 			if got := srv.Stats()[listKeysStat]; got != 1 {
