@@ -30,14 +30,10 @@ const (
 	networkDefaultKeyIdentityAttr = "network"
 )
 
-// enrollmentKeyIdentityModel is netmaker_enrollment_key's identity.
+// enrollmentKeyIdentityModel is netmaker_enrollment_key's identity (list
+// results set it whole).
 type enrollmentKeyIdentityModel struct {
 	Name types.String `tfsdk:"name"`
-}
-
-// networkDefaultKeyIdentityModel is netmaker_network_default_key's identity.
-type networkDefaultKeyIdentityModel struct {
-	Network types.String `tfsdk:"network"`
 }
 
 func (r *enrollmentKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
