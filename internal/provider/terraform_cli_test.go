@@ -32,7 +32,16 @@ type terraformCLI struct {
 	reattach string // TF_REATTACH_PROVIDERS
 }
 
-const providerAddress = "registry.terraform.io/netmaker-terraform/netmaker"
+// cliProviderAddress is the provider's address for the CLI under test: its
+// default registry host (TF_ACC_PROVIDER_HOST, as plugin-testing reads it:
+// registry.opentofu.org for OpenTofu) and the provider's source.
+func cliProviderAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/netmaker-terraform/netmaker"
+}
 
 // requiredProvidersBlock makes `netmaker` mean this provider in a test's
 // configuration.
@@ -84,7 +93,7 @@ func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 	closeCh := make(chan struct{})
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- tf6server.Serve(providerAddress, providerserver.NewProtocol6(New("test")()),
+		serveErr <- tf6server.Serve(cliProviderAddress(), providerserver.NewProtocol6(New("test")()),
 			tf6server.WithDebug(ctx, configCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),
@@ -105,7 +114,7 @@ func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 		<-closeCh
 	})
 	reattach, err := json.Marshal(map[string]any{
-		providerAddress: map[string]any{
+		cliProviderAddress(): map[string]any{
 			"Protocol":        string(config.Protocol),
 			"ProtocolVersion": config.ProtocolVersion,
 			"Pid":             config.Pid,
