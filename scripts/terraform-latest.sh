@@ -33,7 +33,6 @@ else
   trap 'rm -rf "$work"' EXIT
   started=$(date +%s)
   echo ">> building Terraform $VERSION in $work (several minutes on a cold cache)"
-  go mod download github.com/hashicorp/terraform@"$VERSION"
   src=$(go mod download -json github.com/hashicorp/terraform@"$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   # The local replaces in Terraform's go.mod: "replace <path> => ./<dir>".
   mapfile -t replaced < <(sed -n 's#^replace \(github.com/hashicorp/terraform/[^ ]*\) => \./.*#\1#p' "$src/go.mod")
