@@ -468,7 +468,7 @@ func (c *Client) DeleteKey(ctx context.Context, value string) error {
 		return nil
 	}
 	if errors.Is(e, ErrDefaultKey) {
-		e.Hint = "a network's default key cannot be deleted; make another key the default first, or delete the network"
+		e.Hint = "a network's default key cannot be deleted while it is the default"
 	}
 	return e
 }

@@ -7,12 +7,21 @@
 //     request, and writes through the Client invalidate it
 //     (Config.DisableListCache turns this off).
 //   - Both JSON shapes of a key (the list shape, and the detail shape some
-//     current-generation routes answer) decode into one EnrollmentKey; null
+//     v1.7 routes answer) decode into one EnrollmentKey; null
 //     lists become empty slices, the nil UUID and null gateways become "",
 //     the zero time becomes time.Time{}.
 //   - Request bodies use unix seconds for expiration, exactly one name in
 //     "tags", "unlimited" only for unlimited keys, and PUT always carries
-//     relay, groups and auto_assign_gw (the server resets what is missing).
+//     relay, groups, auto_assign_gw (the server resets what is missing) and
+//     the key's current default flag (v1.7 clears it when absent).
+//   - Server generations (v1.5, current, v1.7; see Capabilities) differ in
+//     how a token is rotated and how a key becomes or stops being a
+//     network's default. RotateKey, MakeDefault, RestoreDefault,
+//     ReleaseDefault and DeleteKeyAnyway choose the way for the server at
+//     hand (generations.go); callers choose none. What a server cannot do
+//     is ErrUnsupported, ErrNeedsRecreate or ErrCannotRecreate, before
+//     anything changes; CheckRotate and CheckMakeDefault answer the same
+//     at plan time.
 //   - Transient failures (connection errors, timeouts, resets, 429, 502,
 //     503, 504) are retried with backoff through go-retryablehttp; 500 is not
 //     (Netmaker reports validation failures as 500). Writes whose answer was

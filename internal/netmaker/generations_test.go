@@ -45,10 +45,11 @@ func defaultsOf(srv *netmakertest.Server, network string) []string {
 	return names
 }
 
-func wantDefaults(t *testing.T, srv *netmakertest.Server, network string, want ...string) {
+// wantDefaults checks the default keys of net1 (the only network here).
+func wantDefaults(t *testing.T, srv *netmakertest.Server, want ...string) {
 	t.Helper()
-	if got := defaultsOf(srv, network); !slices.Equal(got, want) {
-		t.Fatalf("default keys of %s = %v, want %v", network, got, want)
+	if got := defaultsOf(srv, "net1"); !slices.Equal(got, want) {
+		t.Fatalf("default keys of net1 = %v, want %v", got, want)
 	}
 }
 
@@ -102,7 +103,7 @@ func TestGenerationsUpdateKeepsDefault(t *testing.T) {
 			if body, _ := srv.LastRequestBody(putRoute); !strings.Contains(body, `"default":true`) {
 				t.Fatalf("PUT body %s does not carry the default flag", body)
 			}
-			wantDefaults(t, srv, "net1", "net1")
+			wantDefaults(t, srv, "net1")
 		})
 	}
 }
@@ -125,7 +126,7 @@ func TestGenerationsMakeDefault(t *testing.T) {
 				if !errors.Is(err, netmaker.ErrUnsupported) || !strings.Contains(err.Error(), "v1.5-line") {
 					t.Fatalf("MakeDefault on v1.5 = %v, want ErrUnsupported", err)
 				}
-				wantDefaults(t, srv, "net1", "net1")
+				wantDefaults(t, srv, "net1")
 				return
 			case netmakertest.GenerationCurrent:
 				if !errors.Is(err, netmaker.ErrNeedsRecreate) {
@@ -134,7 +135,7 @@ func TestGenerationsMakeDefault(t *testing.T) {
 				if same, _ := srv.KeyByName("custom"); same.Value != k.Value {
 					t.Fatal("the refused MakeDefault changed the key")
 				}
-				wantDefaults(t, srv, "net1", "net1")
+				wantDefaults(t, srv, "net1")
 			default:
 				if err != nil {
 					t.Fatalf("MakeDefault on v1.7: %v", err)
@@ -161,7 +162,7 @@ func TestGenerationsMakeDefault(t *testing.T) {
 			if onServer, _ := srv.KeyByName("custom"); onServer.Value != got.Value || srv.Token(onServer.Value) != got.Token {
 				t.Fatal("answered key is not the server's")
 			}
-			wantDefaults(t, srv, "net1", "custom")
+			wantDefaults(t, srv, "custom")
 		})
 	}
 }
@@ -181,7 +182,7 @@ func TestGenerationsRestoreAndDeleteDefault(t *testing.T) {
 			if err != nil || !done.Kept {
 				t.Fatalf("DeleteKeyAnyway(auto) = %+v, %v; want kept", done, err)
 			}
-			wantDefaults(t, srv, "net1", "net1")
+			wantDefaults(t, srv, "net1")
 
 			if gen == netmakertest.GenerationV15 {
 				r, err := c.RestoreDefault(ctx, "net1")
@@ -193,7 +194,7 @@ func TestGenerationsRestoreAndDeleteDefault(t *testing.T) {
 
 			custom := createKey(t, c, netmaker.CreateKeyRequest{Name: "custom", Networks: []string{"net1"},
 				Type: netmaker.KeyTypeUnlimited, Default: true})
-			wantDefaults(t, srv, "net1", "custom")
+			wantDefaults(t, srv, "custom")
 
 			done, err = c.DeleteKeyAnyway(ctx, custom.Value)
 			if err != nil || done.Kept || len(done.Restored) != 1 {
@@ -207,7 +208,7 @@ func TestGenerationsRestoreAndDeleteDefault(t *testing.T) {
 			if _, ok := srv.KeyByName("custom"); ok {
 				t.Fatal("custom default key not deleted")
 			}
-			wantDefaults(t, srv, "net1", "net1")
+			wantDefaults(t, srv, "net1")
 			if onServer, _ := srv.KeyByName("net1"); srv.Token(onServer.Value) != r.Key.Token {
 				t.Fatal("restored key's token is not the server's")
 			}
@@ -240,13 +241,13 @@ func TestGenerationsRestoreWithoutAutoKey(t *testing.T) {
 				if !done.Restored[0].Cleared {
 					t.Fatalf("restored %+v; want the flag cleared", done.Restored[0])
 				}
-				wantDefaults(t, srv, "net1")
+				wantDefaults(t, srv) // none
 				return
 			}
 			if !done.Restored[0].Created {
 				t.Fatalf("restored %+v; want a new auto key created", done.Restored[0])
 			}
-			wantDefaults(t, srv, "net1", "net1")
+			wantDefaults(t, srv, "net1")
 		})
 	}
 }
@@ -283,7 +284,7 @@ func TestGenerationsRotateKey(t *testing.T) {
 			} else if err != nil || !rotated.Default || rotated.Value == auto.Value {
 				t.Fatalf("RotateKey(default) = %+v, %v", rotated, err)
 			}
-			wantDefaults(t, srv, "net1", "net1")
+			wantDefaults(t, srv, "net1")
 		})
 	}
 	t.Run("v1.5 used-up key", func(t *testing.T) {

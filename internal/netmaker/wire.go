@@ -15,7 +15,8 @@ const nilUUID = "00000000-0000-0000-0000-000000000000"
 
 // wireKey holds every field of both JSON shapes of a key. The list shape
 // carries the name as tags[0], device tags as groups, the gateway as relay
-// and auto_assign_gw; the detail shape (current generation) carries name,
+// and auto_assign_gw; the detail shape (v1.7's update, regenerate and
+// network-default answers) carries name,
 // device tags as tags, gateway_id (string or null) and auto_assign_gateway.
 // The presence of "name" tells them apart.
 type wireKey struct {

@@ -571,18 +571,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, vars map[s
 		writeError(w, e)
 		return
 	}
-	s.mu.Lock()
-	k, e := s.updateKeyLocked(vars["value"], b)
-	var ans any
-	if e == nil {
-		ans = s.answerShape(k, r.Host)
-	}
-	s.mu.Unlock()
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	writeJSON(w, 200, ans)
+	s.answerKey(w, r, func() (*storedKey, *apiError) { return s.updateKeyLocked(vars["value"], b) })
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
@@ -604,8 +593,8 @@ func (s *Server) handleNetworkDefault(w http.ResponseWriter, r *http.Request, va
 	s.answerKey(w, r, func() (*storedKey, *apiError) { return s.networkDefaultLocked(vars["network"]) })
 }
 
-// answerKey runs op under the lock and answers its key in the shape of
-// the generation (routes of current and v1.7 only).
+// answerKey runs op under the lock and answers its key as update,
+// regenerate and network default do on this generation.
 func (s *Server) answerKey(w http.ResponseWriter, r *http.Request, op func() (*storedKey, *apiError)) {
 	s.mu.Lock()
 	k, e := op()

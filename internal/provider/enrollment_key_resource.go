@@ -299,12 +299,14 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 		plan.Value = types.StringUnknown()
 		plan.Token = types.StringUnknown()
 		defer func() {
-			if !config.RegenerateTrigger.IsUnknown() && !resp.Diagnostics.HasError() && len(resp.RequiresReplace) == 0 {
+			// A replacement needs no rotation (the apply checks again anyway).
+			if !config.RegenerateTrigger.IsUnknown() && !resp.Diagnostics.HasError() && len(resp.RequiresReplace) == 0 &&
+				!replaceOnlyChanged(plan, state) {
 				r.checkRotation(ctx, state, &resp.Diagnostics)
 			}
 		}()
 	}
-	r.planDefaultChange(ctx, config, state, &plan, resp)
+	r.planDefaultChange(ctx, config, state, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -335,6 +337,14 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
+// replaceOnlyChanged: an attribute that only changes by replacement may
+// change (conservative: unknown or differently spelled counts).
+func replaceOnlyChanged(plan, state enrollmentKeyModel) bool {
+	return !plan.Name.Equal(state.Name) || !plan.Networks.Equal(state.Networks) || !plan.Type.Equal(state.Type) ||
+		!plan.Uses.Equal(state.Uses) || !plan.ExpiresAt.Equal(state.ExpiresAt) || !plan.TTL.Equal(state.TTL) ||
+		!plan.AutoEgress.Equal(state.AutoEgress)
+}
+
 // checkRotation refuses at plan time a rotation the server cannot make.
 func (r *enrollmentKeyResource) checkRotation(ctx context.Context, state enrollmentKeyModel, diags *diag.Diagnostics) {
 	if r.data == nil || r.data.client == nil {
@@ -352,7 +362,7 @@ func (r *enrollmentKeyResource) checkRotation(ctx context.Context, state enrollm
 // planDefaultChange decides how a change of default is made: in place where
 // the server can change a key's default flag, by replacement where it
 // cannot, and not at all on servers without custom default keys.
-func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
 	if config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) || r.data == nil || r.data.client == nil {
 		return
 	}

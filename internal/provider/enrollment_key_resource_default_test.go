@@ -3,12 +3,14 @@ package provider
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -66,6 +68,210 @@ resource "netmaker_enrollment_key" "def" {
 							plancheck.ExpectResourceAction("netmaker_enrollment_key.def", plancheck.ResourceActionDestroy),
 						}},
 						Check: stillDefault("tf-def-net.web"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// defaultKeyConfig is key custom-one of net-a with default as given (an
+// HCL value, or "" to leave it unset).
+func defaultKeyConfig(srv *netmakertest.Server, isDefault string) string {
+	line := ""
+	if isDefault != "" {
+		line = "default  = " + isDefault
+	}
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "test" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "unlimited"
+  tags     = ["net-a.web"]
+  %s
+}
+`, line)
+}
+
+// TestAccEnrollmentKeyResource_defaultOnCreate creates a key with
+// default = true: it becomes net-a's only default key (the auto-generated
+// key stays, without the flag), its token in state is the server's, and
+// destroying it gives the default back to the auto-generated key. v1.5
+// refuses at plan time.
+func TestAccEnrollmentKeyResource_defaultOnCreate(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a")
+			if gen == netmakertest.GenerationV15 {
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					Steps: []resource.TestStep{{
+						Config:      defaultKeyConfig(srv, "true"),
+						ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its default`),
+					}},
+				})
+				if _, ok := srv.KeyByName("custom-one"); ok {
+					t.Fatal("v1.5: the refused key was created")
+				}
+				return
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(s *terraform.State) error {
+					if _, ok := srv.KeyByName("custom-one"); ok {
+						return fmt.Errorf("custom-one survived destroy")
+					}
+					return checkServerDefault(srv, "net-a", "net-a")(s)
+				},
+				Steps: []resource.TestStep{
+					{
+						Config: defaultKeyConfig(srv, "true"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkServerDefault(srv, "net-a", "custom-one"),
+							checkServerKey(srv, "net-a", func(k netmakertest.Key) error {
+								if k.Default {
+									return fmt.Errorf("the auto-generated key kept the flag")
+								}
+								return nil
+							}),
+						),
+					},
+					{
+						// A tag change keeps the default (every PUT sends the flag).
+						Config: strings.Replace(defaultKeyConfig(srv, "true"), `["net-a.web"]`, `["net-a.db"]`, 1),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						Check: checkServerDefault(srv, "net-a", "custom-one"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_defaultToggle turns default on and off for an
+// existing key: in place on v1.7, by replacement on current, refused at plan
+// time on v1.5. After each step net-a has exactly one default key and the
+// state's token is the server's.
+func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a")
+			change := plancheck.ResourceActionUpdate
+			if gen == netmakertest.GenerationCurrent {
+				change = plancheck.ResourceActionDestroyBeforeCreate
+			}
+			var first netmakertest.Key
+			steps := []resource.TestStep{{
+				Config: defaultKeyConfig(srv, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "net-a"),
+					func(*terraform.State) error { first, _ = srv.KeyByName("custom-one"); return nil },
+				),
+			}}
+			if gen == netmakertest.GenerationV15 {
+				steps = append(steps, resource.TestStep{
+					Config:      defaultKeyConfig(srv, "true"),
+					ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its default`),
+				}, resource.TestStep{
+					Config:   defaultKeyConfig(srv, ""),
+					PlanOnly: true,
+					Check:    checkServerDefault(srv, "net-a", "net-a"),
+				})
+			} else {
+				steps = append(steps, resource.TestStep{
+					Config: defaultKeyConfig(srv, "true"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, change),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						checkServerDefault(srv, "net-a", "custom-one"),
+						checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
+							if (k.Value != first.Value) != (gen == netmakertest.GenerationCurrent) {
+								return fmt.Errorf("value changed %v; want a new key on current only", k.Value != first.Value)
+							}
+							return nil
+						}),
+					),
+				}, resource.TestStep{
+					Config: defaultKeyConfig(srv, "false"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, change),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+					},
+					Check: checkServerDefault(srv, "net-a", "net-a"),
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerDefault(srv, "net-a", "net-a"),
+				Steps:                    steps,
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_defaultRefusals: a default key needs a
+// network, and the auto-generated key cannot just stop being the default;
+// both are plan-time errors that change nothing.
+func TestAccEnrollmentKeyResource_defaultRefusals(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a")
+			auto := func(isDefault string) string {
+				return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "auto" {
+  name     = "net-a"
+  networks = ["net-a"]
+  type     = "unlimited"
+  %s
+}
+`, isDefault)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: providerConfig(srv) + `
+resource "netmaker_enrollment_key" "test" {
+  name    = "no-networks"
+  type    = "unlimited"
+  default = true
+}
+`,
+						ExpectError: wrappedText(`default = true makes the key the default key of its networks, and it has none`),
+					},
+					{Config: auto(""), ResourceName: "netmaker_enrollment_key.auto", ImportState: true, ImportStateId: "net-a", ImportStatePersist: true},
+					{
+						Config:      auto("default = false"),
+						ExpectError: wrappedText(`stays the network's default until another key becomes the default`),
+					},
+					{
+						Config:   auto(""),
+						PlanOnly: true,
+						Check:    checkServerDefault(srv, "net-a", "net-a"),
 					},
 				},
 			})

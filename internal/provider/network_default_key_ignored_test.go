@@ -19,11 +19,12 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// A current-generation server that answers success to "make this key the
-// default" and does nothing must not pass for a success, nor be blamed on
-// v1.5: the read-back catches it and the error says what happened.
+// A v1.7 server (which makes a key the default by an update) that answers
+// success to "make this key the default" and does nothing must not pass for
+// a success, nor be blamed on v1.5: the read-back catches it and the error
+// says what happened.
 func TestAccNetworkDefaultKeyResource_serverIgnoresRequest(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	srv := newTestServer(t, netmakertest.GenerationV17)
 	if err := srv.CreateNetwork("tf-ign", "10.71.0.0/16"); err != nil {
 		t.Fatal(err)
 	}

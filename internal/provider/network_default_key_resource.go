@@ -357,7 +357,9 @@ func (r *networkDefaultKeyResource) Delete(ctx context.Context, req resource.Del
 	network := state.Network.ValueString()
 	restored, err := r.data.client.RestoreDefault(ctx, network)
 	switch {
-	case errors.Is(err, netmaker.ErrUnsupported):
+	case errors.Is(err, netmaker.ErrUnsupported), errors.Is(err, netmaker.ErrNameTaken):
+		// v1.5, or no auto-generated key and its name refused (v1.7): the
+		// custom key's own destroy still takes the flag off it there.
 		resp.Diagnostics.AddWarning("Network's default enrollment key left as is",
 			fmt.Sprintf("The default key of network %q was left as it is: %s.", network, err))
 	case err != nil:

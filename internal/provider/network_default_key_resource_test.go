@@ -21,7 +21,8 @@ import (
 const testDefaultKeyAddr = "netmaker_network_default_key.test"
 
 // testAccDefaultKeyConfig declares two custom keys of network net-a, one of
-// network net-b, and makes keyRef (an HCL expression) net-a's default.
+// network net-b, and makes keyRef (an HCL expression) net-a's default,
+// allowing re-creation where the server needs it.
 func testAccDefaultKeyConfig(srv *netmakertest.Server, keyRef string) string {
 	return providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "one" {
@@ -43,11 +44,22 @@ resource "netmaker_enrollment_key" "other" {
 }
 
 resource "netmaker_network_default_key" "test" {
-  network  = "net-a"
-  key_name = %s
+  network        = "net-a"
+  key_name       = %s
+  allow_recreate = %t
 }
-`, keyRef)
+`, keyRef, needsRecreate(srv))
 }
+
+// needsRecreate: the server makes only a new key a default (current), so
+// choosing an existing key needs allow_recreate.
+func needsRecreate(srv *netmakertest.Server) bool {
+	return srv.Generation() == netmakertest.GenerationCurrent
+}
+
+// customDefaultGenerations are the generations where a key other than the
+// auto-generated one can be a network's default.
+var customDefaultGenerations = []netmakertest.Generation{netmakertest.GenerationCurrent, netmakertest.GenerationV17}
 
 // testAccCreateNetworks creates networks out of band, as an administrator would.
 func testAccCreateNetworks(t *testing.T, srv *netmakertest.Server, names ...string) {
@@ -92,8 +104,28 @@ func expectTokenOf(srv *netmakertest.Server, keyName string) knownvalue.Check {
 	})
 }
 
-func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
+// TestAccNetworkDefaultKeyResource_moves moves net-a's default between keys
+// and back, on the generations that have custom default keys: in place on
+// v1.7, by re-creating the chosen key on current.
+func TestAccNetworkDefaultKeyResource_moves(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) { testAccNetworkDefaultKeyMoves(t, gen) })
+	}
+}
+
+// sameKeyValue: on v1.7 the chosen key keeps its value; on current it was
+// re-created, and netmaker_enrollment_key.one records the new value at its
+// next refresh (the default key resource's token is the new one at once).
+func sameKeyValue(gen netmakertest.Generation) statecheck.StateCheck {
+	var cmp compare.ValueComparer = compare.ValuesDiffer()
+	if gen == netmakertest.GenerationV17 {
+		cmp = compare.ValuesSame()
+	}
+	return statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New("key_value"), "netmaker_enrollment_key.one", tfjsonpath.New("value"), cmp)
+}
+
+func testAccNetworkDefaultKeyMoves(t *testing.T, gen netmakertest.Generation) {
+	srv := newTestServer(t, gen)
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -124,8 +156,7 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-					statecheck.CompareValuePairs(testDefaultKeyAddr, tfjsonpath.New("key_value"),
-						"netmaker_enrollment_key.one", tfjsonpath.New("value"), compare.ValuesSame()),
+					sameKeyValue(gen),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkServerDefault(srv, "net-a", "custom-one"),
@@ -150,10 +181,11 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 			},
 			{
 				// Import by network name plans clean.
-				ResourceName:      testDefaultKeyAddr,
-				ImportState:       true,
-				ImportStateId:     "net-a",
-				ImportStateVerify: true,
+				ResourceName:            testDefaultKeyAddr,
+				ImportState:             true,
+				ImportStateId:           "net-a",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"allow_recreate"},
 			},
 			{
 				// Someone makes the auto-generated key the default again in the UI:
@@ -170,6 +202,9 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 						plancheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-two")),
 					},
 				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-two")),
+				},
 				Check: checkServerDefault(srv, "net-a", "custom-two"),
 			},
 			{
@@ -184,7 +219,10 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 			{
 				// And to a custom key again, so that destroy has to give it back.
 				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
-				Check:  checkServerDefault(srv, "net-a", "custom-one"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+				},
+				Check: checkServerDefault(srv, "net-a", "custom-one"),
 			},
 		},
 	})
@@ -194,7 +232,13 @@ func TestAccNetworkDefaultKeyResource_current(t *testing.T) {
 // resource alone first, then the custom key: the key can be deleted only
 // because the default went back to the auto-generated key.
 func TestAccNetworkDefaultKeyResource_destroyOrder(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) { testAccNetworkDefaultKeyDestroyOrder(t, gen) })
+	}
+}
+
+func testAccNetworkDefaultKeyDestroyOrder(t *testing.T, gen netmakertest.Generation) {
+	srv := newTestServer(t, gen)
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	keysOnly := providerConfig(srv) + `
 resource "netmaker_enrollment_key" "one" {
@@ -369,7 +413,13 @@ resource "netmaker_network_default_key" "test" {
 // moves back to the auto-generated key before the old key is deleted, and
 // on to the new key after it is created.
 func TestAccNetworkDefaultKeyResource_keyReplaced(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) { testAccNetworkDefaultKeyReplaced(t, gen) })
+	}
+}
+
+func testAccNetworkDefaultKeyReplaced(t *testing.T, gen netmakertest.Generation) {
+	srv := newTestServer(t, gen)
 	testAccCreateNetworks(t, srv, "net-a")
 	config := func(keyType string) string {
 		uses := ""
@@ -385,14 +435,15 @@ resource "netmaker_enrollment_key" "one" {
 }
 
 resource "netmaker_network_default_key" "test" {
-  network  = "net-a"
-  key_name = netmaker_enrollment_key.one.name
+  network        = "net-a"
+  key_name       = netmaker_enrollment_key.one.name
+  allow_recreate = %t
 
   lifecycle {
     replace_triggered_by = [netmaker_enrollment_key.one]
   }
 }
-`, keyType, uses)
+`, keyType, uses, needsRecreate(srv))
 	}
 	var firstValue string
 	resource.Test(t, resource.TestCase{

@@ -71,6 +71,7 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 		cfg.DisableListCache = true
 	}
 
+	cfg.Now = p.now // the client decides whether a key has expired (v1.5 rotation re-creates it)
 	client, err := netmaker.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Netmaker provider configuration", err.Error())

@@ -10,4 +10,8 @@ resource "netmaker_enrollment_key" "office" {
 resource "netmaker_network_default_key" "office" {
   network  = "office"
   key_name = netmaker_enrollment_key.office.name
+
+  # Current-generation servers make only a new key a default: choosing an
+  # existing one re-creates it with the same settings and a new token.
+  allow_recreate = true
 }

@@ -173,29 +173,61 @@ func TestSandboxBadFlags(t *testing.T) {
 	}
 }
 
-// TestSandboxGenerations: -generation selects the line; the PUT of
-// "default" tells current (ignored) from v1.7 (clears the flag).
+// TestSandboxGenerations: -generation selects the line; what a PUT does
+// with "default" tells them apart: current and v1.5 ignore it both ways,
+// v1.7 moves the default with true and clears it when absent.
 func TestSandboxGenerations(t *testing.T) {
-	for gen, wantDefault := range map[string]bool{"current": true, "v1.7": false, "v1.5": true} {
-		t.Run(gen, func(t *testing.T) {
-			host, _ := startSandbox(t, "-generation", gen, "-master-key", "KEY")
+	tests := []struct {
+		gen                       string
+		afterPutTrue, afterPutNil string // default keys after each PUT
+	}{
+		{"v1.5", "net1", "net1"},
+		{"current", "net1", "net1"},
+		{"v1.7", "second", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.gen, func(t *testing.T) {
+			host, _ := startSandbox(t, "-generation", tt.gen, "-master-key", "KEY")
 			if code, body := get(t, "POST", host+"/api/networks", "Bearer KEY", `{"netid":"net1","addressrange":"10.1.0.0/16"}`); code != 200 {
 				t.Fatalf("create network: %d %s", code, body)
 			}
-			_, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
-			var keys []struct {
-				Value   string `json:"value"`
-				Default bool   `json:"default"`
+			if code, body := get(t, "POST", host+"/api/v1/enrollment-keys", "Bearer KEY", `{"tags":["second"],"networks":["net1"],"unlimited":true}`); code != 200 {
+				t.Fatalf("create key: %d %s", code, body)
 			}
-			if err := json.Unmarshal([]byte(body), &keys); err != nil || len(keys) != 1 || !keys[0].Default {
-				t.Fatalf("keys: %s (%v)", body, err)
+			type key struct {
+				Value   string   `json:"value"`
+				Tags    []string `json:"tags"`
+				Default bool     `json:"default"`
 			}
-			if code, body := get(t, "PUT", host+"/api/v1/enrollment-keys/"+keys[0].Value, "Bearer KEY", `{"groups":[]}`); code != 200 {
+			keys := func() (byName map[string]key, defaults string) {
+				_, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
+				var ks []key
+				if err := json.Unmarshal([]byte(body), &ks); err != nil {
+					t.Fatalf("list: %s (%v)", body, err)
+				}
+				byName = map[string]key{}
+				var names []string
+				for _, k := range ks {
+					byName[k.Tags[0]] = k
+					if k.Default {
+						names = append(names, k.Tags[0])
+					}
+				}
+				return byName, strings.Join(names, ",")
+			}
+			byName, _ := keys()
+			if code, body := get(t, "PUT", host+"/api/v1/enrollment-keys/"+byName["second"].Value, "Bearer KEY", `{"default":true}`); code != 200 {
 				t.Fatalf("update: %d %s", code, body)
 			}
-			_, body = get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
-			if err := json.Unmarshal([]byte(body), &keys); err != nil || len(keys) != 1 || keys[0].Default != wantDefault {
-				t.Fatalf("after a PUT without default: %s, want default %t", body, wantDefault)
+			byName, defaults := keys()
+			if defaults != tt.afterPutTrue {
+				t.Fatalf("default keys after PUT default:true: %q, want %q", defaults, tt.afterPutTrue)
+			}
+			if code, body := get(t, "PUT", host+"/api/v1/enrollment-keys/"+byName[defaults].Value, "Bearer KEY", `{"groups":[]}`); code != 200 {
+				t.Fatalf("update: %d %s", code, body)
+			}
+			if _, defaults := keys(); defaults != tt.afterPutNil {
+				t.Fatalf("default keys after a PUT without default: %q, want %q", defaults, tt.afterPutNil)
 			}
 		})
 	}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// oneKeyAndDefault is custom-one of net-a, made net-a's default with
+// allow_recreate as given.
+func oneKeyAndDefault(srv *netmakertest.Server, allowRecreate string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "uses"
+  uses     = 3
+  tags     = ["net-a.web"]
+}
+
+resource "netmaker_network_default_key" "test" {
+  network  = "net-a"
+  key_name = netmaker_enrollment_key.one.name
+  %s
+}
+`, allowRecreate)
+}
+
+// TestAccNetworkDefaultKeyResource_currentNeedsOptIn: on current, choosing
+// an existing key re-creates it, so without allow_recreate the plan fails,
+// naming the setting, and nothing changes; with it, the key is re-created
+// with its settings and remaining uses, and the token in state is the new one.
+func TestAccNetworkDefaultKeyResource_currentNeedsOptIn(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "net-a")
+	keyOnly := providerConfig(srv) + `
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "uses"
+  uses     = 3
+  tags     = ["net-a.web"]
+}
+`
+	var before netmakertest.Key
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if _, ok := srv.KeyByName("custom-one"); ok {
+				return fmt.Errorf("custom-one survived destroy")
+			}
+			return checkServerDefault(srv, "net-a", "net-a")(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: keyOnly,
+				Check: func(*terraform.State) error {
+					before, _ = srv.KeyByName("custom-one")
+					return srv.Register(srv.Token(before.Value)) // 2 uses left
+				},
+			},
+			{
+				Config:      oneKeyAndDefault(srv, ""),
+				ExpectError: wrappedText(`set allow_recreate = true on this resource`),
+				Check:       checkServerDefault(srv, "net-a", "net-a"),
+			},
+			{
+				// The refused plan changed nothing.
+				Config:   keyOnly,
+				PlanOnly: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "net-a"),
+					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
+						if k.Value != before.Value {
+							return fmt.Errorf("custom-one changed")
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				Config: oneKeyAndDefault(srv, "allow_recreate = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("netmaker_enrollment_key.one", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "custom-one"),
+					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
+						if k.Value == before.Value || k.Type != netmakertest.TypeUses || k.UsesRemaining != 2 ||
+							len(k.Groups) != 1 || k.Groups[0] != "net-a.web" || len(k.Networks) != 1 {
+							return fmt.Errorf("custom-one not re-created with its settings and remaining uses: %+v", k)
+						}
+						return nil
+					}),
+					func(*terraform.State) error {
+						if auto, ok := srv.KeyByName("net-a"); !ok || auto.Default {
+							return fmt.Errorf("the auto-generated key: present %v, default %v; want present, not default", ok, auto.Default)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// The enrollment key's own state follows at its refresh: no change planned.
+				Config:   oneKeyAndDefault(srv, "allow_recreate = true"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccNetworkDefaultKeyResource_autoKeyGone destroys the resource after
+// the network's auto-generated key was deleted out of band. On current a key
+// like it is created as the default; v1.7 refuses that name (other keys join
+// the network), so the default stays until the custom key's own destroy
+// clears its flag. Either way the run succeeds.
+func TestAccNetworkDefaultKeyResource_autoKeyGone(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a", "net-b")
+			keysOnly := providerConfig(srv) + `
+resource "netmaker_enrollment_key" "one" {
+  name     = "custom-one"
+  networks = ["net-a"]
+  type     = "unlimited"
+}
+`
+			afterDestroy := checkServerDefault(srv, "net-a", "net-a")
+			if gen == netmakertest.GenerationV17 {
+				afterDestroy = checkServerDefault(srv, "net-a", "custom-one")
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					if _, ok := srv.KeyByName("custom-one"); ok {
+						return fmt.Errorf("custom-one survived destroy")
+					}
+					if gen == netmakertest.GenerationV17 {
+						if d := srv.DefaultKeys("net-a"); len(d) != 0 {
+							return fmt.Errorf("v1.7: default keys of net-a = %v, want none", d)
+						}
+						return nil
+					}
+					return checkServerDefault(srv, "net-a", "net-a")(nil)
+				},
+				Steps: []resource.TestStep{
+					{
+						Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+						Check:  checkServerDefault(srv, "net-a", "custom-one"),
+					},
+					{
+						PreConfig: func() {
+							if err := srv.DeleteKeyByName("net-a"); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: keysOnly,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
+							},
+						},
+						Check: afterDestroy,
+					},
+				},
+			})
+		})
+	}
+}
