@@ -25,24 +25,57 @@ func (c *Client) credential(ctx context.Context) (string, error) {
 	return c.relogin(ctx, "")
 }
 
-// relogin logs in again unless another caller already replaced stale.
+// loginCall is one login in flight, shared by every caller that needs it.
+type loginCall struct {
+	done chan struct{}
+	jwt  string
+	err  error
+	// leaderGaveUp: the caller that logged in went away (its context
+	// ended); the outcome says nothing about the credentials.
+	leaderGaveUp bool
+}
+
+// relogin logs in again unless another caller already replaced stale. One
+// login runs at a time; callers waiting for it share its outcome, a failure
+// included (a wrong password is not tried again by each of them), and stop
+// waiting when their own context ends.
 func (c *Client) relogin(ctx context.Context, stale string) (string, error) {
-	c.loginMu.Lock()
-	defer c.loginMu.Unlock()
-	c.authMu.Lock()
-	jwt := c.jwt
-	c.authMu.Unlock()
-	if jwt != "" && jwt != stale {
-		return jwt, nil
+	for {
+		c.authMu.Lock()
+		if c.jwt != "" && c.jwt != stale {
+			jwt := c.jwt
+			c.authMu.Unlock()
+			return jwt, nil
+		}
+		call, lead := c.loggingIn, false
+		if call == nil {
+			call, lead = &loginCall{done: make(chan struct{})}, true
+			c.loggingIn = call
+		}
+		c.authMu.Unlock()
+
+		if lead {
+			call.jwt, call.err = c.login(ctx)
+			call.leaderGaveUp = call.err != nil && ctx.Err() != nil
+			c.authMu.Lock()
+			if call.err == nil {
+				c.jwt = call.jwt
+			}
+			c.loggingIn = nil
+			c.authMu.Unlock()
+			close(call.done)
+			return call.jwt, call.err
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-call.done:
+		}
+		if call.leaderGaveUp && ctx.Err() == nil {
+			continue
+		}
+		return call.jwt, call.err
 	}
-	jwt, err := c.login(ctx)
-	if err != nil {
-		return "", err
-	}
-	c.authMu.Lock()
-	c.jwt = jwt
-	c.authMu.Unlock()
-	return jwt, nil
 }
 
 func (c *Client) login(ctx context.Context) (string, error) {

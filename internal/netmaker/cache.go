@@ -2,7 +2,6 @@ package netmaker
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"sync"
@@ -32,6 +31,12 @@ type listCall struct {
 	done chan struct{}
 	keys []EnrollmentKey
 	err  error
+	// leaderGaveUp: the leader's own context ended (its caller went away).
+	// Only then is the outcome not the server's, and a waiter whose context
+	// is alive asks again. A timeout of the request itself is the server's
+	// outcome, shared like any other: otherwise every waiter would run the
+	// hung list again in turn.
+	leaderGaveUp bool
 }
 
 func newListCache(disabled bool) *listCache {
@@ -94,6 +99,7 @@ func (c *Client) listShared(ctx context.Context) ([]EnrollmentKey, error) {
 
 		if lead {
 			call.keys, call.err = c.fetchKeys(ctx)
+			call.leaderGaveUp = call.err != nil && ctx.Err() != nil
 			lc.lock()
 			if call.err == nil && call.gen == lc.gen && time.Now().After(lc.volatileUntil) {
 				lc.keys, lc.valid = call.keys, true
@@ -111,8 +117,7 @@ func (c *Client) listShared(ctx context.Context) ([]EnrollmentKey, error) {
 			return nil, ctx.Err()
 		case <-call.done:
 		}
-		if call.err != nil && ctx.Err() == nil &&
-			(errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded)) {
+		if call.leaderGaveUp && ctx.Err() == nil {
 			// The leader gave up; this caller has not: try again.
 			continue
 		}

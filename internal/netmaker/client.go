@@ -48,9 +48,9 @@ type Client struct {
 
 	cache *listCache
 
-	loginMu sync.Mutex // serialises logins
-	authMu  sync.Mutex // guards jwt
-	jwt     string
+	authMu    sync.Mutex // guards jwt and loggingIn
+	jwt       string
+	loggingIn *loginCall // the login in flight, if any
 
 	capsMu    chan struct{} // 1-buffered: a mutex that callers can stop waiting for
 	capsKnown bool
@@ -84,6 +84,9 @@ func New(cfg Config) (*Client, error) {
 	case hasUser && (cfg.Username == "" || cfg.Password == ""):
 		return nil, errors.New("username and password must be configured together")
 	}
+	if cfg.InsecureSkipVerify && strings.TrimSpace(cfg.CACertPEM) != "" {
+		return nil, errors.New("insecure_skip_verify and ca_cert_pem conflict: skipping verification would ignore the CA")
+	}
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {
 		timeout = defaultRequestTimeout
@@ -108,21 +111,22 @@ func parseHost(raw string) (base, host string, err error) {
 	if raw == "" {
 		return "", "", errors.New("host is empty: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
 	}
+	// Errors never quote raw: its user-info or query may hold credentials.
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", "", fmt.Errorf("host %q is not a URL: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com", raw)
+		return "", "", errors.New("host is not a URL: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", "", fmt.Errorf("host %q must start with https:// or http://, e.g. https://api.netmaker.example.com", raw)
+		return "", "", errors.New("host must start with https:// or http://, e.g. https://api.netmaker.example.com")
 	}
 	if u.User != nil {
 		return "", "", errors.New("host must not contain credentials; use api_token or username and password")
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", "", fmt.Errorf("host %q has no host name", raw)
+		return "", "", errors.New("host has no host name, e.g. https://api.netmaker.example.com")
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", "", fmt.Errorf("host %q must not have a query or fragment", raw)
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", "", fmt.Errorf("host %s must not have a query or fragment", u.Host)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -178,12 +182,13 @@ func (c *Client) probeRoutes(ctx context.Context) error {
 	case a.ok():
 		caps = later
 	default:
+		// Only Netmaker's own answers tell the generation: a proxy's 404
+		// or 400 page is an error, not a server without (or with) the route.
 		e := c.apiError(method, routeNetworkDefault, a)
 		switch {
 		case errors.Is(e, ErrUnsupported) && a.status == http.StatusNotFound:
 			caps = Capabilities{Generation: GenerationV15}
-		case a.status >= 400 && a.status < 500 && !errors.Is(e, ErrUnauthorized) &&
-			a.status != http.StatusTooManyRequests && a.status != http.StatusMethodNotAllowed:
+		case errors.Is(e, ErrNotFound):
 			caps = later
 		default:
 			return e
@@ -196,40 +201,16 @@ func (c *Client) probeRoutes(ctx context.Context) error {
 // KeyByName finds a key by name through the list; ErrNotFound when absent,
 // ErrAmbiguous when several keys share the name.
 func (c *Client) KeyByName(ctx context.Context, name string) (*EnrollmentKey, error) {
-	return c.ManagedKey(ctx, name, "")
+	return c.ClaimedKey(ctx, KeyClaim{Name: name})
 }
 
-// ManagedKey finds the key a resource manages: the key named name whose
-// value is value, else the only key named name (its value changed outside
-// this process, e.g. a rotation). ErrNotFound when no key has the name;
-// ErrAmbiguous when several do and none has value.
+// ManagedKey finds the key named name whose value is value; with value "",
+// the only key named name (an import). ErrNotFound when no key has the name;
+// ErrForeignKey when keys have it but none has value (a change of value is
+// explained only by settings: see ClaimedKey); ErrAmbiguous when several
+// keys have the name and value is "".
 func (c *Client) ManagedKey(ctx context.Context, name, value string) (*EnrollmentKey, error) {
-	keys, err := c.listShared(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var named []int
-	for i := range keys {
-		if keys[i].Name != name {
-			continue
-		}
-		if value != "" && keys[i].Value == value {
-			k := copyKey(keys[i])
-			return &k, nil
-		}
-		named = append(named, i)
-	}
-	switch len(named) {
-	case 0:
-		return nil, fmt.Errorf("%w: no enrollment key named %q on %s", ErrNotFound, name, c.host)
-	case 1:
-		k := copyKey(keys[named[0]])
-		return &k, nil
-	default:
-		return nil, fmt.Errorf("%w: %d enrollment keys are named %q on %s (a network created with an existing key's "+
-			"name gets an auto-generated key of the same name); delete or rename one of them in Netmaker",
-			ErrAmbiguous, len(named), name, c.host)
-	}
+	return c.ClaimedKey(ctx, KeyClaim{Name: name, Value: value})
 }
 
 // AutoGeneratedKey finds the key Netmaker generated with network: named
@@ -296,9 +277,11 @@ func findKey(keys []EnrollmentKey, match func(*EnrollmentKey) bool) *EnrollmentK
 }
 
 // CreateKey creates a key and answers it as read back through the list.
-// A create whose response was lost (the retry meets "key names must be
-// unique") adopts the key found by name when it matches req, and otherwise
-// fails with ErrNameTaken naming the key.
+// A create whose outcome is uncertain (its answer lost, a 5xx that is not
+// Netmaker's own verdict, a retry that meets "key names must be unique")
+// ends with a lookup by name: a key with the requested settings is adopted,
+// another fails with ErrNameTaken naming it. When even the lookup fails,
+// the error matches ErrOutcomeUnknown: the key may exist.
 func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*EnrollmentKey, error) {
 	const method = http.MethodPost
 	body, err := newCreateBody(req)
@@ -318,13 +301,8 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 	a, err := c.do(ctx, method, routeKeys, routeKeys, body)
 	c.cache.invalidate()
 	if err != nil {
-		if ctx.Err() == nil {
-			// Every attempt failed in transit; one may have been applied.
-			if k, lerr := c.KeyByName(ctx, req.Name); lerr == nil && createMatches(k, req) {
-				return k, nil
-			}
-		}
-		return nil, err
+		// Every attempt failed in transit; one may have been applied.
+		return c.recoverCreate(ctx, req, err)
 	}
 	if a.ok() {
 		created, derr := decodeKey(a.body)
@@ -344,32 +322,21 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 		case derr != nil && errors.Is(lerr, ErrNotFound):
 			return nil, c.decodeError(method, routeKeys, a, derr)
 		default:
-			return nil, fmt.Errorf("the enrollment key %q was created but reading it back failed: %w", req.Name, lerr)
+			return nil, fmt.Errorf("%w: the enrollment key %q was created but reading it back failed: %w", ErrOutcomeUnknown, req.Name, lerr)
 		}
 	}
 	e := c.apiError(method, routeKeys, a)
-	if !errors.Is(e, ErrNameTaken) {
-		return nil, e
-	}
-	if !a.priorUncertain {
+	switch {
+	case errors.Is(e, ErrNameTaken) && !a.priorUncertain:
 		e.Hint = fmt.Sprintf("an enrollment key or network named %q already exists", req.Name)
 		return nil, e
+	case errors.Is(e, ErrNameTaken), a.priorUncertain, errors.Is(e, ErrServer) && a.status >= 500:
+		// An attempt may have created the key with its answer lost, or a
+		// proxy answered after forwarding it.
+		return c.recoverCreate(ctx, req, e)
+	default:
+		return nil, e
 	}
-	// An earlier attempt may have created the key and lost the answer.
-	k, err := c.KeyByName(ctx, req.Name)
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			e.Hint = fmt.Sprintf("the name %q is taken (a network of that name?)", req.Name)
-			return nil, e
-		}
-		return nil, err
-	}
-	if createMatches(k, req) {
-		return k, nil
-	}
-	e.Hint = fmt.Sprintf("an enrollment key named %q exists with other settings than requested "+
-		"(an earlier attempt of this create may have been applied with its answer lost, but it does not match)", req.Name)
-	return nil, e
 }
 
 // createMatches reports whether k is what req would have created.

@@ -29,5 +29,12 @@
 //     token regeneration recognise their own effect).
 //   - Errors are *APIError values matching one sentinel (ErrNotFound,
 //     ErrNameTaken, ...) and name route patterns, never paths: key values,
-//     tokens and credentials appear in neither errors nor logs.
+//     tokens and credentials appear in neither errors nor logs (log
+//     contexts mask them as well). ErrNotFound comes only from Netmaker's
+//     own messages: a proxy's 404 is ErrServer.
+//   - A key of a name is the managed one only by its value or its recorded
+//     settings (ClaimedKey); another is ErrForeignKey. A create whose
+//     outcome cannot be learnt is ErrOutcomeUnknown.
+//   - Redirects are refused: the API never redirects, and following one
+//     would carry the credential elsewhere.
 package netmaker

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -73,6 +74,7 @@ func newHTTPClient(cfg Config, timeout time.Duration) (*http.Client, error) {
 		if hc.Timeout == 0 {
 			hc.Timeout = timeout
 		}
+		hc.CheckRedirect = refuseRedirect
 		return &hc, nil
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
@@ -96,7 +98,7 @@ func newHTTPClient(cfg Config, timeout time.Duration) (*http.Client, error) {
 		tr = &http.Transport{Proxy: http.ProxyFromEnvironment}
 	}
 	tr.TLSClientConfig = tlsCfg
-	return &http.Client{Transport: tr, Timeout: timeout}, nil
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: refuseRedirect}, nil
 }
 
 func newRetryClient(hc *http.Client, maxRetries int) *retryablehttp.Client {
@@ -157,6 +159,10 @@ func classify(ctx context.Context, resp *http.Response, err error) (retry, uncer
 		if isTLSError(err) {
 			return false, false
 		}
+		var re *redirectError
+		if errors.As(err, &re) {
+			return false, false // nothing was applied: the redirect answered
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			msg := ue.Error()
@@ -169,9 +175,12 @@ func classify(ctx context.Context, resp *http.Response, err error) (retry, uncer
 		return true, true
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusTooManyRequests:
 		return ctx.Err() == nil, false
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		// A proxy may answer any of these after forwarding the request
+		// (503 included: an upstream that died mid-request), so the server
+		// may have applied it.
 		return ctx.Err() == nil, true
 	}
 	return false, false
@@ -251,7 +260,7 @@ func transportError(err error) error {
 // failure or a done context.
 func (c *Client) roundTrip(ctx context.Context, method, route, path string, body []byte, credential string) (*answer, error) {
 	cl := &call{method: method, route: method + " " + route}
-	ctx = context.WithValue(ctx, callKey{}, cl)
+	ctx = context.WithValue(c.logContext(ctx), callKey{}, cl)
 	var raw any
 	if body != nil {
 		raw = body
@@ -288,12 +297,19 @@ func (c *Client) roundTrip(ctx context.Context, method, route, path string, body
 			method, route, c.host, max(cl.attempts, 1), transportError(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s %s on %s: %w", method, route, c.host, ctx.Err())
 		}
 		return nil, fmt.Errorf("%s %s on %s: reading the answer failed: %w", method, route, c.host, transportError(err))
+	}
+	if len(data) > maxAnswerBytes {
+		return nil, &APIError{
+			Method: method, Route: method + " " + route, Host: c.host, StatusCode: resp.StatusCode, Kind: ErrServer,
+			Message: fmt.Sprintf("answer too large: more than %d MiB", maxAnswerBytes>>20),
+			Hint:    "the provider reads at most that much; is host the Netmaker API?",
+		}
 	}
 	tflog.Debug(ctx, "Netmaker API response", map[string]any{
 		"method":   method,
@@ -364,15 +380,20 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 		} else {
 			e.Hint = "check api_token"
 		}
-	case s == http.StatusNotFound && (lower == "404 page not found" || lower == "page not found" || lower == ""):
+	case s == http.StatusNotFound && isMissingRoute(a):
 		e.Kind = ErrUnsupported
 		e.Hint = fmt.Sprintf("this Netmaker server does not have %s %s; it needs a current-generation server", method, route)
+	case s == http.StatusNotFound:
+		// Netmaker never answers 404 for a missing key: this comes from a
+		// proxy, load balancer or WAF, and proves nothing about the key.
+		e.Kind = ErrServer
+		e.Hint = "this 404 is not Netmaker's own answer (a proxy, load balancer or WAF in front of it?); check host"
 	case s == http.StatusMethodNotAllowed:
 		e.Kind = ErrUnsupported
 		e.Hint = fmt.Sprintf("this Netmaker server does not allow %s %s", method, route)
 	case has("key names must be unique"):
 		e.Kind = ErrNameTaken
-	case has("no enrollmentkey found") || has("network not found") || s == http.StatusNotFound:
+	case isNetmakerNotFound(a, "no enrollmentkey found") || isNetmakerNotFound(a, "network not found"):
 		e.Kind = ErrNotFound
 	case has("cannot delete default network key"):
 		e.Kind = ErrDefaultKey
@@ -397,12 +418,17 @@ func serverMessage(body []byte) string {
 	return truncate(strings.TrimSpace(string(bytes.ToValidUTF8(body, []byte("?")))))
 }
 
+// truncate shortens s to about 500 bytes, never inside a UTF-8 character.
 func truncate(s string) string {
 	const limit = 500
-	if len(s) > limit {
-		return s[:limit] + "…"
+	if len(s) <= limit {
+		return s
 	}
-	return s
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // redact removes the client's credentials and the given values from s.

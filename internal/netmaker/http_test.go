@@ -75,7 +75,7 @@ func TestErrorMapping(t *testing.T) {
 		{401, js(401, "unauthorized"), ErrUnauthorized, "401 unauthorized from api.example.com (GET /api/v1/enrollment-keys): check api_token"},
 		{403, js(403, "forbidden"), ErrUnauthorized, "check api_token"},
 		{404, []byte("404 page not found\n"), ErrUnsupported, "does not have GET /api/v1/enrollment-keys; it needs a current-generation server"},
-		{404, js(404, "network not found"), ErrNotFound, "network not found"},
+		{404, js(404, "network not found"), ErrServer, "not Netmaker's own answer"},
 		{405, nil, ErrUnsupported, "405 method not allowed"},
 		{400, js(400, "key names must be unique"), ErrNameTaken, "key names must be unique"},
 		{400, js(400, "no enrollmentkey found"), ErrNotFound, "no enrollmentkey found"},

@@ -35,33 +35,41 @@ func TestIntegrationLookupsWithSharedName(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			const stale = "STALE0000000000000000000000000000"
+			soloSettings := &netmaker.CreateKeyRequest{Name: "solo", Type: netmaker.KeyTypeUnlimited, Networks: []string{}}
+			ownSettings := &netmaker.CreateKeyRequest{Name: "dupx", Type: netmaker.KeyTypeUses, Uses: 1, Networks: []string{"n1"}}
+			otherSettings := &netmaker.CreateKeyRequest{Name: "solo", Type: netmaker.KeyTypeUnlimited, Networks: []string{"elsewhere"}}
 			tests := []struct {
 				name, lookup, value string
+				settings            *netmaker.CreateKeyRequest
 				want                string // value of the key found; "" with wantErr
 				wantErr             error
 			}{
-				{"shared name, no value", "dupx", "", "", netmaker.ErrAmbiguous},
-				{"shared name, own value", "dupx", own.Value, own.Value, nil},
-				{"shared name, stale value", "dupx", "STALE0000000000000000000000000000", "", netmaker.ErrAmbiguous},
-				{"single name, stale value", "solo", "STALE0000000000000000000000000000", solo.Value, nil},
-				{"single name, no value", "solo", "", solo.Value, nil},
-				{"no such name", "nope", "", "", netmaker.ErrNotFound},
+				{"shared name, no value", "dupx", "", nil, "", netmaker.ErrAmbiguous},
+				{"shared name, own value", "dupx", own.Value, nil, own.Value, nil},
+				{"shared name, stale value", "dupx", stale, nil, "", netmaker.ErrForeignKey},
+				{"shared name, stale value, own settings", "dupx", stale, ownSettings, own.Value, nil},
+				{"single name, stale value", "solo", stale, nil, "", netmaker.ErrForeignKey},
+				{"single name, stale value, same settings", "solo", stale, soloSettings, solo.Value, nil},
+				{"single name, stale value, other settings", "solo", stale, otherSettings, "", netmaker.ErrForeignKey},
+				{"single name, no value", "solo", "", nil, solo.Value, nil},
+				{"no such name", "nope", "", nil, "", netmaker.ErrNotFound},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					for range 5 { // the list comes in random order
-						k, err := c.ManagedKey(ctx, tt.lookup, tt.value)
+						k, err := c.ClaimedKey(ctx, netmaker.KeyClaim{Name: tt.lookup, Value: tt.value, Settings: tt.settings})
 						if tt.wantErr != nil {
 							if !errors.Is(err, tt.wantErr) {
-								t.Fatalf("ManagedKey(%q) = %+v, %v; want %v", tt.lookup, k, err, tt.wantErr)
+								t.Fatalf("ClaimedKey(%q) = %+v, %v; want %v", tt.lookup, k, err, tt.wantErr)
 							}
-							if tt.value != "" && errors.Is(err, netmaker.ErrAmbiguous) && strings.Contains(err.Error(), tt.value) {
+							if tt.value != "" && strings.Contains(err.Error(), tt.value) {
 								t.Fatal("the error shows a key value")
 							}
 							continue
 						}
 						if err != nil || k.Value != tt.want {
-							t.Fatalf("ManagedKey(%q) = %+v, %v; want the key with the expected value", tt.lookup, k, err)
+							t.Fatalf("ClaimedKey(%q) = %+v, %v; want the key with the expected value", tt.lookup, k, err)
 						}
 					}
 				})

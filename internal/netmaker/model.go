@@ -23,7 +23,7 @@ type EnrollmentKey struct {
 	Tags              []string // device tags applied on enrollment (wire "groups" in the list shape)
 	Type              KeyType
 	Unlimited         bool
-	UsesRemaining     int
+	UsesRemaining     int64
 	Expiration        time.Time // zero: no expiry
 	GatewayID         string    // "" when the wire carries the nil UUID or null
 	AutoAssignGateway bool
@@ -77,7 +77,7 @@ type CreateKeyRequest struct {
 	Name              string
 	Networks          []string
 	Type              KeyType   // KeyTypeUnlimited, KeyTypeUses or KeyTypeTimeBound
-	Uses              int       // for KeyTypeUses
+	Uses              int64     // for KeyTypeUses
 	Expiration        time.Time // for KeyTypeTimeBound
 	Tags              []string
 	GatewayID         string

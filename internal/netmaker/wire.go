@@ -43,9 +43,9 @@ func (w *wireKey) model() (EnrollmentKey, error) {
 		Value:         string(w.Value),
 		Token:         string(w.Token),
 		Networks:      nonNil(w.Networks),
-		Type:          KeyType(w.Type),
+		Type:          keyTypeFromWire(w.Type),
 		Unlimited:     bool(w.Unlimited),
-		UsesRemaining: int(w.UsesRemaining),
+		UsesRemaining: int64(w.UsesRemaining),
 		Expiration:    time.Time(w.Expiration),
 		AutoEgress:    bool(w.AutoEgress),
 		Default:       bool(w.Default),
@@ -214,9 +214,19 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	return errors.New("expected a boolean")
 }
 
+// keyTypeFromWire keeps a type number the server never sends (nor one
+// that would wrap in a 32-bit int) from passing for a known type.
+func keyTypeFromWire(t flexInt) KeyType {
+	if t < flexInt(KeyTypeUndefined) || t > flexInt(KeyTypeUnlimited) {
+		return KeyTypeUndefined
+	}
+	return KeyType(t)
+}
+
 // flexInt accepts an integral number (also written as 2.0), null, or a
-// numeric string.
-type flexInt int
+// numeric string. It is 64 bits wide on every platform: release builds
+// include 32-bit targets, where int would silently wrap large counters.
+type flexInt int64
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	if isNull(b) {
@@ -232,9 +242,6 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 		return errors.New("expected an integer")
 	}
 	if i, err := n.Int64(); err == nil {
-		if int64(int(i)) != i {
-			return errors.New("integer out of range")
-		}
 		*f = flexInt(i)
 		return nil
 	}
@@ -328,7 +335,7 @@ type createBody struct {
 	Networks      []string `json:"networks"`
 	Type          int      `json:"type"`
 	Unlimited     bool     `json:"unlimited"`
-	UsesRemaining *int     `json:"uses_remaining,omitempty"`
+	UsesRemaining *int64   `json:"uses_remaining,omitempty"`
 	Expiration    *int64   `json:"expiration,omitempty"`
 	Groups        []string `json:"groups"`
 	Relay         string   `json:"relay"`

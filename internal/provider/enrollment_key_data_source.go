@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -49,8 +51,9 @@ func (d *enrollmentKeyDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	attrs["name"] = schema.StringAttribute{
 		MarkdownDescription: "Name of the key to look up. Exactly one of `name` and `network` must be set. " +
 			"When looking up by `network`, the name of the network's default key.",
-		Optional: true,
-		Computed: true,
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	attrs["network"] = schema.StringAttribute{
 		MarkdownDescription: "Look up the default key of this network instead of a key by name; requires `default = true`. " +

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,7 +81,16 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 		MarkdownDescription: "A Netmaker enrollment key: what devices present (`netclient join -t <token>`) to join networks. " +
 			"The key is identified by its `name`. Netmaker changes only `tags`, `gateway_id` and `auto_select_gateway` in place; " +
 			"changing any other setting replaces the key (a new token). `regenerate_trigger` rotates the token without replacing the key.\n\n" +
-			"Netmaker creates a key for every network, named after it; adopt it with `terraform import netmaker_enrollment_key.<label> <network>`.",
+			"Netmaker creates a key for every network, named after it; adopt it with `terraform import netmaker_enrollment_key.<label> <network>`.\n\n" +
+			"**Which key is this resource's.** A key of the name is this resource's only if its `value` is the one in state, or if " +
+			"its value changed but every setting is the recorded one (a rotation, inside or outside Terraform, keeps them all). " +
+			"When the managed key was deleted outside Terraform and someone created another key of the same name with other " +
+			"settings, that key is never changed or deleted: the refresh warns and removes the resource from state, so the next " +
+			"apply plans a create, which fails because the name is taken (rename the key, or `terraform import` the other one " +
+			"deliberately).\n\n" +
+			"**A create whose outcome is unknown** (the server stopped answering after receiving it) ends with an error and the " +
+			"resource saved as tainted, without a value: the next apply looks the key up by name and settings and replaces it, " +
+			"or creates it if it never came to exist. No import is needed and no duplicate is made.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's name (stable and not secret).",
@@ -517,6 +527,21 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	key, err := r.data.client.CreateKey(ctx, createReq)
+	if errors.Is(err, netmaker.ErrOutcomeUnknown) {
+		// The key may exist. Saved with an error, the resource is tainted:
+		// the next apply finds the key by name (and these settings) and
+		// replaces it, or creates it if it never came to exist.
+		mark, merr := json.Marshal(createReq)
+		if merr == nil {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUncertainCreate, mark)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, uncertainCreateState(plan, createReq))...)
+		}
+		resp.Diagnostics.AddError("Enrollment key may have been created",
+			fmt.Sprintf("Creating key %q on %s may have succeeded, but the server stopped answering before the provider "+
+				"could find out. The resource is saved as tainted: the next apply looks the key up by name and replaces it, "+
+				"or creates it if it never came to exist. No import is needed. Cause: %s", createReq.Name, r.data.client.Host(), err))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.Append(r.createError(createReq, err))
 		return
@@ -545,7 +570,7 @@ func (r *enrollmentKeyResource) createRequest(ctx context.Context, plan enrollme
 	diags.Append(plan.Tags.ElementsAs(ctx, &req.Tags, false)...)
 	switch req.Type {
 	case netmaker.KeyTypeUses:
-		req.Uses = int(plan.Uses.ValueInt64())
+		req.Uses = plan.Uses.ValueInt64()
 	case netmaker.KeyTypeTimeBound:
 		switch {
 		case !plan.ExpiresAt.IsNull() && !plan.ExpiresAt.IsUnknown():
@@ -620,14 +645,29 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := state.Name.ValueString()
-	if name == "" {
-		name = state.ID.ValueString()
+	claim, diags := r.keyClaim(ctx, state, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
+	name := claim.Name
 	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
-	key, err := r.data.client.ManagedKey(ctx, name, state.Value.ValueString())
+	key, err := r.data.client.ClaimedKey(ctx, claim)
 	if errors.Is(err, netmaker.ErrNotFound) {
-		// A successful list lacks the key: it was deleted outside Terraform.
+		// A successful list lacks the key: it was deleted outside Terraform
+		// (or an uncertain create never happened).
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if errors.Is(err, netmaker.ErrForeignKey) {
+		// Our key is gone; another of the same name is someone else's.
+		// Never adopt it (a plan would change it, a destroy delete it).
+		resp.Diagnostics.AddWarning("Enrollment key replaced by another one of the same name",
+			fmt.Sprintf("The enrollment key %q that this resource managed no longer exists on %s, and the key now named %q "+
+				"is not it: its value is not the recorded one and its settings differ. It is left alone, and the resource is "+
+				"removed from state, so the next apply plans to create the key and fails because the name is taken. Rename "+
+				"this resource's key, or adopt the other key with `terraform import` if it should be managed here.",
+				name, r.data.client.Host(), name))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -639,6 +679,8 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	newState, diags := keyState(ctx, key, state, r.now())
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	// The uncertain create is settled: the key exists and is recorded.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUncertainCreate, nil)...)
 }
 
 func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -851,16 +893,28 @@ func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	client := r.data.client
-	name := state.Name.ValueString()
-	err := client.DeleteKey(ctx, state.Value.ValueString())
-	if errors.Is(err, netmaker.ErrNotFound) {
-		// The value may have changed since the refresh (a rotation outside
-		// Terraform, or one whose answer was lost): the key is ours by name.
-		current, lookupErr := client.ManagedKey(ctx, name, "")
+	claim, diags := r.keyClaim(ctx, state, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := claim.Name
+	var err error
+	if claim.Value != "" {
+		err = client.DeleteKey(ctx, claim.Value)
+	}
+	if claim.Settings != nil && (claim.Value == "" || errors.Is(err, netmaker.ErrNotFound)) {
+		// The value may have changed since the refresh (a rotation whose
+		// answer was lost), or was never known (an uncertain create): the
+		// key of the name with our settings is ours. Never any other key of
+		// the name: that one is someone else's.
+		current, lookupErr := client.ClaimedKey(ctx, netmaker.KeyClaim{Name: name, Settings: claim.Settings})
 		switch {
 		case lookupErr == nil:
 			err = client.DeleteKey(ctx, current.Value)
-		case !errors.Is(lookupErr, netmaker.ErrNotFound):
+		case errors.Is(lookupErr, netmaker.ErrNotFound), errors.Is(lookupErr, netmaker.ErrForeignKey):
+			err = nil // nothing of ours is left
+		default:
 			err = lookupErr
 		}
 	}
@@ -931,7 +985,7 @@ func keyState(ctx context.Context, key *netmaker.EnrollmentKey, prior enrollment
 		// Import (or a type unknown at plan time): infer uses from the server.
 		s.Uses = types.Int64Null()
 		if key.Type == netmaker.KeyTypeUses {
-			s.Uses = types.Int64Value(int64(key.UsesRemaining))
+			s.Uses = types.Int64Value(key.UsesRemaining)
 		}
 	}
 	if s.TTL.IsUnknown() {

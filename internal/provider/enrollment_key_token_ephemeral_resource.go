@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -47,8 +49,9 @@ func (e *enrollmentKeyTokenEphemeralResource) Schema(_ context.Context, _ epheme
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the key whose token to read. Exactly one of `name` and `network` must be " +
 					"set. When reading by `network`, the name of the network's default key.",
-				Optional: true,
-				Computed: true,
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"network": schema.StringAttribute{
 				MarkdownDescription: "Read the token of this network's default key instead of a key by name. " +

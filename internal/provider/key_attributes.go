@@ -139,7 +139,7 @@ func newKeyDetails(ctx context.Context, k netmaker.EnrollmentKey, now time.Time)
 	return keyDetailsModel{
 		Networks:          networks,
 		Type:              stringOrNull(keyTypeName(k.Type)),
-		UsesRemaining:     types.Int64Value(int64(k.UsesRemaining)),
+		UsesRemaining:     types.Int64Value(k.UsesRemaining),
 		ExpiresAt:         timeOrNull(k.Expiration),
 		Tags:              tags,
 		GatewayID:         stringOrNull(k.GatewayID),
@@ -251,7 +251,9 @@ func (e *keyLookupError) Error() string { return e.Summary + ": " + e.Detail }
 // findKey picks the one key a lookup means: the key called name, or, when
 // name is "", the default key of network.
 func findKey(keys []netmaker.EnrollmentKey, name, network string) (netmaker.EnrollmentKey, error) {
-	if name != "" {
+	// By name unless a network is given: an empty name matches no key (it
+	// must never fall through to "the only default key there is").
+	if network == "" {
 		matches := filterKeys(keys, keyFilter{}, time.Time{})
 		matches = slices.DeleteFunc(matches, func(k netmaker.EnrollmentKey) bool { return k.Name != name })
 		switch len(matches) {

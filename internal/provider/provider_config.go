@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -78,12 +79,15 @@ func providerSchema() schema.Schema {
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"ca_cert_pem": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded CA certificate(s) to trust for the server's TLS certificate, in addition to the system's.",
-				Optional:            true,
+				MarkdownDescription: "PEM-encoded CA certificate(s) to trust for the server's TLS certificate, in addition to the system's. " +
+					"Not allowed with `insecure_skip_verify = true`.",
+				Optional: true,
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
-				MarkdownDescription: "Skip verification of the server's TLS certificate. For tests only. Defaults to `false`.",
-				Optional:            true,
+				MarkdownDescription: "Skip verification of the server's TLS certificate. For tests only: every plan warns " +
+					"while it is set. Not allowed with `ca_cert_pem` (an error: trusting a CA and skipping verification " +
+					"contradict each other). Defaults to `false`.",
+				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration such as `\"30s\"` or `\"1m\"`. Defaults to the client's default.",
@@ -172,6 +176,7 @@ func clientConfig(m providerModel, getenv func(string) string) (netmaker.Config,
 
 	cfg.CACertPEM = m.CACertPEM.ValueString()
 	cfg.InsecureSkipVerify = m.InsecureSkipVerify.ValueBool()
+	diags.Append(transportSecurityDiagnostics(cfg)...)
 	if !m.RequestTimeout.IsNull() {
 		d, err := time.ParseDuration(m.RequestTimeout.ValueString())
 		if err != nil || d <= 0 {
@@ -236,7 +241,41 @@ func (hostValidator) ValidateString(_ context.Context, req validator.StringReque
 func hostProblem(host string) string {
 	u, err := url.Parse(strings.TrimSpace(host))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Sprintf("%q is not a base URL such as https://api.netmaker.example.com: it needs an http:// or https:// scheme and a host.", host)
+		// Not quoted: a mistyped host may carry credentials.
+		return "host is not a base URL such as https://api.netmaker.example.com: it needs an http:// or https:// scheme and a host."
 	}
 	return ""
+}
+
+// transportSecurityDiagnostics warns about settings that expose the
+// credential or tokens, and refuses insecure_skip_verify with ca_cert_pem:
+// the CA would be silently ignored.
+func transportSecurityDiagnostics(cfg netmaker.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if cfg.InsecureSkipVerify && strings.TrimSpace(cfg.CACertPEM) != "" {
+		diags.AddAttributeError(path.Root("insecure_skip_verify"), "Conflicting TLS settings",
+			"insecure_skip_verify = true would skip verification and ignore ca_cert_pem. Remove insecure_skip_verify to "+
+				"verify the server against ca_cert_pem, or remove ca_cert_pem.")
+		return diags
+	}
+	if u, err := url.Parse(cfg.Host); err == nil && strings.EqualFold(u.Scheme, "http") && !isLoopback(u.Hostname()) {
+		diags.AddAttributeWarning(path.Root("host"), "Netmaker host uses plain HTTP",
+			"host starts with http://: the credential and every enrollment token this provider reads cross the network "+
+				"unencrypted. Use https://.")
+	}
+	if cfg.InsecureSkipVerify {
+		diags.AddAttributeWarning(path.Root("insecure_skip_verify"), "TLS certificate verification is off",
+			"insecure_skip_verify = true: anyone between Terraform and Netmaker can read the credential and the tokens. "+
+				"Use ca_cert_pem to trust a private CA instead.")
+	}
+	return diags
+}
+
+// isLoopback: plain HTTP to this machine crosses no network.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

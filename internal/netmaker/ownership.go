@@ -1,0 +1,83 @@
+package netmaker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrForeignKey: a key has the name, but it is not the key the caller
+// manages (see KeyClaim). Acting on it would change or delete someone
+// else's key. (Not an APIError kind.)
+var ErrForeignKey = errors.New("an enrollment key of this name exists but is not the managed key")
+
+// KeyClaim is what a resource knows of the key it manages. Names identify
+// keys, but a name can be reused: the managed key deleted outside Terraform,
+// then someone creates another of the same name. A key is the claimed one
+// only when
+//   - its value is Value; or
+//   - Value is "" and Settings is nil (an import: the user names the key to
+//     adopt), and it is the only key of the name; or
+//   - its settings are Settings (a change of value is then explained: a
+//     rotation keeps every setting, inside or outside Terraform, and an
+//     uncertain create made the key with them).
+type KeyClaim struct {
+	Name  string
+	Value string // the value last recorded; "" when none is known
+	// Settings, when set, are the settings last recorded (or, after an
+	// uncertain create, the settings it asked for). Uses is not compared:
+	// it is a live counter.
+	Settings *CreateKeyRequest
+}
+
+// ClaimedKey finds the key claim describes. ErrNotFound when no key has the
+// name (the claimed key is gone); ErrForeignKey when keys have the name but
+// none is the claimed one; ErrAmbiguous when several qualify.
+func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey, error) {
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var named, matching []int
+	for i := range keys {
+		if keys[i].Name != claim.Name {
+			continue
+		}
+		if claim.Value != "" && keys[i].Value == claim.Value {
+			k := copyKey(keys[i])
+			return &k, nil
+		}
+		named = append(named, i)
+		if claim.Settings != nil && sameSettings(&keys[i], *claim.Settings) {
+			matching = append(matching, i)
+		}
+	}
+	candidates := matching
+	if claim.Value == "" && claim.Settings == nil {
+		candidates = named
+	}
+	switch {
+	case len(named) == 0:
+		return nil, fmt.Errorf("%w: no enrollment key named %q on %s", ErrNotFound, claim.Name, c.host)
+	case len(candidates) == 1:
+		k := copyKey(keys[candidates[0]])
+		return &k, nil
+	case len(candidates) > 1:
+		return nil, fmt.Errorf("%w: %d enrollment keys are named %q on %s (a network created with an existing key's "+
+			"name gets an auto-generated key of the same name); delete or rename one of them in Netmaker",
+			ErrAmbiguous, len(candidates), claim.Name, c.host)
+	default:
+		return nil, fmt.Errorf("%w: %s has an enrollment key named %q, but it is not the managed one: its value is not "+
+			"the recorded one and its settings do not show it to be the same key rotated; it may be another user's key, "+
+			"created after the managed key was deleted", ErrForeignKey, c.host, claim.Name)
+	}
+}
+
+// sameSettings reports whether k has the settings of req, whatever its
+// remaining uses.
+func sameSettings(k *EnrollmentKey, req CreateKeyRequest) bool {
+	if req.Type == KeyTypeUses {
+		req.Uses = k.UsesRemaining
+	}
+	return createMatches(k, req)
+}

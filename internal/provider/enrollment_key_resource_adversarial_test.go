@@ -1,0 +1,448 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// Adversarial cases of netmaker_enrollment_key: a server that goes away in
+// the middle of a create, a proxy answering 404, another user's key of the
+// same name. `make test-adversarial` runs them with the client's.
+
+// goneAfterCreate commits the first create of a key named name (when commit
+// is set) and then stops answering every request, as a server killed right
+// after its database write, until back is set.
+func goneAfterCreate(t *testing.T, name string, commit bool, gone *atomic.Bool) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+	var done atomic.Bool
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if gone.Load() {
+			hangUp(t, w)
+			return true
+		}
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/enrollment-keys" || done.Load() {
+			return false
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil || !strings.Contains(string(body), `"tags":["`+name+`"]`) {
+			r.Body = io.NopCloser(strings.NewReader(string(body)))
+			return false
+		}
+		done.Store(true)
+		if commit {
+			r2 := r.Clone(r.Context())
+			r2.Body = io.NopCloser(strings.NewReader(string(body)))
+			applied := httptest.NewRecorder()
+			next.ServeHTTP(applied, r2)
+			if applied.Code != http.StatusOK {
+				t.Errorf("the create before the server went away failed: %d %s", applied.Code, applied.Body)
+			}
+		}
+		gone.Store(true)
+		hangUp(t, w)
+		return true
+	}
+}
+
+func goneConfig(url string) string {
+	return fmt.Sprintf(`
+provider "netmaker" {
+  host            = %q
+  api_token       = %q
+  max_retries     = 1
+  request_timeout = "2s"
+}
+
+resource "netmaker_enrollment_key" "gone" {
+  name     = "tf-gone"
+  type     = "uses"
+  uses     = 4
+  networks = ["tf-net-a"]
+  tags     = ["tf-net-a.web"]
+}
+`, url, testMasterKey)
+}
+
+// TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate: the server
+// commits a create and stops answering before the provider can learn the
+// outcome, even by a lookup. The apply fails with the resource saved as
+// tainted; once the server is back, the next apply finds the key by name
+// and replaces it: one key, no "name already taken", no import.
+func TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate(t *testing.T) {
+	for _, commit := range []bool{true, false} {
+		t.Run(fmt.Sprintf("committed=%v", commit), func(t *testing.T) {
+			var gone atomic.Bool
+			hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent}, goneAfterCreate(t, "tf-gone", commit, &gone))
+			const addr = "netmaker_enrollment_key.gone"
+			var firstValue string
+			secondAction := plancheck.ResourceActionCreate
+			if commit {
+				secondAction = plancheck.ResourceActionReplace
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerEmpty(hs.srv),
+				Steps: []resource.TestStep{
+					{
+						Config:      goneConfig(hs.url),
+						ExpectError: regexp.MustCompile(`(?s)Enrollment key may have been created.*saved\s+as\s+tainted`),
+					},
+					{
+						PreConfig: func() {
+							if n := countKeys(hs.srv, "tf-gone"); n != map[bool]int{true: 1, false: 0}[commit] {
+								t.Errorf("%d keys named tf-gone after the interrupted apply", n)
+							}
+							if k, ok := hs.srv.KeyByName("tf-gone"); ok {
+								firstValue = k.Value
+							}
+							gone.Store(false)
+						},
+						Config: goneConfig(hs.url),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, secondAction)},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkHookedStateMatches(hs.srv, addr, "tf-gone"),
+							checkServerKey(hs.srv, "tf-gone", func(k netmakertest.Key) error {
+								if k.Value == firstValue || k.UsesRemaining != 4 || len(k.Groups) != 1 {
+									return fmt.Errorf("the key is not a fresh replacement with the configured settings: %+v", k)
+								}
+								return nil
+							}),
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// foreignKey creates, out of band, another user's key of the given name.
+func foreignKey(t *testing.T, url, name string, networks ...string) {
+	t.Helper()
+	c, err := netmaker.New(netmaker.Config{Host: url, APIToken: testMasterKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateKey(context.Background(), netmaker.CreateKeyRequest{Name: name, Type: netmaker.KeyTypeUnlimited, Networks: networks}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAccEnrollmentKeyResource_AdversarialForeignSameName: the managed key
+// is deleted outside Terraform and someone else creates a key of the same
+// name with other settings. The refresh must not adopt it (a plan would
+// change its tags, a destroy delete it): the resource leaves state, and the
+// create that follows fails on the taken name, leaving the other key alone.
+func TestAccEnrollmentKeyResource_AdversarialForeignSameName(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			config := keyConfig(srv, `  name     = "tf-foreign"
+  type     = "uses"
+  uses     = 3
+  networks = ["tf-net-a"]
+  tags     = ["tf-net-a.web"]`)
+			var foreignValue string
+			checkForeignUntouched := func() error {
+				if n := countKeys(srv, "tf-foreign"); n != 1 {
+					return fmt.Errorf("%d keys named tf-foreign, want the other user's only", n)
+				}
+				k, _ := srv.KeyByName("tf-foreign")
+				if k.Value != foreignValue || k.Type != netmakertest.TypeUnlimited || len(k.Groups) != 0 ||
+					len(k.Networks) != 1 || k.Networks[0] != "someone-else" {
+					return fmt.Errorf("the other user's key changed: %+v", k)
+				}
+				return nil
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             func(*terraform.State) error { return checkForeignUntouched() },
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						PreConfig: func() {
+							if err := srv.DeleteKeyByName("tf-foreign"); err != nil {
+								t.Fatal(err)
+							}
+							foreignKey(t, srv.URL(), "tf-foreign", "someone-else")
+							k, _ := srv.KeyByName("tf-foreign")
+							foreignValue = k.Value
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("netmaker_enrollment_key.test", plancheck.ResourceActionCreate)},
+						},
+						ExpectError: regexp.MustCompile(`Key name already taken`),
+					},
+					{
+						PreConfig: func() {
+							if err := checkForeignUntouched(); err != nil {
+								t.Error(err)
+							}
+						},
+						Config:      config,
+						ExpectError: regexp.MustCompile(`Key name already taken`),
+					},
+				},
+			})
+		})
+	}
+}
+
+// proxyNotFound answers an HTML 404, as a proxy or WAF would, to requests
+// matching method and path prefix while on is set.
+func proxyNotFound(on *atomic.Bool, method, prefix string) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+	return func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+		if !on.Load() || r.Method != method || !strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>")
+		return true
+	}
+}
+
+const proxyKey = `
+resource "netmaker_enrollment_key" "proxied" {
+  name = "tf-proxied"
+  type = "unlimited"
+}
+`
+
+// TestAccEnrollmentKeyResource_AdversarialProxyNotFound: a proxy's 404 on
+// the list is a failed refresh (state kept), and on DELETE a failed destroy
+// (the key stays in state and on the server), never "already gone".
+func TestAccEnrollmentKeyResource_AdversarialProxyNotFound(t *testing.T) {
+	const addr = "netmaker_enrollment_key.proxied"
+	t.Run("list", func(t *testing.T) {
+		var on atomic.Bool
+		hs := newHookedServer(t, netmakertest.Options{}, proxyNotFound(&on, http.MethodGet, "/api/v1/enrollment-keys"))
+		config := providerBlock(hs.url) + proxyKey
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkServerEmpty(hs.srv),
+			Steps: []resource.TestStep{
+				{Config: config},
+				{
+					PreConfig:   func() { on.Store(true) },
+					Config:      config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)404.*not\s+Netmaker's\s+own\s+answer`),
+				},
+				{
+					PreConfig:        func() { on.Store(false) },
+					Config:           config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					Check:            checkHookedStateMatches(hs.srv, addr, "tf-proxied"),
+				},
+			},
+		})
+	})
+	t.Run("delete", func(t *testing.T) {
+		var on atomic.Bool
+		hs := newHookedServer(t, netmakertest.Options{}, proxyNotFound(&on, http.MethodDelete, "/api/v1/enrollment-keys/"))
+		config := providerBlock(hs.url) + proxyKey
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkServerEmpty(hs.srv),
+			Steps: []resource.TestStep{
+				{Config: config},
+				{
+					PreConfig:   func() { on.Store(true) },
+					Config:      config,
+					Destroy:     true,
+					ExpectError: regexp.MustCompile(`(?s)Could not delete enrollment key.*404`),
+				},
+				{
+					PreConfig: func() {
+						on.Store(false)
+						if n := countKeys(hs.srv, "tf-proxied"); n != 1 {
+							t.Errorf("%d keys named tf-proxied after the failed destroy, want 1", n)
+						}
+					},
+					Config:           config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					Check:            checkHookedStateMatches(hs.srv, addr, "tf-proxied"),
+				},
+			},
+		})
+	})
+}
+
+// TestAccEnrollmentKeyDataSource_AdversarialEmptyName: name = "" is a
+// validation error, not a lookup that answers the network's only default
+// key (its token included).
+func TestAccEnrollmentKeyDataSource_AdversarialEmptyName(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	if err := srv.CreateNetwork("tf-only-net", "10.91.0.0/16"); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccEchoFactories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(srv) + `data "netmaker_enrollment_key" "empty" { name = "" }`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
+			},
+			{
+				Config: providerConfig(srv) + `
+ephemeral "netmaker_enrollment_key_token" "empty" {
+  name = ""
+}
+
+provider "echo" {
+  data = ephemeral.netmaker_enrollment_key_token.empty
+}
+
+resource "echo" "test" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
+			},
+		},
+	})
+}
+
+// TestAdversarial_DeleteNeverFallsBackToName: a destroy without refresh
+// (-refresh=false) whose recorded value is gone deletes a key of the name
+// only when it has the recorded settings (a rotation whose answer was
+// lost); another user's key of the name is left alone.
+func TestAdversarial_DeleteNeverFallsBackToName(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name        string
+		networks    []string // of the key now on the server
+		wantDeleted bool
+	}{
+		{"foreign key", []string{"someone-else"}, false},
+		{"our key with a new value", []string{"tf-net-a"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newTestServer(t, netmakertest.GenerationCurrent)
+			foreignKey(t, srv.URL(), "tf-del", tt.networks...)
+			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &enrollmentKeyResource{data: &providerData{client: client, now: time.Now}}
+			var schemaResp fwresource.SchemaResponse
+			r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+			state := tfsdk.State{Schema: schemaResp.Schema}
+			model := enrollmentKeyModel{
+				ID: types.StringValue("tf-del"), Name: types.StringValue("tf-del"),
+				Networks: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("tf-net-a")}),
+				Type:     types.StringValue(keyTypeUnlimited), Uses: types.Int64Null(), UsesRemaining: types.Int64Null(),
+				ExpiresAt: types.StringNull(), TTL: types.StringNull(), Tags: types.SetValueMust(types.StringType, nil),
+				GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
+				Value: types.StringValue("GONEVALUE00000000000000000000000"), Token: types.StringValue("t"),
+				Default: types.BoolValue(false), RegenerateTrigger: types.StringNull(), Status: types.StringValue("active"),
+				Valid: types.BoolValue(true), RecreateWhenInvalid: types.BoolValue(false),
+			}
+			if diags := state.Set(ctx, model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			resp := fwresource.DeleteResponse{State: state}
+			r.Delete(ctx, fwresource.DeleteRequest{State: state}, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("Delete: %v", resp.Diagnostics)
+			}
+			if deleted := countKeys(srv, "tf-del") == 0; deleted != tt.wantDeleted {
+				t.Fatalf("key of the name deleted: %v, want %v", deleted, tt.wantDeleted)
+			}
+		})
+	}
+}
+
+// goneAfterRegenerate applies the first token regeneration, then stops
+// answering every request until gone is cleared.
+func goneAfterRegenerate(t *testing.T, gone *atomic.Bool) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+	var done atomic.Bool
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if gone.Load() {
+			hangUp(t, w)
+			return true
+		}
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/regenerate-token") || !done.CompareAndSwap(false, true) {
+			return false
+		}
+		next.ServeHTTP(httptest.NewRecorder(), r)
+		gone.Store(true)
+		hangUp(t, w)
+		return true
+	}
+}
+
+// TestAccEnrollmentKeyResource_AdversarialRotationAnswerLost: a rotation of
+// ours is applied and the server goes away before anyone learns the new
+// value. The key's value changed, but its settings are the recorded ones:
+// it is still ours (no "replaced by another key" warning, no removal), and
+// the next apply converges on one key.
+func TestAccEnrollmentKeyResource_AdversarialRotationAnswerLost(t *testing.T) {
+	var gone atomic.Bool
+	hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent}, goneAfterRegenerate(t, &gone))
+	config := func(trigger string) string {
+		return fmt.Sprintf(`
+provider "netmaker" {
+  host            = %q
+  api_token       = %q
+  max_retries     = 1
+  request_timeout = "2s"
+}
+
+resource "netmaker_enrollment_key" "rot" {
+  name               = "tf-rot"
+  type               = "unlimited"
+  networks           = ["tf-net-a"]
+  regenerate_trigger = %q
+}
+`, hs.url, testMasterKey, trigger)
+	}
+	const addr = "netmaker_enrollment_key.rot"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(hs.srv),
+		Steps: []resource.TestStep{
+			{Config: config("one")},
+			{Config: config("two"), ExpectError: regexp.MustCompile(`Could not rotate enrollment key`)},
+			{
+				PreConfig: func() { gone.Store(false) },
+				Config:    config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Still ours: updated in place, not created anew.
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkHookedStateMatches(hs.srv, addr, "tf-rot"),
+			},
+		},
+	})
+}
