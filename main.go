@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,10 +19,19 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	// Before Serve: the SDK reads these variables for every RPC.
+	for _, name := range quietSDKLogs(os.Environ(), debug) {
+		if err := os.Setenv(name, "OFF"); err != nil {
+			log.Fatal(err.Error())
+		}
+	}
+
+	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/netmaker-terraform/netmaker",
 		Debug:   debug,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

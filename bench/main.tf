@@ -1,4 +1,5 @@
 # Input of scripts/bench.sh: N enrollment keys of mixed types (count = var.n).
+# The no-op floor provider (bench/floorprovider) runs this same file.
 # The provider reads NETMAKER_HOST and NETMAKER_API_TOKEN from the environment.
 terraform {
   required_providers {
@@ -10,6 +11,12 @@ terraform {
 
 variable "n" {
   type = number
+}
+
+# A non-empty tag changes every key in place (the "plan with changes").
+variable "tag" {
+  type    = string
+  default = ""
 }
 
 provider "netmaker" {
@@ -27,4 +34,5 @@ resource "netmaker_enrollment_key" "k" {
   uses     = count.index % 3 == 1 ? 10 : null
   ttl      = count.index % 3 == 2 ? "8760h" : null
   networks = ["bench-net-${count.index % 4}"]
+  tags     = var.tag == "" ? [] : ["bench-net-${count.index % 4}.${var.tag}"]
 }

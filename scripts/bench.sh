@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
-# Benchmarks `terraform plan -refresh-only` against the sandbox (`make bench`).
+# Benchmarks the provider against its floor (`make bench`).
 #
-# For each N in BENCH_SIZES (default "100 1000"): apply N keys of mixed types
-# (bench/main.tf, count = N) with -parallelism (BENCH_PARALLELISM, 10), check
-# that the server holds exactly N keys named bench-* (none twice), then time
-# refresh-only plans (BENCH_REPEAT, 3, per mode; the median is reported):
-#   cached  the provider as shipped: all reads of a provider process share one list
-#   naive   NETMAKER_TF_NAIVE_READS=1 (an undocumented switch): one list per read
-# then destroy (-refresh=false) and check that no bench key is left.
-# Every terraform command gets a fresh provider process in debug mode
-# (TF_REATTACH_PROVIDERS) under /usr/bin/time -v, so that the provider's own
-# peak RSS and CPU are measured apart from terraform's (also measured, as is
-# the sandbox's CPU from /proc). Request counts come from the sandbox's
-# GET /sandbox/stats, reset before each command.
-# The sandbox is built and run from ./internal/netmakertest/cmd/netmaker-sandbox
-# (current generation, no faults); terraform finds the provider through
-# dev_overrides in a CLI config the script writes, so no init is needed.
+# For each N in BENCH_SIZES (default "100 1000") and each of BENCH_REPEAT
+# (3) repetitions, four terraform commands run for every variant in
+# BENCH_VARIANTS, interleaved (apply for each variant, then refresh-only
+# plan for each, ...), so that the shared machine's noise hits all alike:
+#   apply    N keys of mixed types (bench/main.tf, count = N), -parallelism (BENCH_PARALLELISM, 10)
+#   refresh  plan -refresh-only (must find no changes)
+#   changes  plan with a tag added to every key (N in-place updates)
+#   destroy  -refresh=false, -parallelism as for apply
+# Variants:
+#   ours         the provider as shipped (SDK TRACE logs off when no log was asked for)
+#   ours-sdklogs the provider with TF_LOG_SDK*=TRACE, i.e. the SDK's default logging (as before it chose)
+#   floor        bench/floorprovider: the same framework, the real schema, validators and plan
+#                modifiers, no ModifyPlan and no I/O (Create copies plan to state); SDK logging as the framework ships it
+#   floor-quiet  the floor with the SDK's TRACE logs off, as ours turns them off
+#   tfdata       terraform_data (bench/terraform_data/main.tf): no provider process at all
+# Every provider runs as Terraform launches it (dev_overrides to a built
+# binary, never debug/reattach mode) behind a wrapper that runs it under
+# /usr/bin/time -v: provider CPU is summed over all provider processes of
+# a command (Terraform starts several), peak RSS is the largest. Each
+# netmaker variant has its own sandbox (current generation, no faults), so
+# lists hold only its own N keys; the sandbox counts requests
+# (GET /sandbox/stats, reset before each command). After ours applies, the
+# server must hold exactly N bench keys, none twice; after it destroys, none.
+# For ours, a refresh-only plan with NETMAKER_TF_NAIVE_READS=1 (one list per
+# read, an undocumented switch) shows what the list cache saves.
+# Medians over the repetitions are reported (each measure on its own).
+# BENCH_PROFILE=1 builds ours and the floor with -tags benchprofile and
+# keeps a CPU profile of every provider process; the top functions, merged
+# per variant and command, go to bench/profiles/ (BENCH_PROFILE_OUT).
 # Results go to bench/results.md (BENCH_OUT), followed by bench/notes.md.
 # Logs stay in a temp directory, removed on success unless BENCH_KEEP=1.
-# Every terraform command has a timeout (BENCH_APPLY_TIMEOUT, BENCH_PLAN_TIMEOUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,24 +41,34 @@ root=$(pwd)
 TERRAFORM=${TERRAFORM:-terraform}
 sizes=${BENCH_SIZES:-"100 1000"}
 parallelism=${BENCH_PARALLELISM:-10}
-repeat=${BENCH_REPEAT:-3} # refresh-only plans per mode and N; the median is reported
+repeat=${BENCH_REPEAT:-3}
+# BENCH_REPEATS: one repetition count per size (e.g. "3 1"), overriding BENCH_REPEAT.
+read -r -a repeats <<<"${BENCH_REPEATS:-}"
+variants=${BENCH_VARIANTS:-"ours floor floor-quiet tfdata ours-sdklogs"}
 out=${BENCH_OUT:-$root/bench/results.md}
+profile=${BENCH_PROFILE:-0}
+profile_out=${BENCH_PROFILE_OUT:-$root/bench/profiles}
 apply_timeout=${BENCH_APPLY_TIMEOUT:-900}
 plan_timeout=${BENCH_PLAN_TIMEOUT:-600}
+build_nice=${BENCH_BUILD_NICE:-5}
 
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (Debian package 'time') is needed to measure peak memory" >&2; exit 1; }
 for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
 done
+# The provider's log levels depend on these: measure what users get by default.
+for v in $(compgen -e | grep -E '^(TF_LOG|TF_ACC_LOG_PATH)' || true); do unset "$v"; done
+unset TF_REATTACH_PROVIDERS NETMAKER_TF_NAIVE_READS NETMAKER_USERNAME NETMAKER_PASSWORD
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/netmaker-bench.XXXXXX")
-sandbox_pid=""
-provider_pid=""
+sandbox_pids=()
 cleanup() {
-  local rc=$?
-  if [ -n "$provider_pid" ]; then kill -INT "$provider_pid" 2>/dev/null || true; fi
-  if [ -n "$sandbox_pid" ]; then kill -TERM "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi
+  local rc=$? pid
+  for pid in "${sandbox_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   if [ "$rc" -eq 0 ] && [ "${BENCH_KEEP:-0}" != 1 ]; then
     rm -rf "$work"
   else
@@ -55,217 +78,331 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { echo ">> $(date -u +%H:%M:%S) $*" >&2; }
+log() { echo ">> $(date -u +%H:%M:%S) [load $(cut -d' ' -f1 /proc/loadavg)] $*" >&2; }
 now() { date +%s.%N; }
 human_bytes() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.1f KiB", b / 1024 }'; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-log "building the provider and the sandbox into $work/bin"
-mkdir -p "$work/bin" "$work/tf"
-go build -o "$work/bin/terraform-provider-netmaker" .
-go build -o "$work/bin/netmaker-sandbox" ./internal/netmakertest/cmd/netmaker-sandbox
+tags=()
+[ "$profile" = 1 ] && tags=(-tags benchprofile)
+log "building the provider, the floor provider and the sandbox into $work/bin (nice -n $build_nice)"
+mkdir -p "$work/bin"
+nice -n "$build_nice" go build "${tags[@]}" -o "$work/bin/ours" .
+nice -n "$build_nice" go build "${tags[@]}" -o "$work/bin/floor" ./bench/floorprovider
+nice -n "$build_nice" go build -o "$work/bin/netmaker-sandbox" ./internal/netmakertest/cmd/netmaker-sandbox
 
-master_key="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-"$work/bin/netmaker-sandbox" -listen 127.0.0.1:0 -generation current -master-key "$master_key" \
-  >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-host=$(wait_for_line "bench: the sandbox" "$work/sandbox.out" "$sandbox_pid" '1s/^NETMAKER_HOST=//p' 100 "$work/sandbox.err")
-log "sandbox at $host"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-cat >"$work/terraformrc" <<EOF
+# setup_variant V: its directory $work/v/V with a CLI config, the terraform
+# configuration, and (unless tfdata) a wrapper named like the provider that
+# runs the variant's binary under /usr/bin/time -v.
+declare -A kind host master
+setup_variant() {
+  local v=$1 d=$work/v/$1 binary env_line=""
+  mkdir -p "$d/tf" "$d/bin"
+  case "$v" in
+    ours) kind[$v]=netmaker binary=$work/bin/ours ;;
+    ours-sdklogs) kind[$v]=netmaker binary=$work/bin/ours env_line="TF_LOG_SDK=TRACE TF_LOG_SDK_FRAMEWORK=TRACE TF_LOG_SDK_PROTO=TRACE" ;;
+    floor) kind[$v]=floor binary=$work/bin/floor ;;
+    floor-quiet) kind[$v]=floor binary=$work/bin/floor env_line="NETMAKER_BENCH_FLOOR_QUIET=1" ;;
+    tfdata) kind[$v]=tfdata ;;
+    *) echo "bench: unknown variant $v" >&2; exit 1 ;;
+  esac
+  if [ "${kind[$v]}" = tfdata ]; then
+    cp bench/terraform_data/main.tf "$d/tf/main.tf"
+    echo '# empty: terraform_data needs no provider' >"$d/terraformrc"
+    return
+  fi
+  cp bench/main.tf "$d/tf/main.tf"
+  cat >"$d/bin/terraform-provider-netmaker" <<EOF
+#!/bin/sh
+exec env $env_line /usr/bin/time -v -o "\$BENCH_TIME_DIR/provider-\$\$.time" "$binary" "\$@"
+EOF
+  chmod +x "$d/bin/terraform-provider-netmaker"
+  cat >"$d/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
-    "netmaker-terraform/netmaker" = "$work/bin"
+    "netmaker-terraform/netmaker" = "$d/bin"
   }
   direct {}
 }
 EOF
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export NETMAKER_HOST="$host" NETMAKER_API_TOKEN="$master_key"
-unset NETMAKER_USERNAME NETMAKER_PASSWORD TF_REATTACH_PROVIDERS NETMAKER_TF_NAIVE_READS
-cp bench/main.tf "$work/tf/main.tf"
-
-tf() { # tf TIMEOUT LOG TIMEFILE ARGS...: terraform in the work dir under /usr/bin/time, output to LOG
-  local limit=$1 logf=$2 timef=$3
-  shift 3
-  (cd "$work/tf" && timeout "$limit" /usr/bin/time -v -o "$timef" "$TERRAFORM" "$@" -no-color) >"$logf" 2>&1 || {
-    echo "bench: terraform $* failed (log $logf):" >&2
-    tail -n 30 "$logf" >&2
-    return 1
-  }
+  if [ "${kind[$v]}" = netmaker ]; then
+    master[$v]="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+    "$work/bin/netmaker-sandbox" -listen 127.0.0.1:0 -generation current -master-key "${master[$v]}" \
+      >"$d/sandbox.out" 2>"$d/sandbox.err" &
+    sandbox_pids+=($!)
+    echo $! >"$d/sandbox.pid"
+    host[$v]=$(wait_for_line "bench: the sandbox" "$d/sandbox.out" "$!" '1s/^NETMAKER_HOST=//p' 100 "$d/sandbox.err")
+    log "$v: sandbox at ${host[$v]}"
+  fi
 }
-reset_stats() { curl -sf -X POST "$host/sandbox/stats/reset" >/dev/null; }
-stats() { curl -sf "$host/sandbox/stats"; }
-list_calls() { jq '."GET /api/v1/enrollment-keys" // 0'; }
-total_requests() { jq '[.[]] | add // 0'; }
-# server_keys prints name<TAB>count of every bench-* name on the server.
+for v in $variants; do setup_variant "$v"; done
+
+api() { local v=$1; shift; curl -sf -H "Authorization: Bearer ${master[$v]}" "$@"; }
+# server_keys V prints name<TAB>count of every bench-* name on V's sandbox.
 server_keys() {
-  curl -sf -H "Authorization: Bearer $master_key" "$host/api/v1/enrollment-keys" |
+  api "$1" "${host[$1]}/api/v1/enrollment-keys" |
     jq -r '[.[] | select(.tags[0] // "" | startswith("bench-")) | .tags[0]] | group_by(.) | .[] | "\(.[0])\t\(length)"'
 }
-
-# verify_keys N: exactly N keys named bench-*, none twice.
+# verify_keys V N: exactly N keys named bench-*, none twice.
 verify_keys() {
-  local want=$1 lines distinct dups
-  lines=$(server_keys)
+  local lines distinct dups
+  lines=$(server_keys "$1")
   distinct=$(printf '%s' "$lines" | grep -c . || true)
   dups=$(printf '%s\n' "$lines" | awk -F'\t' '$2 > 1' | grep -c . || true)
-  if [ "$distinct" -ne "$want" ] || [ "$dups" -ne 0 ]; then
-    echo "bench: the server holds $distinct distinct bench keys ($dups names more than once), want $want" >&2
+  if [ "$distinct" -ne "$2" ] || [ "$dups" -ne 0 ]; then
+    echo "bench: $1's sandbox holds $distinct distinct bench keys ($dups names more than once), want $2" >&2
     return 1
   fi
 }
+sandbox_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$(cat "$work/v/$1/sandbox.pid")/stat"; }
 
-# start_provider TAG MODE: the provider in debug mode under /usr/bin/time -v;
-# sets provider_pid, time_pid and TF_REATTACH_PROVIDERS.
-start_provider() {
-  local tag=$1 mode=$2 naive=""
-  [ "$mode" = naive ] && naive=1
-  : >"$work/provider-$tag.out"
-  env ${naive:+NETMAKER_TF_NAIVE_READS=1} /usr/bin/time -v -o "$work/provider-$tag.time" \
-    "$work/bin/terraform-provider-netmaker" -debug >"$work/provider-$tag.out" 2>"$work/provider-$tag.err" &
-  time_pid=$!
-  local reattach
-  reattach=$(wait_for_line "bench: the provider" "$work/provider-$tag.out" "$time_pid" \
-    "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'[[:space:]]*\$/\1/p" 300 "$work/provider-$tag.err") || return 1
-  provider_pid=$(jq -r '.[].Pid' <<<"$reattach")
-  export TF_REATTACH_PROVIDERS="$reattach"
-}
-
-# time_field FILE NAME: a field of /usr/bin/time -v output.
 time_field() { awk -F': ' -v k="$2" '$1 ~ k { print $2 }' "$1"; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-cpu_of() { awk -v u="$(time_field "$1" 'User time')" -v s="$(time_field "$1" 'System time')" 'BEGIN { printf "%.1f", u + s }'; }
+cpu_of() { awk -v u="$(time_field "$1" 'User time')" -v s="$(time_field "$1" 'System time')" 'BEGIN { printf "%.2f", u + s }'; }
 
-# stop_provider TAG: interrupt the provider and wait for /usr/bin/time; sets
-# rss (peak RSS, MiB) and pcpu (user + system CPU seconds).
-stop_provider() {
-  kill -INT "$provider_pid"
-  wait "$time_pid" || true
-  provider_pid=""
-  unset TF_REATTACH_PROVIDERS
-  local kb
-  kb=$(time_field "$work/provider-$1.time" 'Maximum resident set size')
-  [ -n "$kb" ] || { echo "bench: no peak RSS in $work/provider-$1.time" >&2; return 1; }
-  rss=$(mib "$kb")
-  pcpu=$(cpu_of "$work/provider-$1.time")
-}
-
-# sandbox_cpu: the sandbox's user + system CPU seconds so far.
-sandbox_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$sandbox_pid/stat"; }
-
-# phase TAG MODE TIMEOUT ARGS...: one terraform command with a fresh debug-mode
-# provider. Sets wall, phase_stats, rss, pcpu, tcpu, trss, scpu.
-phase() {
-  local tag=$1 mode=$2 limit=$3 s0 t0 t1
-  shift 3
-  start_provider "$tag" "$mode"
-  reset_stats
-  s0=$(sandbox_cpu)
+# run V N REP CMD TIMEOUT ARGS...: one terraform command of variant V;
+# appends a line to $work/records.tsv.
+run() {
+  local v=$1 n=$2 rep=$3 cmd=$4 limit=$5 d=$work/v/$1
+  shift 5
+  local tag=$n-$cmd-$rep times=$d/times/$n-$cmd-$rep logf=$d/$n-$cmd-$rep.log
+  mkdir -p "$times"
+  local s0=0 t0 t1 load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  local envs=(TF_CLI_CONFIG_FILE="$d/terraformrc" BENCH_TIME_DIR="$times")
+  if [ "${kind[$v]}" = netmaker ]; then
+    envs+=(NETMAKER_HOST="${host[$v]}" NETMAKER_API_TOKEN="${master[$v]}")
+    curl -sf -X POST "${host[$v]}/sandbox/stats/reset" >/dev/null
+    s0=$(sandbox_cpu "$v")
+  fi
+  [ "$cmd" = refresh-naive ] && envs+=(NETMAKER_TF_NAIVE_READS=1)
+  if [ "$profile" = 1 ]; then
+    mkdir -p "$d/prof/$n-$cmd-$rep"
+    envs+=(NETMAKER_TF_CPUPROFILE_DIR="$d/prof/$n-$cmd-$rep")
+  fi
   t0=$(now)
-  tf "$limit" "$work/$tag.log" "$work/terraform-$tag.time" "$@"
+  (cd "$d/tf" && env "${envs[@]}" timeout "$limit" /usr/bin/time -v -o "$d/terraform-$tag.time" \
+    "$TERRAFORM" "$@" -input=false -no-color -var "n=$n") >"$logf" 2>&1 || {
+    echo "bench: $v: terraform $* failed (log $logf):" >&2
+    tail -n 30 "$logf" >&2
+    return 1
+  }
   t1=$(now)
-  phase_stats=$(stats)
-  scpu=$(awk -v a="$s0" -v b="$(sandbox_cpu)" 'BEGIN { printf "%.1f", b - a }')
-  stop_provider "$tag"
-  wall=$(elapsed "$t0" "$t1")
-  tcpu=$(cpu_of "$work/terraform-$tag.time")
-  trss=$(mib "$(time_field "$work/terraform-$tag.time" 'Maximum resident set size')")
-  cpu_row="| $n | $tag | $wall s | $tcpu s | $pcpu s | $scpu s | $trss MiB | $rss MiB |"
+  local stats="{}" scpu=0
+  if [ "${kind[$v]}" = netmaker ]; then
+    stats=$(curl -sf "${host[$v]}/sandbox/stats")
+    scpu=$(awk -v a="$s0" -v b="$(sandbox_cpu "$v")" 'BEGIN { printf "%.2f", b - a }')
+  fi
+  local pcpu=0 prss=0 nproc=0 f
+  for f in "$times"/provider-*.time; do
+    [ -e "$f" ] || continue
+    nproc=$((nproc + 1))
+    pcpu=$(awk -v a="$pcpu" -v b="$(cpu_of "$f")" 'BEGIN { printf "%.2f", a + b }')
+    prss=$(awk -v a="$prss" -v b="$(time_field "$f" 'Maximum resident set size')" 'BEGIN { print (b > a ? b : a) }')
+  done
+  local wall tcpu
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  # terraform's rusage includes the provider processes it waited for.
+  tcpu=$(awk -v a="$(cpu_of "$d/terraform-$tag.time")" -v p="$pcpu" 'BEGIN { printf "%.2f", a - p }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$v" "$cmd" "$rep" "$wall" "$tcpu" "$pcpu" \
+    "$(awk -v k="$prss" 'BEGIN { printf "%.1f", k / 1024 }')" "$nproc" "$scpu" \
+    "$(jq '."GET /api/v1/enrollment-keys" // 0' <<<"$stats")" "$(jq '[.[]] | add // 0' <<<"$stats")" \
+    "$(jq '."POST /api/v1/enrollment-keys" // 0' <<<"$stats")" "$load" >>"$work/records.tsv"
+  log "N=$n rep $rep $v $cmd: $wall s (terraform CPU $tcpu s, provider CPU $pcpu s in $nproc processes)"
+  last_log=$logf
 }
 
-rows=()
-apply_rows=()
-cpu_rows=()
+expect_in_log() { # expect_in_log PATTERN WHAT
+  grep -q "$1" "$last_log" || { echo "bench: $2 (log $last_log):" >&2; tail -n 30 "$last_log" >&2; exit 1; }
+}
+
+: >"$work/records.tsv"
 list_sizes=""
+size_index=0
 for n in $sizes; do
-  log "N=$n: apply (-parallelism=$parallelism)"
-  phase "apply-$n" cached "$apply_timeout" apply -auto-approve -input=false -parallelism="$parallelism" -var "n=$n"
-  cpu_rows+=("$cpu_row")
-  verify_keys "$n"
-  list_bytes=$(curl -sf -H "Authorization: Bearer $master_key" "$host/api/v1/enrollment-keys" | wc -c)
-  apply_rows+=("| $n | $wall s | $(list_calls <<<"$phase_stats") | $(total_requests <<<"$phase_stats") | $(jq '."POST /api/v1/enrollment-keys" // 0' <<<"$phase_stats") | yes |")
-  list_sizes="${list_sizes:+$list_sizes, }N=$n: $(human_bytes "$list_bytes")"
-  log "N=$n: applied in $wall s; the server holds exactly $n bench keys; one list is $list_bytes bytes"
-
-  for mode in cached naive; do
-    # repeat times; the row is the run with the median wall time.
-    : >"$work/reps.tsv"
-    for r in $(seq "$repeat"); do
-      phase "plan-$n-$mode-$r" "$mode" "$plan_timeout" plan -refresh-only -input=false -lock=false -var "n=$n"
-      grep -q "No changes" "$work/plan-$n-$mode-$r.log" || { echo "bench: the refresh-only plan found changes:" >&2; tail -n 30 "$work/plan-$n-$mode-$r.log" >&2; exit 1; }
-      printf '%s\t%s\t%s\t%s\t%s\n' "$wall" "$rss" "$(list_calls <<<"$phase_stats")" "$(total_requests <<<"$phase_stats")" "$cpu_row" >>"$work/reps.tsv"
+  reps=${repeats[$size_index]:-$repeat}
+  size_index=$((size_index + 1))
+  repeat_note="${repeat_note:+$repeat_note, }N=$n: $reps"
+  for rep in $(seq "$reps"); do
+    for v in $variants; do
+      run "$v" "$n" "$rep" apply "$apply_timeout" apply -auto-approve -parallelism="$parallelism"
+      if [ "${kind[$v]}" = netmaker ]; then
+        verify_keys "$v" "$n"
+        if [ "$v" = ours ] && [ "$rep" = 1 ]; then
+          list_sizes="${list_sizes:+$list_sizes, }N=$n: $(human_bytes "$(api ours "${host[ours]}/api/v1/enrollment-keys" | wc -c)")"
+        fi
+      fi
     done
-    IFS=$'\t' read -r wall rss lists total cpu_row < <(sort -g "$work/reps.tsv" | sed -n "$(((repeat + 1) / 2))p")
-    cpu_rows+=("$(sed "s/ plan-$n-$mode-[0-9]* / plan-$n-$mode (median of $repeat) /" <<<"$cpu_row")")
-    rows+=("| $n | $mode | $wall s | $lists | $total | $rss MiB | $(human_bytes $((lists * list_bytes))) |")
-    log "N=$n $mode: plan $wall s, $lists list calls, $total requests, peak provider RSS $rss MiB"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$mode" "$wall" "$lists" "$total" "$rss" >>"$work/plans.tsv"
+    for v in $variants; do
+      run "$v" "$n" "$rep" refresh "$plan_timeout" plan -refresh-only -lock=false
+      expect_in_log "No changes" "the refresh-only plan found changes"
+      if [ "$v" = ours ] && [ "$rep" = 1 ]; then
+        run "$v" "$n" "$rep" refresh-naive "$plan_timeout" plan -refresh-only -lock=false
+        expect_in_log "No changes" "the naive refresh-only plan found changes"
+      fi
+    done
+    for v in $variants; do
+      run "$v" "$n" "$rep" changes "$plan_timeout" plan -lock=false -var tag=x
+      expect_in_log "Plan: 0 to add, $n to change, 0 to destroy" "the plan with changes is not $n updates"
+    done
+    for v in $variants; do
+      run "$v" "$n" "$rep" destroy "$apply_timeout" destroy -auto-approve -refresh=false -parallelism="$parallelism"
+      [ "${kind[$v]}" = netmaker ] && verify_keys "$v" 0
+    done
   done
-
-  log "N=$n: destroy"
-  phase "destroy-$n" cached "$apply_timeout" destroy -auto-approve -input=false -refresh=false -parallelism="$parallelism" -var "n=$n"
-  cpu_rows+=("$cpu_row")
-  verify_keys 0
-  log "N=$n: destroyed in $wall s"
 done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Ratios naive / cached per N.
-ratios=$(awk -F'\t' '
-  $2 == "cached" { ct[$1] = $3; cl[$1] = $4; cr[$1] = $5; order[++k] = $1 }
-  $2 == "naive"  { nt[$1] = $3; nl[$1] = $4; nr[$1] = $5 }
-  END { for (i = 1; i <= k; i++) { n = order[i]
-    printf "| %s | %.1fx | %.0fx | %.1fx |\n", n, (ct[n] > 0 ? nt[n] / ct[n] : 0), (cl[n] > 0 ? nl[n] / cl[n] : 0), (cr[n] > 0 ? nr[n] / cr[n] : 0) } }
-' "$work/plans.tsv")
+# medians.tsv: N variant command wall tcpu pcpu prss nproc scpu lists total creates (median of each).
+awk -F'\t' '
+  function median(s,   a, k, i, j, t) {
+    k = split(s, a, " ")
+    for (i = 2; i <= k; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  { key = $1 "\t" $2 "\t" $3; if (!(key in seen)) { seen[key] = 1; order[++m] = key }
+    for (i = 5; i <= 13; i++) vals[key, i] = vals[key, i] " " $i }
+  END { for (j = 1; j <= m; j++) { key = order[j]; line = key
+    for (i = 5; i <= 13; i++) line = line "\t" median(vals[key, i]); print line } }
+' "$work/records.tsv" >"$work/medians.tsv"
+loads=$(awk -F'\t' 'NR == 1 || $14 < lo { lo = $14 } NR == 1 || $14 > hi { hi = $14 } END { printf "%s to %s", lo, hi }' "$work/records.tsv")
+
+has() { [[ " $variants " == *" $1 "* ]]; }
+# cell N V CMD FIELD: a median (field 4 = wall ... 12 = creates).
+cell() { awk -F'\t' -v n="$1" -v v="$2" -v c="$3" -v f="$4" '$1 == n && $2 == v && $3 == c { print $f; exit }' "$work/medians.tsv"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "–"; else printf "%.2f", a / b }'; }
+secs() { [ -n "$1" ] && printf '%.1f s' "$1" || printf '–'; }
+
+summary_rows() {
+  local n c
+  for n in $sizes; do
+    for c in apply refresh changes destroy; do
+      local o f fq td ol
+      o=$(cell "$n" ours "$c" 4) f=$(cell "$n" floor "$c" 4) fq=$(cell "$n" floor-quiet "$c" 4)
+      td=$(cell "$n" tfdata "$c" 4) ol=$(cell "$n" ours-sdklogs "$c" 4)
+      echo "| $n | $c | $(secs "$o") | $(secs "$f") | **$(ratio "$o" "$f")** | $(secs "$fq") | $(ratio "$o" "$fq") | $(secs "$td") | $(secs "$ol") | $(ratio "$ol" "$f") |"
+    done
+  done
+}
+# total_cpu N V CMD: terraform + provider CPU seconds (medians).
+total_cpu() { awk -v a="$(cell "$1" "$2" "$3" 5)" -v b="$(cell "$1" "$2" "$3" 6)" 'BEGIN { if (a == "") print ""; else printf "%.2f", a + b }'; }
+cpu_summary_rows() {
+  local n c
+  for n in $sizes; do
+    for c in apply refresh changes destroy; do
+      local o f fq td ol
+      o=$(total_cpu "$n" ours "$c") f=$(total_cpu "$n" floor "$c") fq=$(total_cpu "$n" floor-quiet "$c")
+      td=$(total_cpu "$n" tfdata "$c") ol=$(total_cpu "$n" ours-sdklogs "$c")
+      echo "| $n | $c | $(secs "$o") | $(secs "$f") | **$(ratio "$o" "$f")** | $(secs "$fq") | $(ratio "$o" "$fq") | $(secs "$td") | $(secs "$ol") | $(ratio "$ol" "$f") |"
+    done
+  done
+}
+cpu_rows() {
+  local n c v
+  for n in $sizes; do
+    for c in apply refresh refresh-naive changes destroy; do
+      for v in $variants; do
+        local line
+        line=$(awk -F'\t' -v n="$n" -v v="$v" -v c="$c" '$1 == n && $2 == v && $3 == c' "$work/medians.tsv")
+        [ -n "$line" ] || continue
+        IFS=$'\t' read -r _ _ _ wall tcpu pcpu prss nproc scpu _ <<<"$line"
+        if [ "${kind[$v]}" = tfdata ]; then
+          echo "| $n | $c | $v | $(secs "$wall") | $(secs "$tcpu") | – | – | – | – | – |"
+        else
+          local fl
+          fl=$(cell "$n" floor "$c" 6)
+          echo "| $n | $c | $v | $(secs "$wall") | $(secs "$tcpu") | $(secs "$pcpu") | $(ratio "$pcpu" "$fl") | $nproc | $prss MiB | $(secs "$scpu") |"
+        fi
+      done
+    done
+  done
+}
+request_rows() {
+  local n c
+  for n in $sizes; do
+    for c in apply refresh refresh-naive changes destroy; do
+      local line
+      line=$(awk -F'\t' -v n="$n" -v c="$c" '$1 == n && $2 == "ours" && $3 == c' "$work/medians.tsv")
+      [ -n "$line" ] || continue
+      IFS=$'\t' read -r _ _ _ wall _ _ _ _ _ lists total creates <<<"$line"
+      echo "| $n | $c | $lists | $total | $creates |"
+    done
+  done
+}
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 {
-  echo "# Benchmark: refresh-only plans against the sandbox"
+  echo "# Benchmark: the provider against its floor"
   echo
-  echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); variants: $variants; repetitions: $repeat_note."
   echo
-  echo "- Machine: $(nproc) CPU cores ($cpu), $mem memory, $(uname -sr); load average before the run: $load_before (other work shares the machine: wall times are noisy, CPU seconds less so)"
-  echo "- $(go version | cut -d' ' -f3-), $("$TERRAFORM" version | head -1)"
-  echo "- Sandbox: current generation, no faults; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)"
-  echo "- Each terraform command runs with a fresh provider process (debug mode, TF_REATTACH_PROVIDERS) under /usr/bin/time -v,"
-  echo "  so peak RSS and CPU are the provider's alone. Requests are counted by the sandbox (GET /sandbox/stats)."
-  echo "- cached: the provider as shipped. naive: NETMAKER_TF_NAIVE_READS=1, one list call per read (an undocumented switch)."
-  echo "- Each refresh-only plan ran $repeat times per mode and N; the rows show the run with the median wall time."
-  echo "- Bytes listed = list calls x the size of one list answer for N keys (${list_sizes})."
+  echo "- Machine: $(nproc) CPU cores ($cpu), $mem memory, $(uname -sr). **Shared**: other work ran at the same time."
+  echo "  Load average before the run: $load_before; after: $load_after; 1-minute load at the start of each command: $loads."
+  echo "  Wall times are noisy; CPU seconds less so; the interleaving exposes all variants to the same noise."
+  echo "- $(go version | cut -d' ' -f3-), $(TF_CLI_CONFIG_FILE="$work/v/tfdata/terraformrc" "$TERRAFORM" version | head -1), terraform-plugin-framework $(go list -m -f '{{.Version}}' github.com/hashicorp/terraform-plugin-framework)"
+  echo "- Providers run as Terraform launches them (dev_overrides to a built binary; not debug mode), each process under"
+  echo "  /usr/bin/time -v: provider CPU is the sum over the command's provider processes, peak RSS the largest."
+  echo "  Terraform CPU excludes the providers'. No TF_LOG* variable was set."
+  echo "- ours: as shipped. ours-sdklogs: ours with TF_LOG_SDK, TF_LOG_SDK_FRAMEWORK, TF_LOG_SDK_PROTO=TRACE (the SDK's default, what ours did before it chose its log levels)."
+  echo "  floor: bench/floorprovider, the same framework with the real provider and resource schemas (validators, plan modifiers,"
+  echo "  defaults) and config validators, no ModifyPlan, no I/O; the SDK logging as the framework ships it. floor-quiet: the floor"
+  echo "  with the SDK's TRACE logs off, as ours turns them off. tfdata: \`terraform_data\` with the same values (no provider process)."
+  echo "- Sandbox: current generation, no faults, one per netmaker variant; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)."
+  echo "  apply and destroy: -parallelism=$parallelism; refresh: plan -refresh-only; changes: plan adding a tag to every key (N in-place updates); destroy: -refresh=false."
+  [ "$profile" = 1 ] && echo "- BENCH_PROFILE=1: every provider process (ours and the floors alike) ran with Go's CPU profiler on (100 Hz sampling)."
+  echo "- Every figure is the median of the repetitions (each measure on its own; refresh-naive ran once). One list of the keys: ${list_sizes}."
   echo
-  echo "## terraform plan -refresh-only"
+  echo "## Wall time: ours against the floor"
   echo
-  echo "| N | mode | wall time | list calls per plan | requests per plan | peak provider RSS | bytes listed |"
-  echo "|---|------|-----------|---------------------|-------------------|-------------------|--------------|"
-  printf '%s\n' "${rows[@]}"
+  echo "| N | command | ours | floor | ours / floor | floor-quiet | ours / floor-quiet | terraform_data | ours-sdklogs | ours-sdklogs / floor |"
+  echo "|---|---------|------|-------|--------------|-------------|--------------------|----------------|--------------|----------------------|"
+  summary_rows
   echo
-  echo "Ratio naive / cached:"
+  echo "## CPU seconds (terraform + provider): ours against the floor"
   echo
-  echo "| N | wall time | list calls | requests |"
-  echo "|---|-----------|------------|----------|"
-  printf '%s\n' "$ratios"
+  echo "The same comparison in CPU seconds, which the machine's load disturbs far less than wall time."
   echo
-  echo "## terraform apply -parallelism=$parallelism (creating N keys)"
+  echo "| N | command | ours | floor | ours / floor | floor-quiet | ours / floor-quiet | terraform_data | ours-sdklogs | ours-sdklogs / floor |"
+  echo "|---|---------|------|-------|--------------|-------------|--------------------|----------------|--------------|----------------------|"
+  cpu_summary_rows
   echo
-  echo "A create uses the key its answer carries (list shape) and lists only to recover a lost answer, so an apply lists about once."
+  echo "## CPU and memory per command"
   echo
-  echo "| N | wall time | list calls | requests | create requests | exactly N keys, no duplicate |"
-  echo "|---|-----------|------------|----------|-----------------|------------------------------|"
-  printf '%s\n' "${apply_rows[@]}"
-  echo
-  echo "## Where the time goes"
-  echo
-  echo "CPU seconds (user + system) of each process during each command; the machine has $(nproc) cores."
-  echo
-  echo "| N | command | wall time | terraform CPU | provider CPU | sandbox CPU | terraform peak RSS | provider peak RSS |"
-  echo "|---|---------|-----------|---------------|--------------|-------------|--------------------|-------------------|"
-  printf '%s\n' "${cpu_rows[@]}"
+  echo "| N | command | variant | wall time | terraform CPU | provider CPU | provider CPU / floor's | provider processes | provider peak RSS | sandbox CPU |"
+  echo "|---|---------|---------|-----------|---------------|--------------|------------------------|--------------------|-------------------|-------------|"
+  cpu_rows
+  if has ours; then
+    echo
+    echo "## Requests (ours)"
+    echo
+    echo "Counted by the sandbox. refresh-naive: NETMAKER_TF_NAIVE_READS=1, one list per read (an undocumented switch), against the list cache (refresh)."
+    echo
+    echo "| N | command | list calls | requests | create requests |"
+    echo "|---|---------|------------|----------|-----------------|"
+    request_rows
+  fi
   if [ -f bench/notes.md ]; then
     echo
     cat bench/notes.md
   fi
 } >"$out.tmp"
 mv "$out.tmp" "$out"
-log "wrote $out"
+cp "$work/records.tsv" "${out%.md}.tsv"
+log "wrote $out and ${out%.md}.tsv"
+
+if [ "$profile" = 1 ]; then
+  mkdir -p "$profile_out"
+  for v in $variants; do
+    [ "${kind[$v]}" = tfdata ] && continue
+    for n in $sizes; do
+      for c in apply refresh changes destroy; do
+        mapfile -t profs < <(find "$work/v/$v/prof" -path "*/$n-$c-[0-9]*/*.pprof" -size +0 2>/dev/null | sort)
+        [ "${#profs[@]}" -gt 0 ] || continue
+        go tool pprof -top -nodecount=40 "$work/bin/${kind[$v]/netmaker/ours}" "${profs[@]}" >"$profile_out/$v-$n-$c.top.txt" 2>/dev/null || true
+        go tool pprof -top -cum -nodecount=60 "$work/bin/${kind[$v]/netmaker/ours}" "${profs[@]}" >"$profile_out/$v-$n-$c.cum.txt" 2>/dev/null || true
+      done
+    done
+  done
+  log "profiles in $profile_out"
+fi
 cat "$out"

@@ -287,8 +287,8 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return // destroy
 	}
 	var plan, config enrollmentKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -297,7 +297,7 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	var state enrollmentKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -344,7 +344,7 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 					"or change its settings.", state.Name.ValueString(), status))
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
 }
 
 // replaceOnlyChanged: an attribute that only changes by replacement may
@@ -466,7 +466,7 @@ func (r *enrollmentKeyResource) modifyCreatePlan(ctx context.Context, config enr
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
 }
 
 // checkNewDefault refuses at plan time a default key the server cannot create.
@@ -517,7 +517,7 @@ func stateHealth(state enrollmentKeyModel, now time.Time) (netmaker.KeyStatus, b
 
 func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan enrollmentKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -551,7 +551,7 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 	}
 	state, diags := keyState(ctx, key, plan, r.now())
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, state)...)
 	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, key.Name, &resp.Diagnostics)
 }
 
@@ -641,7 +641,7 @@ func serverMessage(err error) string {
 
 func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state enrollmentKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -678,7 +678,7 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	newState, diags := keyState(ctx, key, state, r.now())
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, newState)...)
 	// The uncertain create is settled: the key exists and is recorded.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUncertainCreate, nil)...)
 }
@@ -888,7 +888,7 @@ func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
 
 func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state enrollmentKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
