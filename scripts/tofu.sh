@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds OpenTofu from the Go module proxy (no download site needed) and runs the
-# provider's acceptance tests with it: `make testacc-tofu`.
+# provider's acceptance tests with it (`make testacc-tofu`; BUILD_ONLY=1 only builds).
+# Idempotent: an existing bin/tofu of the wanted version is reused.
 #
 # OpenTofu cannot be built with a plain `go install ...@version` because its go.mod
 # has a replace directive (hcl/v2 -> opentofu/hcl/v2). So we build it through a tiny
@@ -26,6 +27,7 @@ if [ -x "$tofu" ] && "$tofu" version 2>/dev/null | head -1 | grep -q "OpenTofu $
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
+  started=$(date +%s)
   echo ">> building OpenTofu $TOFU_VERSION in $work (several minutes on a cold cache)"
   cat >"$work/go.mod" <<GOMOD
 module tofubuild
@@ -43,7 +45,11 @@ GOMOD
     go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" \
       -o "$tofu" github.com/opentofu/opentofu/cmd/tofu
   )
-  echo ">> built $("$tofu" version | head -1)"
+  echo ">> built $("$tofu" version | head -1) in $(($(date +%s) - started))s"
+fi
+
+if [ "${BUILD_ONLY:-0}" = "1" ]; then
+  exit 0
 fi
 
 echo ">> acceptance tests under OpenTofu (TF_ACC_TERRAFORM_PATH=$tofu, TF_ACC_PROVIDER_HOST=registry.opentofu.org)"

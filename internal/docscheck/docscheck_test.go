@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
@@ -36,6 +37,7 @@ const providerSource = "registry.terraform.io/netmaker-terraform/netmaker"
 type snippet struct {
 	where string // file:line, for messages
 	body  string
+	query bool // a .tfquery.hcl file (list blocks), validated with `terraform validate -query`
 }
 
 // fencedBlock is one fenced code block of a Markdown text.
@@ -123,15 +125,27 @@ func foreignProviders(body string) []string {
 }
 
 var (
-	removedBlockPattern = regexp.MustCompile(`(?m)^\s*removed\s*\{`)
-	importBlockPattern  = regexp.MustCompile(`(?m)^\s*import\s*\{[^}]*\bfor_each\b`)
+	removedBlockPattern       = regexp.MustCompile(`(?m)^\s*removed\s*\{`)
+	importBlockPattern        = regexp.MustCompile(`(?m)^\s*import\s*\{[^}]*\bfor_each\b`)
+	importIdentityPattern     = regexp.MustCompile(`(?m)^\s*import\s*\{[^}]*\bidentity\s*=`)
+	listOrActionBlockPattern  = regexp.MustCompile(`(?m)^\s*(list|action)\s+"[A-Za-z0-9_-]+"\s+"[A-Za-z0-9_-]+"`)
+	actionTriggerBlockPattern = regexp.MustCompile(`(?m)^\s*action_trigger\s*\{`)
+	listBlockPattern          = regexp.MustCompile(`(?m)^\s*list\s+"[A-Za-z0-9_-]+"\s+"[A-Za-z0-9_-]+"`)
 )
 
 // minimumTerraform answers the oldest Terraform version ("1.7") that knows
-// every construct a snippet uses, or "" when any will do: ephemeral resources
-// need 1.10, removed blocks and import blocks with for_each need 1.7. Older
-// versions can only fmt-check such snippets.
+// every construct a snippet uses, or "" when any will do: list blocks
+// (terraform query), action blocks and action triggers need 1.14, import
+// blocks by identity 1.12, ephemeral resources 1.10, removed blocks and
+// import blocks with for_each 1.7. Older versions can only fmt-check such
+// snippets.
 func minimumTerraform(body string) string {
+	if listOrActionBlockPattern.MatchString(body) || actionTriggerBlockPattern.MatchString(body) {
+		return "1.14"
+	}
+	if importIdentityPattern.MatchString(body) {
+		return "1.12"
+	}
 	for _, m := range blockTypePattern.FindAllStringSubmatch(body, -1) {
 		if m[1] == "ephemeral" {
 			return "1.10"
@@ -150,14 +164,15 @@ func minimumTerraform(body string) string {
 func collectSnippets(root string) ([]snippet, error) {
 	var out []snippet
 	err := filepath.WalkDir(filepath.Join(root, "examples"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
+		query := strings.HasSuffix(path, ".tfquery.hcl")
+		if err != nil || d.IsDir() || (filepath.Ext(path) != ".tf" && !query) {
 			return err
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		out = append(out, snippet{where: relative(root, path), body: string(data)})
+		out = append(out, snippet{where: relative(root, path), body: string(data), query: query})
 		return nil
 	})
 	if err != nil {
@@ -190,7 +205,8 @@ func collectSnippets(root string) ([]snippet, error) {
 			if !isHCLLanguage(b.lang) || strings.Contains(b.body, "{{") {
 				continue
 			}
-			out = append(out, snippet{where: fmt.Sprintf("%s:%d", relative(root, path), b.line), body: b.body})
+			out = append(out, snippet{where: fmt.Sprintf("%s:%d", relative(root, path), b.line), body: b.body,
+				query: listBlockPattern.MatchString(b.body)})
 		}
 	}
 	return out, nil
@@ -332,6 +348,11 @@ func TestMinimumTerraform(t *testing.T) {
 		{"removed block", "removed {\n  from = netmaker_enrollment_key.k\n}\n", "1.7"},
 		{"import block", "import {\n  to = netmaker_enrollment_key.k\n  id = \"k\"\n}\n", ""},
 		{"import with for_each", "import {\n  for_each = local.n\n  to       = netmaker_enrollment_key.k[each.key]\n  id       = each.key\n}\n", "1.7"},
+		{"import by identity", "import {\n  to       = netmaker_enrollment_key.k\n  identity = { name = \"k\" }\n}\n", "1.12"},
+		{"list block", "list \"netmaker_enrollment_key\" \"all\" {\n  provider = netmaker\n}\n", "1.14"},
+		{"action block", "action \"netmaker_enrollment_key_rotate\" \"r\" {\n  config {\n    name = \"k\"\n  }\n}\n", "1.14"},
+		{"action trigger", "resource \"terraform_data\" \"t\" {\n  lifecycle {\n    action_trigger {\n      events = [after_update]\n    }\n  }\n}\n", "1.14"},
+		{"the word list in prose", "# list the keys\nresource \"netmaker_enrollment_key\" \"k\" {}\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -343,7 +364,7 @@ func TestMinimumTerraform(t *testing.T) {
 }
 
 func TestUnique(t *testing.T) {
-	in := []snippet{{"a", "x = 1\n"}, {"b", "y = 2\n"}, {"c", "x = 1\n"}}
+	in := []snippet{{where: "a", body: "x = 1\n"}, {where: "b", body: "y = 2\n"}, {where: "c", body: "x = 1\n"}}
 	got := unique(in)
 	if len(got) != 2 || got[0].where != "a" || got[1].where != "b" {
 		t.Errorf("unique() = %v, want the snippets from a and b", got)
@@ -351,7 +372,10 @@ func TestUnique(t *testing.T) {
 }
 
 // TestEveryTypeHasExamples checks the tfplugindocs layout: every resource has
-// examples/resources/<type>/resource.tf and import.sh, every data source
+// examples/resources/<type>/resource.tf and import.sh (and import-by-identity.tf
+// with an identity), every list resource
+// examples/list-resources/<type>/list-resource.tfquery.hcl, every action
+// examples/actions/<type>/action.tf, every data source
 // examples/data-sources/<type>/data-source.tf, every ephemeral resource
 // examples/ephemeral-resources/<type>/ephemeral-resource.tf, and the provider
 // examples/provider/provider.tf.
@@ -364,10 +388,28 @@ func TestEveryTypeHasExamples(t *testing.T) {
 	want := []string{"examples/provider/provider.tf"}
 	for _, f := range p.Resources(ctx) {
 		var resp resource.MetadataResponse
-		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &resp)
+		r := f()
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &resp)
 		want = append(want,
 			"examples/resources/"+resp.TypeName+"/resource.tf",
 			"examples/resources/"+resp.TypeName+"/import.sh")
+		if _, ok := r.(resource.ResourceWithIdentity); ok {
+			want = append(want, "examples/resources/"+resp.TypeName+"/import-by-identity.tf")
+		}
+	}
+	if pl, ok := p.(fwprovider.ProviderWithListResources); ok {
+		for _, f := range pl.ListResources(ctx) {
+			var resp resource.MetadataResponse
+			f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &resp)
+			want = append(want, "examples/list-resources/"+resp.TypeName+"/list-resource.tfquery.hcl")
+		}
+	}
+	if pa, ok := p.(fwprovider.ProviderWithActions); ok {
+		for _, f := range pa.Actions(ctx) {
+			var resp action.MetadataResponse
+			f().Metadata(ctx, action.MetadataRequest{ProviderTypeName: meta.TypeName}, &resp)
+			want = append(want, "examples/actions/"+resp.TypeName+"/action.tf")
+		}
 	}
 	for _, f := range p.DataSources(ctx) {
 		var resp datasource.MetadataResponse
@@ -416,6 +458,7 @@ func TestSnippetsFormattedAndValid(t *testing.T) {
 	}
 	terraform := terraformBinary(t)
 	tfVersion := terraformVersion(t, terraform)
+	latest, latestVersion := latestTerraform(t)
 
 	pluginDir := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-netmaker"), ".")
@@ -438,13 +481,36 @@ func TestSnippetsFormattedAndValid(t *testing.T) {
 				t.Logf("%s: fmt-checked only: it uses %v, which cannot be installed offline", s.where, foreign)
 				return
 			}
+			validator := terraform
 			if minimum := minimumTerraform(s.body); minimum != "" && !versionAtLeast(tfVersion, minimum) {
-				t.Logf("%s: fmt-checked only: it needs terraform >= %s, this is %s", s.where, minimum, tfVersion)
-				return
+				if latest == "" || !versionAtLeast(latestVersion, minimum) {
+					t.Logf("%s: fmt-checked only: it needs terraform >= %s, this is %s, and there is no %s "+
+						"(make terraform-latest builds it; make testacc-latest validates every snippet)", s.where, minimum, tfVersion, latestTerraformPath)
+					return
+				}
+				validator = latest
 			}
-			checkValid(t, terraform, env, s)
+			checkValid(t, validator, env, s)
 		})
 	}
+}
+
+// latestTerraformPath is where make terraform-latest leaves Terraform 1.15.
+const latestTerraformPath = "bin/terraform-latest"
+
+// latestTerraform answers bin/terraform-latest and its version when it has
+// been built, else "": it validates snippets that the terraform under test
+// is too old for (list and action blocks, import by identity).
+func latestTerraform(t *testing.T) (string, string) {
+	t.Helper()
+	path, err := filepath.Abs(filepath.Join(repoRoot, latestTerraformPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || info.IsDir() || info.Mode()&0o111 == 0 {
+		return "", ""
+	}
+	return path, terraformVersion(t, path)
 }
 
 func terraformBinary(t *testing.T) string {
@@ -551,7 +617,11 @@ func checkFormatted(t *testing.T, terraform string, env []string, s snippet) {
 func checkValid(t *testing.T, terraform string, env []string, s snippet) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.body), 0o600); err != nil {
+	file, args := "main.tf", []string{"validate", "-json", "-no-color"}
+	if s.query {
+		file, args = "main.tfquery.hcl", append(args, "-query")
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(s.body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(s.body, "netmaker-terraform/netmaker") {
@@ -562,7 +632,7 @@ func checkValid(t *testing.T, terraform string, env []string, s snippet) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(terraform, "validate", "-json", "-no-color")
+	cmd := exec.Command(terraform, args...)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer

@@ -565,6 +565,7 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 	state, diags := keyState(ctx, key, plan, r.now())
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, state)...)
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, key.Name, &resp.Diagnostics)
 }
 
 // createRequest turns a plan into what the client creates.
@@ -664,6 +665,7 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	name := claim.Name
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
 	key, err := r.data.client.ClaimedKey(ctx, claim)
 	if errors.Is(err, netmaker.ErrNotFound) {
 		// A successful list lacks the key: it was deleted outside Terraform
@@ -789,6 +791,7 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
 }
 
 // settingsChanged reports whether anything Netmaker changes in place differs.
@@ -961,8 +964,7 @@ func (r *enrollmentKeyResource) deleteDefaultKey(ctx context.Context, name, valu
 }
 
 func (r *enrollmentKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByIDOrIdentity(ctx, enrollmentKeyIdentityAttr, req, resp)
 }
 
 // keyState is the state for key. prior supplies what only Terraform knows

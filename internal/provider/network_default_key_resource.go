@@ -238,16 +238,16 @@ func makeDefaultDiagnostic(network, keyName string, err error) diag.Diagnostic {
 }
 
 func (r *networkDefaultKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *networkDefaultKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // apply makes the planned key the network's default and records it in state;
 // create and update do the same.
-func (r *networkDefaultKeyResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *networkDefaultKeyResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan networkDefaultKeyModel
 	diags.Append(planned.Get(ctx, &plan)...)
 	if diags.HasError() || !requireConfigured(r.data, diags) {
@@ -259,6 +259,7 @@ func (r *networkDefaultKeyResource) apply(ctx context.Context, planned tfsdk.Pla
 		return
 	}
 	diags.Append(state.Set(ctx, defaultKeyState(plan.Network.ValueString(), *key, plan.AllowRecreate))...)
+	setIdentity(ctx, identity, networkDefaultKeyIdentityAttr, plan.Network.ValueString(), diags)
 }
 
 // makeDefault makes the key called keyName the default of network and
@@ -338,6 +339,7 @@ func (r *networkDefaultKeyResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	network := state.Network.ValueString()
+	setIdentity(ctx, resp.Identity, networkDefaultKeyIdentityAttr, network, &resp.Diagnostics)
 	key, err := r.data.client.NetworkDefaultKey(ctx, network)
 	switch {
 	case errors.Is(err, netmaker.ErrNotFound):
@@ -399,8 +401,7 @@ func addRestoredWarning(r netmaker.RestoredDefault, diags *diag.Diagnostics) {
 }
 
 func (r *networkDefaultKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("network"), req, resp)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByIDOrIdentity(ctx, networkDefaultKeyIdentityAttr, req, resp)
 }
 
 func defaultKeyState(network string, key netmaker.EnrollmentKey, allowRecreate types.Bool) networkDefaultKeyModel {

@@ -6,8 +6,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -17,6 +19,8 @@ import (
 var (
 	_ provider.Provider                       = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*NetmakerProvider)(nil)
+	_ provider.ProviderWithListResources      = (*NetmakerProvider)(nil)
+	_ provider.ProviderWithActions            = (*NetmakerProvider)(nil)
 )
 
 // NetmakerProvider manages Netmaker enrollment keys.
@@ -85,6 +89,8 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *NetmakerProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -106,5 +112,17 @@ func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.Da
 func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewEnrollmentKeyTokenEphemeralResource,
+	}
+}
+
+func (p *NetmakerProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewEnrollmentKeyListResource,
+	}
+}
+
+func (p *NetmakerProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewEnrollmentKeyRotateAction,
 	}
 }

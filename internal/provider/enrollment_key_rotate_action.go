@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
+)
+
+var (
+	_ action.Action               = (*enrollmentKeyRotateAction)(nil)
+	_ action.ActionWithConfigure  = (*enrollmentKeyRotateAction)(nil)
+	_ action.ActionWithModifyPlan = (*enrollmentKeyRotateAction)(nil)
+)
+
+// NewEnrollmentKeyRotateAction rotates a key's token on demand (Terraform 1.14+).
+func NewEnrollmentKeyRotateAction() action.Action {
+	return &enrollmentKeyRotateAction{}
+}
+
+type enrollmentKeyRotateAction struct {
+	data *providerData
+}
+
+type enrollmentKeyRotateModel struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (a *enrollmentKeyRotateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_enrollment_key_rotate"
+}
+
+func (a *enrollmentKeyRotateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Rotates an enrollment key's token: the key gets a new `value` and `token` and keeps its name " +
+			"and settings; the old token stops working. Run it on demand with " +
+			"`terraform apply -invoke=action.netmaker_enrollment_key_rotate.<label>`, or from a resource's lifecycle " +
+			"`action_trigger` (Terraform 1.14+). A `netmaker_enrollment_key` managing the same key records the new token at " +
+			"its next refresh, without a change in the plan.\n\n" +
+			"As with `regenerate_trigger`: on current-generation and v1.7 Netmaker servers the server's regenerate-token " +
+			"route is used; on v1.5 servers the key is deleted and created again with the same name and settings (its " +
+			"remaining uses and expiry carry over), so **the old token stops working a moment before the new one exists**. " +
+			"On v1.5 a network's default key cannot be rotated (Netmaker refuses to delete it), nor can a used-up or expired " +
+			"key: the plan fails before anything changes.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the enrollment key to rotate.",
+				Required:            true,
+				Validators:          []validator.String{validators.KeyName()},
+			},
+		},
+	}
+}
+
+func (a *enrollmentKeyRotateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, a rotation this server cannot make.
+// Lookup failures are left to the invocation, which reports them in full.
+func (a *enrollmentKeyRotateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var config enrollmentKeyRotateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || a.data == nil || config.Name.IsUnknown() || config.Name.IsNull() {
+		return
+	}
+	key, err := a.data.client.KeyByName(ctx, config.Name.ValueString())
+	if err != nil {
+		return
+	}
+	if err := a.data.client.CheckRotate(ctx, key); err != nil {
+		resp.Diagnostics.Append(rotateActionDiagnostic(key, err))
+	}
+}
+
+func (a *enrollmentKeyRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var config enrollmentKeyRotateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !requireConfigured(a.data, &resp.Diagnostics) {
+		return
+	}
+	client := a.data.client
+	name := config.Name.ValueString()
+	key, err := client.KeyByName(ctx, name)
+	switch {
+	case errors.Is(err, netmaker.ErrNotFound):
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Enrollment key not found",
+			fmt.Sprintf("%s has no enrollment key named %q, so there is no token to rotate.", client.Host(), name))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Could not rotate enrollment key",
+			fmt.Sprintf("Looking up key %q failed; nothing was changed: %s", name, err))
+		return
+	}
+	if err := client.CheckRotate(ctx, key); err != nil {
+		resp.Diagnostics.Append(rotateActionDiagnostic(key, err))
+		return
+	}
+	if _, err := client.RotateKey(ctx, key.Value); err != nil {
+		resp.Diagnostics.Append(rotateActionDiagnostic(key, err))
+		return
+	}
+	resp.SendProgress(action.InvokeProgressEvent{
+		Message: fmt.Sprintf("Rotated the token of enrollment key %q; the old token no longer works.", name),
+	})
+}
+
+// rotateActionDiagnostic explains a failed or refused rotation on the
+// action's name, in the words the resource's regenerate_trigger uses.
+func rotateActionDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic {
+	if !errors.Is(err, netmaker.ErrUnsupported) && !errors.Is(err, netmaker.ErrCannotRecreate) {
+		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Could not rotate enrollment key",
+			fmt.Sprintf("Rotating the token of key %q failed (a netmaker_enrollment_key managing it records its current "+
+				"token at the next refresh): %s", key.Name, err))
+	}
+	d := rotationDiagnostic(key, err)
+	return diag.NewAttributeErrorDiagnostic(path.Root("name"), d.Summary(), d.Detail())
+}
