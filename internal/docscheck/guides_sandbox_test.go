@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -46,8 +47,8 @@ func guideSnippets(t *testing.T) []snippet {
 // Terraform looks for hashicorp/netmaker).
 func TestGuideSnippetsAreComplete(t *testing.T) {
 	for _, s := range guideSnippets(t) {
-		if !blockTypePattern.MatchString(s.body) {
-			continue // a fragment without resources (none today)
+		if !blockTypePattern.MatchString(s.body) || isTerraformOutput(s.body) {
+			continue // a fragment without resources, or a file Terraform writes
 		}
 		if !strings.Contains(s.body, "required_providers") || !strings.Contains(s.body, `source = "netmaker-terraform/netmaker"`) {
 			t.Errorf("%s: the snippet has no required_providers block with source = \"netmaker-terraform/netmaker\"", s.where)
@@ -217,17 +218,23 @@ func TestGuideSnippetsOnSandbox(t *testing.T) {
 	for _, s := range guideSnippets(t) {
 		t.Run(s.where, func(t *testing.T) {
 			t.Parallel()
+			if queryBlock.MatchString(s.body) {
+				t.Skip("a query file (.tfquery.hcl) for terraform query, not a configuration to apply; the list resource's acceptance tests run it")
+			}
+			if isTerraformOutput(s.body) {
+				t.Skip("shows a file Terraform writes (terraform query -generate-config-out), which the adopt-all acceptance test applies")
+			}
 			if foreign := foreignProviders(s.body); len(foreign) > 0 {
 				t.Skipf("uses %v, which cannot be installed offline", foreign)
 			}
 			if minimum := minimumTerraform(s.body); minimum != "" && !versionAtLeast(tfVersion, minimum) {
 				t.Skipf("needs terraform >= %s, this is %s", minimum, tfVersion)
 			}
-			// Choosing a default key needs the current generation; every
-			// other snippet runs on v1.5 too.
-			gens := []netmakertest.Generation{netmakertest.GenerationV15, netmakertest.GenerationCurrent}
-			if strings.Contains(s.body, `resource "netmaker_network_default_key"`) {
-				gens = gens[1:]
+			// A default key of one's own needs current or v1.7 (v1.5 refuses
+			// it at plan time); every other snippet runs on all three.
+			gens := netmakertest.Generations()
+			if choosesDefaultKey(s.body) {
+				gens = slices.DeleteFunc(gens, func(g netmakertest.Generation) bool { return g == netmakertest.GenerationV15 })
 			}
 			for _, gen := range gens {
 				t.Run(string(gen), func(t *testing.T) {
@@ -236,6 +243,23 @@ func TestGuideSnippetsOnSandbox(t *testing.T) {
 			}
 		})
 	}
+}
+
+// terraformOutputMarker starts a snippet that shows a file Terraform writes
+// (generated configuration), not a configuration to copy alone.
+const terraformOutputMarker = "# generated.tf as terraform query writes it"
+
+func isTerraformOutput(body string) bool {
+	return strings.HasPrefix(strings.TrimSpace(body), terraformOutputMarker)
+}
+
+var queryBlock = regexp.MustCompile(`(?m)^list\s+"`)
+
+var defaultTrueLine = regexp.MustCompile(`(?m)^\s*default\s*=\s*true\b`)
+
+// choosesDefaultKey: the snippet makes a key of its own a network's default.
+func choosesDefaultKey(body string) bool {
+	return strings.Contains(body, `resource "netmaker_network_default_key"`) || defaultTrueLine.MatchString(body)
 }
 
 // runSnippetOnSandbox applies s on a fresh sandbox of generation gen.
