@@ -26,8 +26,12 @@ if [ ! -f "$root/bin/terraformrc-empty" ]; then
 fi
 export TF_CLI_CONFIG_FILE="$root/bin/terraformrc-empty"
 
-if [ -x "$tf" ] && "$tf" version 2>/dev/null | head -1 | grep -qx "Terraform ${VERSION}"; then
-  echo ">> using $tf ($("$tf" version | head -1))"
+# The version is read whole before comparing: `version | head -1` under pipefail can fail
+# with SIGPIPE and rebuild for nothing.
+have=""
+if [ -x "$tf" ]; then have=$("$tf" version 2>/dev/null || true); fi
+if [ "${have%%$'\n'*}" = "Terraform ${VERSION}" ]; then
+  echo ">> using $tf (${have%%$'\n'*})"
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT

@@ -22,8 +22,12 @@ if [ ! -f "$root/bin/terraformrc-empty" ]; then
 fi
 export TF_CLI_CONFIG_FILE="$root/bin/terraformrc-empty"
 
-if [ -x "$tofu" ] && "$tofu" version 2>/dev/null | head -1 | grep -q "OpenTofu ${TOFU_VERSION}\$"; then
-  echo ">> using $tofu ($("$tofu" version | head -1))"
+# The version is read whole before comparing: `version | head -1` under pipefail can fail
+# with SIGPIPE and rebuild for nothing.
+have=""
+if [ -x "$tofu" ]; then have=$("$tofu" version 2>/dev/null || true); fi
+if [ "${have%%$'\n'*}" = "OpenTofu ${TOFU_VERSION}" ]; then
+  echo ">> using $tofu (${have%%$'\n'*})"
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
