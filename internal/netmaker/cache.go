@@ -62,6 +62,38 @@ func (lc *listCache) invalidateVolatile(d time.Duration) {
 	lc.unlock()
 }
 
+// recordWrite applies the known effect of one of this client's own writes
+// (a key it created, a key it deleted) to a valid list instead of dropping
+// it: Terraform plans every resource again during an apply, and with the
+// list dropped after each create an apply of N keys listed about N/2 times
+// at -parallelism=10 (each list holding all keys). Lists in flight are
+// dropped as on invalidate, since they may predate the write; while the
+// list is volatile nothing is kept.
+func (lc *listCache) recordWrite(edit func([]EnrollmentKey) []EnrollmentKey) {
+	lc.lock()
+	defer lc.unlock()
+	lc.gen++
+	lc.inflight = nil
+	if !lc.valid || !time.Now().After(lc.volatileUntil) {
+		lc.valid, lc.keys = false, nil
+		return
+	}
+	// A new slice: readers of listShared may still hold the old one.
+	lc.keys = edit(slices.Clone(lc.keys))
+}
+
+// recordCreated adds a key this client created, as the server answered it.
+func (lc *listCache) recordCreated(k EnrollmentKey) {
+	lc.recordWrite(func(keys []EnrollmentKey) []EnrollmentKey { return append(keys, copyKey(k)) })
+}
+
+// recordDeleted removes the key with value, which this client deleted.
+func (lc *listCache) recordDeleted(value string) {
+	lc.recordWrite(func(keys []EnrollmentKey) []EnrollmentKey {
+		return slices.DeleteFunc(keys, func(k EnrollmentKey) bool { return k.Value == value })
+	})
+}
+
 // ListKeys answers all keys (see the cache above). The answer is a deep
 // copy: callers may modify it.
 func (c *Client) ListKeys(ctx context.Context) ([]EnrollmentKey, error) {

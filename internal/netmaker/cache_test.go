@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -66,12 +68,9 @@ func TestListCacheInvalidation(t *testing.T) {
 		name  string
 		write func(c *Client, value string) error
 	}{
-		{"create", func(c *Client, _ string) error {
-			_, err := c.CreateKey(ctx, CreateKeyRequest{Name: "new", Type: KeyTypeUnlimited})
-			return err
-		}},
+		// A plain create and a delete are recorded in the cached list
+		// instead (TestListCacheRecordsOwnWrites).
 		{"update", func(c *Client, v string) error { _, err := c.UpdateKey(ctx, v, UpdateKeyRequest{}); return err }},
-		{"delete", func(c *Client, v string) error { return c.DeleteKey(ctx, v) }},
 		{"regenerate", func(c *Client, v string) error { _, err := c.RegenerateToken(ctx, v); return err }},
 		{"failed delete", func(c *Client, _ string) error {
 			if err := c.DeleteKey(ctx, "NOPE"); !errors.Is(err, ErrNotFound) {
@@ -114,6 +113,74 @@ func TestListCacheInvalidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestListCacheRecordsOwnWrites: a key this client creates (not as a
+// default) or deletes changes the cached list without listing again, and
+// the cached list then matches the server's.
+func TestListCacheRecordsOwnWrites(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t)
+	seedKeys(f, "a", "b")
+	c := f.client(t, nil)
+	b, err := c.KeyByName(ctx, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateKey(ctx, CreateKeyRequest{Name: "new", Type: KeyTypeUnlimited})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteKey(ctx, b.Value); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.KeyByName(ctx, "new")
+	if err != nil || got.Value != created.Value || got.Token != created.Token {
+		t.Fatalf("KeyByName(new) = %+v, %v; want the created key", got, err)
+	}
+	if _, err := c.KeyByName(ctx, "b"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("KeyByName(b) after its delete = %v, want ErrNotFound", err)
+	}
+	if n := f.count("GET " + routeKeys); n != 1 {
+		t.Fatalf("%d lists, want 1 (own writes are recorded in the cached list)", n)
+	}
+	cached, err := c.ListKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := New(Config{Host: c.cfg.Host, APIToken: c.cfg.APIToken, HTTPClient: c.cfg.HTTPClient, DisableListCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := fresh.ListKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names(cached) != names(server) {
+		t.Fatalf("cached list %s, server's %s", names(cached), names(server))
+	}
+
+	// A key created as a default changes other keys' flags: the list is
+	// read again.
+	before := f.count("GET " + routeKeys)
+	if _, err := c.CreateKey(ctx, CreateKeyRequest{Name: "dflt", Type: KeyTypeUnlimited, Networks: []string{"net1"}, Default: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("GET "+routeKeys) - before; n < 1 {
+		t.Fatal("no list after creating a default key")
+	}
+}
+
+func names(keys []EnrollmentKey) string {
+	var out []string
+	for _, k := range keys {
+		out = append(out, k.Name)
+	}
+	slices.Sort(out)
+	return strings.Join(out, ",")
 }
 
 // TestListStartedBeforeWriteNotServedAfter: a list in flight when a write

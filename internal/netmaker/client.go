@@ -300,19 +300,25 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 		}
 	}
 	a, err := c.do(ctx, method, routeKeys, routeKeys, body)
-	c.cache.invalidate()
 	if err != nil {
+		c.cache.invalidate()
 		// Every attempt failed in transit; one may have been applied.
 		return c.recoverCreate(ctx, req, err)
 	}
 	if a.ok() {
 		created, derr := decodeKey(a.body)
-		if derr == nil && created.Name == req.Name {
+		if derr == nil && created.Name == req.Name && !a.priorUncertain {
 			// Create answers the stored key in the list shape, complete: no
 			// need to list again (that made applying N keys cost N lists).
 			created = copyKey(created)
+			if req.Default {
+				c.cache.invalidate() // the networks' previous default keys lost the flag
+			} else {
+				c.cache.recordCreated(created)
+			}
 			return &created, nil
 		}
+		c.cache.invalidate()
 		k, lerr := c.KeyByName(ctx, req.Name)
 		switch {
 		case lerr == nil:
@@ -326,6 +332,7 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 			return nil, fmt.Errorf("%w: the enrollment key %q was created but reading it back failed: %w", ErrOutcomeUnknown, req.Name, lerr)
 		}
 	}
+	c.cache.invalidate()
 	e := c.apiError(method, routeKeys, a)
 	switch {
 	case errors.Is(e, ErrNameTaken) && !a.priorUncertain:
@@ -424,12 +431,13 @@ func (c *Client) DeleteKey(ctx context.Context, value string) error {
 		return fmt.Errorf("%w: no key value", ErrValidation)
 	}
 	a, err := c.do(ctx, method, routeKey, keyPath(value), nil)
+	if err == nil && a.ok() {
+		c.cache.recordDeleted(value)
+		return nil
+	}
 	c.cache.invalidate()
 	if err != nil {
 		return err
-	}
-	if a.ok() {
-		return nil
 	}
 	e := c.apiError(method, routeKey, a, value)
 	if errors.Is(e, ErrNotFound) && a.priorUncertain {

@@ -329,19 +329,36 @@ func TestIntegrationListCache(t *testing.T) {
 			if got := lists(); got != want {
 				t.Fatalf("%d lists for %d concurrent reads, want %d", got, readers, want)
 			}
-			if _, err := c.CreateKey(ctx, netmaker.CreateKeyRequest{Name: "key-one", Type: netmaker.KeyTypeUnlimited}); err != nil {
+			created, err := c.CreateKey(ctx, netmaker.CreateKeyRequest{Name: "key-one", Type: netmaker.KeyTypeUnlimited})
+			if err != nil {
 				t.Fatal(err)
 			}
-			// The create invalidated the list: the next read lists again, the
-			// one after it is served from the cache (unless disabled).
-			for i, wantMore := range []int{1, map[bool]int{false: 0, true: 1}[disabled]} {
+			// The create is recorded in the cached list: reads after it list
+			// again only when the cache is disabled.
+			perRead := map[bool]int{false: 0, true: 1}[disabled]
+			for i := range 2 {
 				before := lists()
 				if _, err := c.KeyByName(ctx, "key-one"); err != nil {
 					t.Fatal(err)
 				}
-				if got := lists() - before; got != wantMore {
-					t.Fatalf("read %d after the create: %d lists, want %d", i+1, got, wantMore)
+				if got := lists() - before; got != perRead {
+					t.Fatalf("read %d after the create: %d lists, want %d", i+1, got, perRead)
 				}
+			}
+			// An update invalidates the list: exactly one fresh list follows
+			// (the update's read-back, or the first read after it); then the
+			// cache serves again.
+			before := lists()
+			if _, err := c.UpdateKey(ctx, created.Value, netmaker.UpdateKeyRequest{Tags: []string{"net1.x"}}); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if k, err := c.KeyByName(ctx, "key-one"); err != nil || len(k.Tags) != 1 {
+					t.Fatalf("KeyByName after the update = %+v, %v", k, err)
+				}
+			}
+			if got := lists() - before; !disabled && got != 1 {
+				t.Fatalf("%d lists for an update and two reads, want 1", got)
 			}
 		})
 	}
