@@ -4,8 +4,9 @@
 //
 //   - Reads go through one list of all keys (there is no single-key GET).
 //     Reads of a Client share that list: concurrent callers share one
-//     request, and writes through the Client invalidate it
-//     (Config.DisableListCache turns this off).
+//     request; the Client's own plain creates and deletes are recorded in
+//     it, and other writes invalidate it (Config.DisableListCache turns
+//     this off).
 //   - Both JSON shapes of a key (the list shape, and the detail shape some
 //     v1.7 routes answer) decode into one EnrollmentKey; null
 //     lists become empty slices, the nil UUID and null gateways become "",
