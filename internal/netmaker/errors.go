@@ -39,7 +39,15 @@ type APIError struct {
 	// Hint, when set, explains the error in the provider's terms (e.g.
 	// "check api_token").
 	Hint string
+	// Detail, when set, names what the server refused more precisely than
+	// Kind (ErrGatewayNotFound); errors.Is matches it as well as Kind.
+	Detail error
 }
+
+// ErrGatewayNotFound: Netmaker refused a key's write because its gateway
+// (relay) is not a node in one of the key's networks ("no result found").
+// It comes as the Detail of an ErrValidation APIError.
+var ErrGatewayNotFound = errors.New("gateway not found")
 
 // Error reads like "401 unauthorized from api.example.com (GET
 // /api/v1/enrollment-keys): check api_token".
@@ -64,7 +72,9 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-func (e *APIError) Is(target error) bool { return target == e.Kind }
+func (e *APIError) Is(target error) bool {
+	return target == e.Kind || (e.Detail != nil && target == e.Detail)
+}
 
 // Kinds of refusal by the client itself, before anything changes on the
 // server (not APIError kinds).

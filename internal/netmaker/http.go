@@ -408,6 +408,12 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	default:
 		e.Kind = ErrServer
 	}
+	// A key's create or update answers "no result found" when its relay is
+	// not a node of the key's networks (Netmaker looks the node up).
+	keyWrite := (method == http.MethodPost && route == routeKeys) || (method == http.MethodPut && route == routeKey)
+	if keyWrite && e.Kind == ErrValidation && has("no result found") {
+		e.Detail = ErrGatewayNotFound
+	}
 	return e
 }
 

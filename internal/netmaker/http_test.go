@@ -58,6 +58,36 @@ func TestNewConfig(t *testing.T) {
 	}
 }
 
+// TestGatewayNotFoundDetail: "no result found" names an unknown gateway
+// only on a key's create or update; the kind stays ErrValidation.
+func TestGatewayNotFoundDetail(t *testing.T) {
+	c, err := New(Config{Host: "https://api.example.com", APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"Code":500,"Message":"no result found","Response":null}`)
+	tests := []struct {
+		method, route string
+		want          bool
+	}{
+		{http.MethodPost, routeKeys, true},
+		{http.MethodPut, routeKey, true},
+		{http.MethodGet, routeNetwork, false},
+		{http.MethodDelete, routeKey, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.route, func(t *testing.T) {
+			e := c.apiError(tt.method, tt.route, &answer{status: 500, body: body})
+			if got := errors.Is(e, ErrGatewayNotFound); got != tt.want {
+				t.Errorf("errors.Is(ErrGatewayNotFound) = %v, want %v", got, tt.want)
+			}
+			if !errors.Is(e, ErrValidation) {
+				t.Errorf("kind %v, want ErrValidation", e.Kind)
+			}
+		})
+	}
+}
+
 func TestErrorMapping(t *testing.T) {
 	c, err := New(Config{Host: "https://api.example.com", APIToken: "tok-secret-1234"})
 	if err != nil {

@@ -632,11 +632,10 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 	}
 }
 
-// gatewayError explains Netmaker's "no result found" for an unknown
-// gateway, or answers nil for any other error.
+// gatewayError explains a refusal for an unknown gateway
+// (netmaker.ErrGatewayNotFound), or answers nil for any other error.
 func gatewayError(name, host, gatewayID string, err error) diag.Diagnostic {
-	kindMatches := errors.Is(err, netmaker.ErrValidation) || errors.Is(err, netmaker.ErrServer)
-	if gatewayID == "" || !kindMatches || !strings.Contains(serverMessage(err), "no result found") {
+	if gatewayID == "" || !errors.Is(err, netmaker.ErrGatewayNotFound) {
 		return nil
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
