@@ -52,12 +52,7 @@ resource "netmaker_enrollment_key" "one" {
 	var before netmakertest.Key
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			if _, ok := srv.KeyByName("custom-one"); ok {
-				return fmt.Errorf("custom-one survived destroy")
-			}
-			return checkServerDefault(srv, "net-a", "net-a")(s)
-		},
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
 		Steps: []resource.TestStep{
 			{
 				Config: keyOnly,

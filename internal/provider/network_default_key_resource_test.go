@@ -73,6 +73,19 @@ func testAccCreateNetworks(t *testing.T, srv *netmakertest.Server, names ...stri
 
 // checkServerDefault asserts that the server lists exactly want as the
 // default key among the keys of network.
+// checkDestroyedDefaultBack: after a destroy the keys are gone from the
+// server and network's default is its auto-generated key again.
+func checkDestroyedDefaultBack(srv *netmakertest.Server, network string, keys ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, name := range keys {
+			if _, ok := srv.KeyByName(name); ok {
+				return fmt.Errorf("key %s survived destroy", name)
+			}
+		}
+		return checkServerDefault(srv, network, network)(s)
+	}
+}
+
 func checkServerDefault(srv *netmakertest.Server, network, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var defaults []string
@@ -129,14 +142,7 @@ func testAccNetworkDefaultKeyMoves(t *testing.T, gen netmakertest.Generation) {
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			for _, name := range []string{"custom-one", "custom-two", "custom-other"} {
-				if _, ok := srv.KeyByName(name); ok {
-					return fmt.Errorf("key %s survived destroy", name)
-				}
-			}
-			return checkServerDefault(srv, "net-a", "net-a")(s)
-		},
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one", "custom-two", "custom-other"),
 		Steps: []resource.TestStep{
 			{
 				// Set a custom default.
@@ -251,12 +257,7 @@ resource "netmaker_enrollment_key" "one" {
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			if _, ok := srv.KeyByName("custom-one"); ok {
-				return fmt.Errorf("custom key survived destroy")
-			}
-			return checkServerDefault(srv, "net-a", "net-a")(s)
-		},
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
@@ -289,12 +290,7 @@ func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			if _, ok := srv.KeyByName("custom-one"); ok {
-				return fmt.Errorf("custom key survived destroy")
-			}
-			return checkServerDefault(srv, "net-a", "net-a")(s)
-		},
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
 		Steps: []resource.TestStep{
 			{
 				// Naming the key that already is the default works everywhere.
