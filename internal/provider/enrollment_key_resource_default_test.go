@@ -118,7 +118,7 @@ func TestAccEnrollmentKeyResource_defaultOnCreate(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
+				CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
 				Steps: []resource.TestStep{
 					{
 						Config: defaultKeyConfig(srv, "true"),

@@ -52,7 +52,7 @@ resource "netmaker_enrollment_key" "one" {
 	var before netmakertest.Key
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
 		Steps: []resource.TestStep{
 			{
 				Config: keyOnly,

@@ -74,15 +74,16 @@ func testAccCreateNetworks(t *testing.T, srv *netmakertest.Server, names ...stri
 // checkServerDefault asserts that the server lists exactly want as the
 // default key among the keys of network.
 // checkDestroyedDefaultBack: after a destroy the keys are gone from the
-// server and network's default is its auto-generated key again.
-func checkDestroyedDefaultBack(srv *netmakertest.Server, network string, keys ...string) resource.TestCheckFunc {
+// server and the default of net-a (every default-key test's network) is its
+// auto-generated key again.
+func checkDestroyedDefaultBack(srv *netmakertest.Server, keys ...string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		for _, name := range keys {
 			if _, ok := srv.KeyByName(name); ok {
 				return fmt.Errorf("key %s survived destroy", name)
 			}
 		}
-		return checkServerDefault(srv, network, network)(s)
+		return checkServerDefault(srv, "net-a", "net-a")(s)
 	}
 }
 
@@ -142,7 +143,7 @@ func testAccNetworkDefaultKeyMoves(t *testing.T, gen netmakertest.Generation) {
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one", "custom-two", "custom-other"),
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one", "custom-two", "custom-other"),
 		Steps: []resource.TestStep{
 			{
 				// Set a custom default.
@@ -257,7 +258,7 @@ resource "netmaker_enrollment_key" "one" {
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
@@ -290,7 +291,7 @@ func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyedDefaultBack(srv, "net-a", "custom-one"),
+		CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
 		Steps: []resource.TestStep{
 			{
 				// Naming the key that already is the default works everywhere.
