@@ -382,13 +382,26 @@ func loginAnswer(msg, user, token string) map[string]any {
 	}
 }
 
-func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
-	var body struct {
-		UserName string `json:"username"`
-		Password string `json:"password"`
-	}
+// userBody is the {"username","password"} body of login and super-admin creation.
+type userBody struct {
+	UserName string `json:"username"`
+	Password string `json:"password"`
+}
+
+// decodeUserBody reads a userBody, answering the decoder's error as a real
+// server does when it cannot.
+func decodeUserBody(w http.ResponseWriter, r *http.Request) (userBody, bool) {
+	var body userBody
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		writeError(w, errf(400, "%s", err.Error()))
+		return body, false
+	}
+	return body, true
+}
+
+func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
+	body, ok := decodeUserBody(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -436,12 +449,8 @@ func validateUser(name, password string) *apiError {
 // handleCreateSuperAdmin is POST /api/users/adm/createsuperadmin (no auth):
 // the first user of a fresh server.
 func (s *Server) handleCreateSuperAdmin(w http.ResponseWriter, r *http.Request, _ map[string]string, _ string) {
-	var body struct {
-		UserName string `json:"username"`
-		Password string `json:"password"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		writeError(w, errf(400, "%s", err.Error()))
+	body, ok := decodeUserBody(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
