@@ -22,3 +22,23 @@ wait_for_line() {
   echo "$label printed no line matching '$script'" >&2
   return 1
 }
+
+# use_empty_cli_config ROOT: Terraform and OpenTofu run with ROOT/bin/terraformrc-empty
+# (no dev_overrides or credentials of the developer's) and never phone home.
+use_empty_cli_config() {
+  local root=$1
+  mkdir -p "$root/bin"
+  if [ ! -f "$root/bin/terraformrc-empty" ]; then
+    echo '# empty on purpose' >"$root/bin/terraformrc-empty"
+  fi
+  export TF_CLI_CONFIG_FILE="$root/bin/terraformrc-empty" CHECKPOINT_DISABLE=1
+}
+
+# reports_version BIN WANT: BIN exists and the first line of `BIN version` is WANT. The
+# output is read whole: `version | head -1` under pipefail can fail with SIGPIPE.
+reports_version() {
+  local bin=$1 want=$2 have
+  [ -x "$bin" ] || return 1
+  have=$("$bin" version 2>/dev/null || true)
+  [ "${have%%$'\n'*}" = "$want" ]
+}

@@ -19,19 +19,12 @@ root=$PWD
 
 VERSION="${TERRAFORM_LATEST_VERSION:-v1.15.0}"
 tf="$root/bin/terraform-latest"
-export CHECKPOINT_DISABLE=1
-mkdir -p "$root/bin"
-if [ ! -f "$root/bin/terraformrc-empty" ]; then
-  echo '# empty on purpose' >"$root/bin/terraformrc-empty"
-fi
-export TF_CLI_CONFIG_FILE="$root/bin/terraformrc-empty"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
+use_empty_cli_config "$root"
 
-# The version is read whole before comparing: `version | head -1` under pipefail can fail
-# with SIGPIPE and rebuild for nothing.
-have=""
-if [ -x "$tf" ]; then have=$("$tf" version 2>/dev/null || true); fi
-if [ "${have%%$'\n'*}" = "Terraform ${VERSION}" ]; then
-  echo ">> using $tf (${have%%$'\n'*})"
+if reports_version "$tf" "Terraform ${VERSION}"; then
+  echo ">> using $tf (Terraform ${VERSION})"
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT

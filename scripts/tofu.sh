@@ -15,19 +15,12 @@ TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
 HCL_REPLACE="github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828"
 
 tofu="$root/bin/tofu"
-export CHECKPOINT_DISABLE=1
-mkdir -p "$root/bin"
-if [ ! -f "$root/bin/terraformrc-empty" ]; then
-  echo '# empty on purpose' >"$root/bin/terraformrc-empty"
-fi
-export TF_CLI_CONFIG_FILE="$root/bin/terraformrc-empty"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
+use_empty_cli_config "$root"
 
-# The version is read whole before comparing: `version | head -1` under pipefail can fail
-# with SIGPIPE and rebuild for nothing.
-have=""
-if [ -x "$tofu" ]; then have=$("$tofu" version 2>/dev/null || true); fi
-if [ "${have%%$'\n'*}" = "OpenTofu ${TOFU_VERSION}" ]; then
-  echo ">> using $tofu (${have%%$'\n'*})"
+if reports_version "$tofu" "OpenTofu ${TOFU_VERSION}"; then
+  echo ">> using $tofu (OpenTofu ${TOFU_VERSION})"
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
