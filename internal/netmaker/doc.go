@@ -33,6 +33,8 @@
 //     tokens and credentials appear in neither errors nor logs (log
 //     contexts mask them as well). ErrNotFound comes only from Netmaker's
 //     own messages: a proxy's 404 is ErrServer.
+//   - Lookups (lookup.go) have one meaning each: by name, a network's
+//     default, and several matches are an *AmbiguousError (never a pick).
 //   - A key of a name is the managed one only by its value or its recorded
 //     settings (ClaimedKey); another is ErrForeignKey. A create whose
 //     outcome cannot be learnt is ErrOutcomeUnknown.

@@ -32,7 +32,7 @@ type KeyClaim struct {
 
 // ClaimedKey finds the key claim describes. ErrNotFound when no key has the
 // name (the claimed key is gone); ErrForeignKey when keys have the name but
-// none is the claimed one; ErrAmbiguous when several qualify.
+// none is the claimed one; an *AmbiguousError when several qualify.
 func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey, error) {
 	keys, err := c.listShared(ctx)
 	if err != nil {
@@ -63,9 +63,11 @@ func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey
 		k := copyKey(keys[candidates[0]])
 		return &k, nil
 	case len(candidates) > 1:
-		return nil, fmt.Errorf("%w: %d enrollment keys are named %q on %s (a network created with an existing key's "+
-			"name gets an auto-generated key of the same name); delete or rename one of them in Netmaker",
-			ErrAmbiguous, len(candidates), claim.Name, c.host)
+		found := make([]EnrollmentKey, len(candidates))
+		for i, at := range candidates {
+			found[i] = keys[at]
+		}
+		return nil, &AmbiguousError{Name: claim.Name, Keys: keyNames(found), Host: c.host}
 	default:
 		return nil, fmt.Errorf("%w: %s has an enrollment key named %q, but it is not the managed one: its value is not "+
 			"the recorded one and its settings do not show it to be the same key rotated; it may be another user's key, "+

@@ -120,21 +120,16 @@ func (d *enrollmentKeyDataSource) Read(ctx context.Context, req datasource.ReadR
 	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
-	keys, err := d.data.client.ListKeys(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())
-		return
-	}
-	name := ""
+	lookup := keyLookup{Network: config.Network.ValueString()}
 	if config.Network.IsNull() {
-		name = config.Name.ValueString()
+		lookup.Name = config.Name.ValueString()
 	}
-	key, err := findKey(keys, name, config.Network.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError(lookupDiagnostic(err))
+	key, problem := lookup.find(ctx, d.data.client)
+	if problem != nil {
+		resp.Diagnostics.Append(problem)
 		return
 	}
-	details, diags := newKeyDetails(ctx, key, d.data.now())
+	details, diags := newKeyDetails(ctx, *key, d.data.now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

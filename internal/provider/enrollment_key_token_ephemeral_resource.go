@@ -98,18 +98,13 @@ func (e *enrollmentKeyTokenEphemeralResource) Open(ctx context.Context, req ephe
 	if !requireConfigured(e.data, &resp.Diagnostics) {
 		return
 	}
-	keys, err := e.data.client.ListKeys(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())
-		return
-	}
-	name := ""
+	lookup := keyLookup{Network: config.Network.ValueString()}
 	if config.Network.IsNull() {
-		name = config.Name.ValueString()
+		lookup.Name = config.Name.ValueString()
 	}
-	key, err := findKey(keys, name, config.Network.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError(lookupDiagnostic(err))
+	key, problem := lookup.find(ctx, e.data.client)
+	if problem != nil {
+		resp.Diagnostics.Append(problem)
 		return
 	}
 	result := enrollmentKeyTokenModel{

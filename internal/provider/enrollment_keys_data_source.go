@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
 var (
@@ -93,20 +95,19 @@ func (d *enrollmentKeysDataSource) Read(ctx context.Context, req datasource.Read
 	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
-	keys, err := d.data.client.ListKeys(ctx)
+	now := d.data.now()
+	matches, err := d.data.client.Keys(ctx, netmaker.KeyFilter{
+		Network: config.Network.ValueString(),
+		Type:    keyTypeFilter(config.Type.ValueString()),
+		Tag:     config.Tag.ValueString(),
+		Default: config.Default.ValueBoolPointer(),
+		Valid:   config.Valid.ValueBoolPointer(),
+		Now:     now,
+	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())
 		return
 	}
-	now := d.data.now()
-	filter := keyFilter{
-		Network: config.Network.ValueString(),
-		Type:    config.Type.ValueString(),
-		Tag:     config.Tag.ValueString(),
-		Default: config.Default.ValueBoolPointer(),
-		Valid:   config.Valid.ValueBoolPointer(),
-	}
-	matches := filterKeys(keys, filter, now)
 	elems := make([]attr.Value, 0, len(matches))
 	objType := keyObjectType()
 	for _, k := range matches {

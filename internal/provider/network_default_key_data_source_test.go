@@ -108,3 +108,53 @@ data "netmaker_network_default_key" "test" {
 		},
 	})
 }
+
+// TestAccNetworkDefaultKeyDataSource_agreesWithEnrollmentKeyDataSource:
+// both data sources ask the client the same question, so they give one
+// answer, also when a network lists two default keys.
+func TestAccNetworkDefaultKeyDataSource_agreesWithEnrollmentKeyDataSource(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccSeedKeys(t, srv)
+	both := func(source string) string {
+		config := providerConfig(srv) + `
+data "netmaker_network_default_key" "test" {
+  network = "net-a"
+}
+`
+		if source == "enrollment_key" {
+			config = providerConfig(srv) + `
+data "netmaker_enrollment_key" "test" {
+  network = "net-a"
+}
+`
+		}
+		return config
+	}
+	netA, _ := srv.KeyByName("net-a")
+	twoDefaults := func() {
+		if err := srv.UpdateKeyByName("batch", func(k *netmakertest.Key) { k.Default = true }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	severalDefaults := wrappedText(`Network "net-a" should have exactly one default enrollment key, but the server lists 2: "batch", "net-a"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: both("network_default_key"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("value"), knownvalue.StringExact(netA.Value)),
+				},
+			},
+			{
+				Config: both("enrollment_key"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.netmaker_enrollment_key.test", tfjsonpath.New("value"), knownvalue.StringExact(netA.Value)),
+				},
+			},
+			{PreConfig: twoDefaults, Config: both("network_default_key"), ExpectError: severalDefaults},
+			{Config: both("enrollment_key"), ExpectError: severalDefaults},
+		},
+	})
+}
