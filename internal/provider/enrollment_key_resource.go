@@ -370,7 +370,7 @@ func replaceOnlyChanged(plan, state enrollmentKeyModel) bool {
 
 // checkRotation refuses at plan time a rotation the server cannot make.
 func (r *enrollmentKeyResource) checkRotation(ctx context.Context, state enrollmentKeyModel, diags *diag.Diagnostics) {
-	if r.data == nil || r.data.client == nil {
+	if r.data.planClient() == nil {
 		return
 	}
 	key, err := r.data.client.ManagedKey(ctx, state.Name.ValueString(), state.Value.ValueString())
@@ -386,7 +386,7 @@ func (r *enrollmentKeyResource) checkRotation(ctx context.Context, state enrollm
 // the server can change a key's default flag, by replacement where it
 // cannot, and not at all on servers without custom default keys.
 func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
-	if config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) || r.data == nil || r.data.client == nil {
+	if config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) || r.data.planClient() == nil {
 		return
 	}
 	at := path.Root("default")
@@ -490,7 +490,7 @@ func (r *enrollmentKeyResource) checkNewDefault(ctx context.Context, config enro
 			"default = true makes the key the default key of its networks, and it has none: set networks.")
 		return
 	}
-	if r.data == nil || r.data.client == nil {
+	if r.data.planClient() == nil {
 		return
 	}
 	if caps, err := r.data.client.Capabilities(ctx); err == nil && !caps.NetworkDefault {
@@ -531,7 +531,7 @@ func stateHealth(state enrollmentKeyModel, now time.Time) (netmaker.KeyStatus, b
 func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan enrollmentKeyModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	createReq, diags := r.createRequest(ctx, plan)
@@ -655,7 +655,7 @@ func serverMessage(err error) string {
 func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state enrollmentKeyModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	claim, diags := r.keyClaim(ctx, state, req.Private)
@@ -700,7 +700,7 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 	var plan, state enrollmentKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	client := r.data.client
@@ -902,7 +902,7 @@ func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
 func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state enrollmentKeyModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	client := r.data.client

@@ -90,7 +90,7 @@ func (r *enrollmentKeyResource) ValidateConfig(ctx context.Context, req resource
 // taken (an imported or adopted key has a state, so it is never checked
 // here), and its networks should exist.
 func (r *enrollmentKeyResource) checkNewKey(ctx context.Context, req resource.ModifyPlanRequest, config, plan enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
-	client := planClient(r.data)
+	client := r.data.planClient()
 	if client == nil {
 		return
 	}
@@ -136,7 +136,7 @@ func nameTakenDetail(name, host string, key netmaker.EnrollmentKey) string {
 // Netmaker accepts a key for a network that does not exist, and devices
 // enrolling with it then fail to join.
 func (r *enrollmentKeyResource) warnMissingNetworks(ctx context.Context, networks types.Set, resp *resource.ModifyPlanResponse) {
-	client := planClient(r.data)
+	client := r.data.planClient()
 	if client == nil || networks.IsNull() || networks.IsUnknown() {
 		return
 	}
@@ -187,7 +187,7 @@ func (r *enrollmentKeyResource) checkChange(ctx context.Context, state, config, 
 	}
 	rotating := !state.RegenerateTrigger.IsNull() && !config.RegenerateTrigger.IsNull() &&
 		(config.RegenerateTrigger.IsUnknown() || config.RegenerateTrigger.ValueString() != state.RegenerateTrigger.ValueString())
-	client := planClient(r.data)
+	client := r.data.planClient()
 	if !rotating || state.Default.ValueBool() || client == nil {
 		return // a default key's rotation on v1.5 is refused by ModifyPlan itself
 	}
@@ -204,15 +204,6 @@ func (r *enrollmentKeyResource) checkChange(ctx context.Context, state, config, 
 				"no device is enrolling, or use a current-generation server, which rotates in place.",
 				client.Host(), state.Name.ValueString()))
 	}
-}
-
-// planClient answers the client, or nil while the provider has none
-// (configured with unknown values, or in unit tests of other rules).
-func planClient(data *providerData) *netmaker.Client {
-	if data == nil {
-		return nil
-	}
-	return data.client
 }
 
 // setText renders a set of strings as "a, b" for messages.

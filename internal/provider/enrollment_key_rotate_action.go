@@ -70,7 +70,7 @@ func (a *enrollmentKeyRotateAction) Configure(_ context.Context, req action.Conf
 func (a *enrollmentKeyRotateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	var config enrollmentKeyRotateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || a.data == nil || config.Name.IsUnknown() || config.Name.IsNull() {
+	if resp.Diagnostics.HasError() || a.data.planClient() == nil || config.Name.IsUnknown() || config.Name.IsNull() {
 		return
 	}
 	key, err := a.data.client.KeyByName(ctx, config.Name.ValueString())

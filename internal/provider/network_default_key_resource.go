@@ -170,7 +170,7 @@ func (r *networkDefaultKeyResource) ModifyPlan(ctx context.Context, req resource
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	if !known || r.data == nil || plan.AllowRecreate.IsUnknown() {
+	if !known || r.data.planClient() == nil || plan.AllowRecreate.IsUnknown() {
 		return
 	}
 	r.checkPlan(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), plan.AllowRecreate.ValueBool(), &resp.Diagnostics)

@@ -94,7 +94,7 @@ func (r *networkResource) Configure(_ context.Context, req resource.ConfigureReq
 // Netmaker would create the network, and its auto-generated key would then
 // share the name with the other key (lookups by name become ambiguous).
 func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() || r.data.planClient() == nil {
 		return
 	}
 	var name types.String
@@ -124,7 +124,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan networkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	network := netmaker.Network{Name: plan.Name.ValueString(), AddressRange: plan.AddressRange.ValueString()}
@@ -139,7 +139,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state networkModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	networks, err := r.data.client.Networks(ctx)
@@ -165,7 +165,7 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state networkModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	err := r.data.client.DeleteNetwork(ctx, state.Name.ValueString())

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
 // configuredData unwraps what Configure handed over. It answers nil without
@@ -22,10 +24,23 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
-// requireConfigured reports an error when data is nil: the provider was
-// not configured before an operation that talks to Netmaker.
-func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+// planClient answers the client for plan-time checks, or nil while the
+// provider has none (validation runs before Configure, and a provider
+// configured with unknown values is not configured during plan): every
+// plan-time check then leaves its question to the apply.
+func (data *providerData) planClient() *netmaker.Client {
 	if data == nil {
+		return nil
+	}
+	return data.client
+}
+
+// requireConfigured reports an error when there is no client: the provider
+// was not configured before an operation that talks to Netmaker. Every
+// operation (create, read, update, delete, open, list, invoke) starts with
+// it; plan-time checks use planClient instead.
+func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data.planClient() == nil {
 		diags.AddError("Provider not configured",
 			"The netmaker provider was not configured before this operation; this is a bug in the provider or its configuration.")
 		return false
