@@ -407,7 +407,9 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 	return nil, e
 }
 
-// Networks, CreateNetwork and DeleteNetwork exist for examples and tests.
+// Networks answers the server's networks. The netmaker_network resource
+// manages them (with CreateNetwork and DeleteNetwork), and plan-time checks
+// read them (MissingNetworks).
 func (c *Client) Networks(ctx context.Context) ([]Network, error) {
 	const method = http.MethodGet
 	a, err := c.do(ctx, method, routeNetworks, routeNetworks, nil)
