@@ -625,7 +625,7 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken", detail)
 	case errors.Is(err, netmaker.ErrValidation):
 		return diag.NewErrorDiagnostic("Netmaker rejected the key",
-			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", r.data.client.Host(), name, serverMessage(err)))
+			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", r.data.client.Host(), name, apiErrorMessage(err)))
 	default:
 		return diag.NewErrorDiagnostic("Could not create enrollment key",
 			fmt.Sprintf("Creating key %q failed: %s", name, err))
@@ -640,11 +640,11 @@ func gatewayError(name, host, gatewayID string, err error) diag.Diagnostic {
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
 		fmt.Sprintf("Netmaker at %s refused key %q: gateway %s was not found (%s). gateway_id must be the ID of "+
-			"an existing gateway (relay) node in one of the key's networks.", host, name, gatewayID, serverMessage(err)))
+			"an existing gateway (relay) node in one of the key's networks.", host, name, gatewayID, apiErrorMessage(err)))
 }
 
-// serverMessage answers the server's own message for an API error.
-func serverMessage(err error) string {
+// apiErrorMessage answers the message of an API error as the server worded it, or the error itself.
+func apiErrorMessage(err error) string {
 	var apiErr *netmaker.APIError
 	if errors.As(err, &apiErr) && apiErr.Message != "" {
 		return apiErr.Message
@@ -893,7 +893,7 @@ func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
 	}
 	if errors.Is(err, netmaker.ErrValidation) {
 		return diag.NewErrorDiagnostic("Netmaker rejected the change",
-			fmt.Sprintf("Netmaker at %s refused to update key %q: %s", host, name, serverMessage(err)))
+			fmt.Sprintf("Netmaker at %s refused to update key %q: %s", host, name, apiErrorMessage(err)))
 	}
 	return diag.NewErrorDiagnostic("Could not update enrollment key",
 		fmt.Sprintf("Updating key %q failed: %s", name, err))
