@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"sync/atomic"
 	"testing"
@@ -17,38 +15,23 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// failingProxy sits in front of a test server and, while armed, answers
-// the next request matching method and path with a 500 — after passing it
-// on to the server when applyFirst is set (the change happens, its answer
-// is an error). Netmaker answers 500 for validation errors, so the client
-// does not retry it.
-type failingProxy struct {
-	*httptest.Server
-	armed atomic.Bool
-}
-
-func newFailingProxy(t *testing.T, srv *netmakertest.Server, method string, path *regexp.Regexp, applyFirst bool) *failingProxy {
-	t.Helper()
-	target, err := url.Parse(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
-	p := &failingProxy{}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == method && path.MatchString(r.URL.Path) && p.armed.CompareAndSwap(true, false) {
-			if applyFirst {
-				rp.ServeHTTP(httptest.NewRecorder(), r)
-			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"Code":500,"Message":"simulated failure","Response":null}`))
-			return
+// failOnce, while armed, answers the next request matching method and path
+// with a 500, and disarms — after passing the request on to the server when
+// applyFirst is set (the change happens, its answer is an error). Netmaker
+// answers 500 for validation errors, so the client does not retry it.
+func failOnce(armed *atomic.Bool, method string, path *regexp.Regexp, applyFirst bool) netmakertest.Interceptor {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.Method != method || !path.MatchString(r.URL.Path) || !armed.CompareAndSwap(true, false) {
+			return false
 		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(p.Close)
-	return p
+		if applyFirst {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"Code":500,"Message":"simulated failure","Response":null}`))
+		return true
+	}
 }
 
 // TestAccEnrollmentKeyRotationFailsMidway makes the second half of a
@@ -57,13 +40,14 @@ func newFailingProxy(t *testing.T, srv *netmakertest.Server, method string, path
 func TestAccEnrollmentKeyRotationFailsMidway(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
 			// v1.5 rotates by delete + create: fail the create. Current
 			// servers regenerate: let it happen and lose its answer.
-			proxy := newFailingProxy(t, srv, http.MethodPost, regexp.MustCompile(`^/api/v1/enrollment-keys$`), false)
+			var armed atomic.Bool
+			fail := failOnce(&armed, http.MethodPost, regexp.MustCompile(`^/api/v1/enrollment-keys$`), false)
 			if gen != netmakertest.GenerationV15 {
-				proxy = newFailingProxy(t, srv, http.MethodPost, regexp.MustCompile(`/regenerate-token$`), true)
+				fail = failOnce(&armed, http.MethodPost, regexp.MustCompile(`/regenerate-token$`), true)
 			}
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: fail})
 			config := func(trigger string) string {
 				return fmt.Sprintf(`
 provider "netmaker" {
@@ -79,7 +63,7 @@ resource "netmaker_enrollment_key" "test" {
   tags               = ["tf-net-a.web"]
   regenerate_trigger = %q
 }
-`, proxy.URL, testMasterKey, trigger)
+`, srv.URL(), testMasterKey, trigger)
 			}
 			var before netmakertest.Key
 			wantErr := `(?s)"tf-midway"\s+was\s+deleted\s+to\s+be\s+created\s+again,\s+but\s+creating\s+it\s+failed.*old\s+token.*simulated\s+failure`
@@ -99,14 +83,14 @@ resource "netmaker_enrollment_key" "test" {
 						},
 					},
 					{
-						PreConfig:   func() { proxy.armed.Store(true) },
+						PreConfig:   func() { armed.Store(true) },
 						Config:      config("b"),
 						ExpectError: regexp.MustCompile(wantErr),
 					},
 					{
 						// The next plan sees the server as it is, and the apply converges.
 						PreConfig: func() {
-							if proxy.armed.Load() {
+							if armed.Load() {
 								t.Fatal("the failure was not triggered")
 							}
 							k, exists := srv.KeyByName("tf-midway")

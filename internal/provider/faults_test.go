@@ -1,12 +1,10 @@
 package provider
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -184,54 +182,17 @@ func TestAccFaults_manyKeys(t *testing.T) {
 	}
 }
 
-// hookedServer is a test server behind a hook that sees every request
-// first and may answer it itself (returning true).
-type hookedServer struct {
-	srv *netmakertest.Server
-	url string
-}
-
-func newHookedServer(t *testing.T, opts netmakertest.Options, hook func(w http.ResponseWriter, r *http.Request, next http.Handler) bool) *hookedServer {
-	t.Helper()
-	if opts.MasterKey == "" && len(opts.Users) == 0 {
-		opts.MasterKey = testMasterKey
-	}
-	srv, h := netmakertest.NewHandler(opts)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hook(w, r, h) {
-			h.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(func() {
-		ts.CloseClientConnections()
-		ts.Close()
-		srv.Close()
-	})
-	return &hookedServer{srv: srv, url: ts.URL}
-}
-
 // hangUp resets the connection without an answer.
 func hangUp(t *testing.T, w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		t.Error("the response writer cannot hang up")
-		return
+	if err := netmakertest.HangUp(w); err != nil {
+		t.Error(err)
 	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		t.Errorf("hijack: %v", err)
-		return
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
 }
 
 // loseFirstCreate applies the first create of a key named name (after
 // letting mutate change its body), then hangs up as if the answer were
 // lost on the way back. Later requests pass untouched.
-func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) netmakertest.Interceptor {
 	var mu sync.Mutex
 	done := false
 	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
@@ -287,22 +248,22 @@ resource "netmaker_enrollment_key" "lost" {
 func TestAccFaults_lostCreateAdopted(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			hs := newHookedServer(t, netmakertest.Options{Generation: gen}, loseFirstCreate(t, "tf-lost", nil))
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: loseFirstCreate(t, "tf-lost", nil)})
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkServerEmpty(hs.srv),
+				CheckDestroy:             checkServerEmpty(srv),
 				Steps: []resource.TestStep{{
-					Config: providerBlock(hs.url) + lostCreateKey,
+					Config: providerConfig(srv) + lostCreateKey,
 					Check: resource.ComposeAggregateTestCheckFunc(
 						func(s *terraform.State) error {
-							if n := hs.srv.Stats()[routeCreate]; n != 2 {
+							if n := srv.Stats()[routeCreate]; n != 2 {
 								return fmt.Errorf("%d create requests, want the lost one and its retry", n)
 							}
 							return nil
 						},
-						checkHookedStateMatches(hs.srv, "netmaker_enrollment_key.lost", "tf-lost"),
-						checkServerKey(hs.srv, "tf-lost", func(k netmakertest.Key) error {
+						checkStateMatchesServer(srv, "netmaker_enrollment_key.lost", "tf-lost"),
+						checkServerKey(srv, "tf-lost", func(k netmakertest.Key) error {
 							if k.Type != netmakertest.TypeUses || k.UsesRemaining != 4 {
 								return fmt.Errorf("adopted key is %+v", k)
 							}
@@ -321,26 +282,26 @@ func TestAccFaults_lostCreateAdopted(t *testing.T) {
 func TestAccFaults_lostCreateOtherKey(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			hs := newHookedServer(t, netmakertest.Options{Generation: gen}, loseFirstCreate(t, "tf-lost", func(req map[string]any) {
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: loseFirstCreate(t, "tf-lost", func(req map[string]any) {
 				req["networks"] = []string{"someone-elses-net"}
-			}))
+			})})
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
 					// Nothing was adopted, so nothing was destroyed: the other
 					// key is still there, alone and unchanged.
-					if n := countKeys(hs.srv, "tf-lost"); n != 1 {
+					if n := countKeys(srv, "tf-lost"); n != 1 {
 						return fmt.Errorf("%d keys named tf-lost, want the other one only", n)
 					}
-					k, _ := hs.srv.KeyByName("tf-lost")
+					k, _ := srv.KeyByName("tf-lost")
 					if len(k.Networks) != 1 || k.Networks[0] != "someone-elses-net" {
 						return fmt.Errorf("the other key changed: %+v", k)
 					}
 					return nil
 				},
 				Steps: []resource.TestStep{{
-					Config:      providerBlock(hs.url) + lostCreateKey,
+					Config:      providerConfig(srv) + lostCreateKey,
 					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*"tf-lost".*exists with other settings`),
 				}},
 			})
@@ -435,8 +396,9 @@ func TestAccFaults_failedReadKeepsState(t *testing.T) {
 		failed  int
 		seen    = map[string]bool{}
 	)
-	hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent},
-		func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation: netmakertest.GenerationCurrent,
+		Intercept: func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
 			if r.Method != http.MethodGet || r.URL.Path != "/api/v1/enrollment-keys" {
 				return false
 			}
@@ -452,7 +414,8 @@ func TestAccFaults_failedReadKeepsState(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>\n")
 			return true
-		})
+		},
+	})
 	setFailing := func(on bool) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -472,12 +435,12 @@ resource "netmaker_enrollment_key" "a" {
   name = "tf-read-a"
   type = "unlimited"
 }
-`, hs.url, testMasterKey)
+`, srv.URL(), testMasterKey)
 	var value string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(hs.srv),
+		CheckDestroy:             checkServerEmpty(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -503,7 +466,7 @@ resource "netmaker_enrollment_key" "a" {
 						}
 						return nil
 					}),
-					checkHookedStateMatches(hs.srv, "netmaker_enrollment_key.a", "tf-read-a"),
+					checkStateMatchesServer(srv, "netmaker_enrollment_key.a", "tf-read-a"),
 				),
 			},
 		},
@@ -523,33 +486,32 @@ func TestAccFaults_sessionExpiresMidApply(t *testing.T) {
 		relogins int // logins after the jump, while creates still come
 		lastSeen int // relogins counted when the last create was seen
 	)
-	hs := newHookedServer(t, netmakertest.Options{
+	srv := newTestServerWithOptions(t, netmakertest.Options{
 		Generation:  netmakertest.GenerationCurrent,
 		Users:       map[string]string{"tf-admin": "correct horse battery"},
 		JWTLifetime: time.Hour,
 		Now:         clock.Now,
-	}, func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		mu.Lock()
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
-			creates++
-			if creates == 3 && !expired {
-				expired = true
-				clock.Advance(2 * time.Hour)
-			}
-			lastSeen = relogins
-		case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
-			relogins++
-		}
-		mu.Unlock()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusUnauthorized {
+		Intercept: func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
 			mu.Lock()
-			unauth++
+			switch {
+			case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
+				creates++
+				if creates == 3 && !expired {
+					expired = true
+					clock.Advance(2 * time.Hour)
+				}
+				lastSeen = relogins
+			case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
+				relogins++
+			}
 			mu.Unlock()
-		}
-		return true
+			if netmakertest.PassThrough(w, r, next) == http.StatusUnauthorized {
+				mu.Lock()
+				unauth++
+				mu.Unlock()
+			}
+			return true
+		},
 	})
 	var keys strings.Builder
 	for i := range 8 {
@@ -566,11 +528,11 @@ provider "netmaker" {
   username = "tf-admin"
   password = "correct horse battery"
 }
-`, hs.url) + keys.String()
+`, srv.URL()) + keys.String()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(hs.srv),
+		CheckDestroy:             checkServerEmpty(srv),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: func(*terraform.State) error {
@@ -585,7 +547,7 @@ provider "netmaker" {
 					return fmt.Errorf("%d logins while the apply ran after the session expired (%d answers 401), want 1", lastSeen, unauth)
 				}
 				for i := range 8 {
-					if n := countKeys(hs.srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
+					if n := countKeys(srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
 						return fmt.Errorf("%d keys named tf-session-%d", n, i)
 					}
 				}
@@ -593,53 +555,4 @@ provider "netmaker" {
 			},
 		}},
 	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := r.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, fmt.Errorf("%T cannot hang up", r.ResponseWriter)
-	}
-	return hj.Hijack()
-}
-
-// providerBlock points the provider at url with the test master key.
-func providerBlock(url string) string {
-	return fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-`, url, testMasterKey)
-}
-
-// checkHookedStateMatches asserts that state holds the value of the only key named name.
-func checkHookedStateMatches(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		k, ok := srv.KeyByName(name)
-		if !ok {
-			return fmt.Errorf("server has no key %q", name)
-		}
-		if n := countKeys(srv, name); n != 1 {
-			return fmt.Errorf("server has %d keys named %q", n, name)
-		}
-		if rs.Primary.Attributes["value"] != k.Value {
-			return fmt.Errorf("%s: state value is not the server's", addr)
-		}
-		return nil
-	}
 }

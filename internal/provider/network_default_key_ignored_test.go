@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,36 +21,27 @@ import (
 // a success, nor be blamed on v1.5: the read-back catches it and the error
 // says what happened.
 func TestAccNetworkDefaultKeyResource_serverIgnoresRequest(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationV17)
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation: netmakertest.GenerationV17,
+		Intercept: func(_ http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+			if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/api/v1/enrollment-keys/") {
+				var body map[string]any
+				raw, _ := io.ReadAll(r.Body)
+				if json.Unmarshal(raw, &body) == nil {
+					delete(body, "default") // the server "ignores" the request
+					raw, _ = json.Marshal(body)
+				}
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+				r.ContentLength = int64(len(raw))
+			}
+			return false
+		},
+	})
 	if err := srv.CreateNetwork("tf-ign", "10.71.0.0/16"); err != nil {
 		t.Fatal(err)
 	}
-	target, err := url.Parse(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/api/v1/enrollment-keys/") {
-			var body map[string]any
-			raw, _ := io.ReadAll(r.Body)
-			if json.Unmarshal(raw, &body) == nil {
-				delete(body, "default") // the server "ignores" the request
-				raw, _ = json.Marshal(body)
-			}
-			r.Body = io.NopCloser(bytes.NewReader(raw))
-			r.ContentLength = int64(len(raw))
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(proxy.Close)
 
-	config := fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-
+	config := providerConfig(srv) + `
 resource "netmaker_enrollment_key" "custom" {
   name     = "tf-ign-custom"
   type     = "unlimited"
@@ -64,7 +52,7 @@ resource "netmaker_network_default_key" "test" {
   network  = "tf-ign"
   key_name = netmaker_enrollment_key.custom.name
 }
-`, proxy.URL, testMasterKey)
+`
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

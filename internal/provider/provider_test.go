@@ -3,9 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"regexp"
 	"sync"
@@ -148,36 +145,27 @@ resource "netmaker_enrollment_key" "test" {
 
 // TestAccProviderUserAgent checks the User-Agent the provider sends.
 func TestAccProviderUserAgent(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	target, err := url.Parse(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var mu sync.Mutex
 	agents := map[string]bool{}
-	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		agents[r.UserAgent()] = true
-		mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(proxy.Close)
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation: netmakertest.GenerationCurrent,
+		Intercept: func(_ http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+			mu.Lock()
+			agents[r.UserAgent()] = true
+			mu.Unlock()
+			return false
+		},
+	})
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-
+			Config: providerConfig(srv) + `
 resource "netmaker_enrollment_key" "test" {
   name = "tf-ua"
   type = "unlimited"
 }
-`, proxy.URL, testMasterKey),
+`,
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
