@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,9 +21,10 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// Acceptance tests of the provider against a misbehaving server: random
-// faults, lost create answers, failing refreshes and sessions that expire
-// in the middle of an apply.
+// Acceptance tests of netmaker_enrollment_key against a misbehaving server:
+// random faults, lost create answers, failing refreshes and reads, and a
+// rotation that fails midway. A session that expires in the middle of an
+// apply is the provider's (provider_test.go).
 
 const (
 	faultKeys   = 50
@@ -473,86 +475,121 @@ resource "netmaker_enrollment_key" "a" {
 	})
 }
 
-// TestAccFaults_sessionExpiresMidApply: with username and password, the
-// server's clock jumps past the session's lifetime in the middle of an
-// apply. The provider logs in again once, and the apply succeeds.
-func TestAccFaults_sessionExpiresMidApply(t *testing.T) {
-	clock := newTestClock(time.Now())
-	var (
-		mu       sync.Mutex
-		creates  int
-		expired  bool
-		unauth   int // 401 answers after the jump
-		relogins int // logins after the jump, while creates still come
-		lastSeen int // relogins counted when the last create was seen
-	)
-	srv := newTestServerWithOptions(t, netmakertest.Options{
-		Generation:  netmakertest.GenerationCurrent,
-		Users:       map[string]string{"tf-admin": "correct horse battery"},
-		JWTLifetime: time.Hour,
-		Now:         clock.Now,
-		Intercept: func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
-			mu.Lock()
-			switch {
-			case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
-				creates++
-				if creates == 3 && !expired {
-					expired = true
-					clock.Advance(2 * time.Hour)
-				}
-				lastSeen = relogins
-			case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
-				relogins++
-			}
-			mu.Unlock()
-			if netmakertest.PassThrough(w, r, next) == http.StatusUnauthorized {
-				mu.Lock()
-				unauth++
-				mu.Unlock()
-			}
-			return true
-		},
-	})
-	var keys strings.Builder
-	for i := range 8 {
-		fmt.Fprintf(&keys, `
-resource "netmaker_enrollment_key" "k%d" {
-  name = "tf-session-%d"
-  type = "unlimited"
-}
-`, i, i)
+// failOnce, while armed, answers the next request matching method and path
+// with a 500, and disarms — after passing the request on to the server when
+// applyFirst is set (the change happens, its answer is an error). Netmaker
+// answers 500 for validation errors, so the client does not retry it.
+func failOnce(armed *atomic.Bool, method string, path *regexp.Regexp, applyFirst bool) netmakertest.Interceptor {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.Method != method || !path.MatchString(r.URL.Path) || !armed.CompareAndSwap(true, false) {
+			return false
+		}
+		if applyFirst {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"Code":500,"Message":"simulated failure","Response":null}`))
+		return true
 	}
-	config := fmt.Sprintf(`
-provider "netmaker" {
-  host     = %q
-  username = "tf-admin"
-  password = "correct horse battery"
 }
-`, srv.URL()) + keys.String()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(srv),
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check: func(*terraform.State) error {
-				mu.Lock()
-				defer mu.Unlock()
-				if !expired || unauth == 0 {
-					return fmt.Errorf("the session never expired mid-apply (creates %d, 401s %d)", creates, unauth)
-				}
-				// Between the jump and the last create only the apply's
-				// provider talks to the server: it logs in again once.
-				if lastSeen != 1 {
-					return fmt.Errorf("%d logins while the apply ran after the session expired (%d answers 401), want 1", lastSeen, unauth)
-				}
-				for i := range 8 {
-					if n := countKeys(srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
-						return fmt.Errorf("%d keys named tf-session-%d", n, i)
-					}
-				}
-				return nil
-			},
-		}},
-	})
+
+// TestAccEnrollmentKeyRotationFailsMidway makes the second half of a
+// rotation fail and checks that state still follows the server and that the
+// next apply converges.
+func TestAccEnrollmentKeyRotationFailsMidway(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			// v1.5 rotates by delete + create: fail the create. Current
+			// servers regenerate: let it happen and lose its answer.
+			var armed atomic.Bool
+			fail := failOnce(&armed, http.MethodPost, regexp.MustCompile(`^/api/v1/enrollment-keys$`), false)
+			if gen != netmakertest.GenerationV15 {
+				fail = failOnce(&armed, http.MethodPost, regexp.MustCompile(`/regenerate-token$`), true)
+			}
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: fail})
+			config := func(trigger string) string {
+				return fmt.Sprintf(`
+provider "netmaker" {
+  host        = %q
+  api_token   = %q
+  max_retries = 0
+}
+
+resource "netmaker_enrollment_key" "test" {
+  name               = "tf-midway"
+  type               = "uses"
+  uses               = 5
+  tags               = ["tf-net-a.web"]
+  regenerate_trigger = %q
+}
+`, srv.URL(), testMasterKey, trigger)
+			}
+			var before netmakertest.Key
+			wantErr := `(?s)"tf-midway"\s+was\s+deleted\s+to\s+be\s+created\s+again,\s+but\s+creating\s+it\s+failed.*old\s+token.*simulated\s+failure`
+			if gen != netmakertest.GenerationV15 {
+				wantErr = `(?s)Rotating\s+the\s+token\s+of\s+key\s+"tf-midway"\s+failed.*simulated\s+failure`
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-midway"),
+				Steps: []resource.TestStep{
+					{
+						Config: config("a"),
+						Check: func(*terraform.State) error {
+							before, _ = srv.KeyByName("tf-midway")
+							return nil
+						},
+					},
+					{
+						PreConfig:   func() { armed.Store(true) },
+						Config:      config("b"),
+						ExpectError: regexp.MustCompile(wantErr),
+					},
+					{
+						// The next plan sees the server as it is, and the apply converges.
+						PreConfig: func() {
+							if armed.Load() {
+								t.Fatal("the failure was not triggered")
+							}
+							k, exists := srv.KeyByName("tf-midway")
+							switch gen {
+							case netmakertest.GenerationV15:
+								if exists {
+									t.Fatalf("v1.5: the key should be gone after the failed recreate: %+v", k)
+								}
+							default:
+								if !exists || k.Value == before.Value {
+									t.Fatalf("current: the regeneration should have happened: %+v", k)
+								}
+							}
+						},
+						Config: config("b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, map[bool]plancheck.ResourceActionType{
+								true:  plancheck.ResourceActionCreate, // v1.5: the failed re-create left no key
+								false: plancheck.ResourceActionUpdate,
+							}[gen == netmakertest.GenerationV15]),
+						}},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkStateMatchesServer(srv, keyAddr, "tf-midway"),
+							checkServerKey(srv, "tf-midway", func(k netmakertest.Key) error {
+								if k.Value == before.Value || len(k.Groups) != 1 {
+									return fmt.Errorf("key after recovery: %+v", k)
+								}
+								return nil
+							}),
+						),
+					},
+					{
+						Config: config("b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+				},
+			})
+		})
+	}
 }

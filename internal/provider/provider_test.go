@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -188,3 +189,87 @@ resource "netmaker_enrollment_key" "test" {
 // `removed` block (Terraform 1.7+), such as an adopted default key that
 // Netmaker refuses to delete.
 var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}
+
+// TestAccFaults_sessionExpiresMidApply: with username and password, the
+// server's clock jumps past the session's lifetime in the middle of an
+// apply. The provider logs in again once, and the apply succeeds.
+func TestAccFaults_sessionExpiresMidApply(t *testing.T) {
+	clock := newTestClock(time.Now())
+	var (
+		mu       sync.Mutex
+		creates  int
+		expired  bool
+		unauth   int // 401 answers after the jump
+		relogins int // logins after the jump, while creates still come
+		lastSeen int // relogins counted when the last create was seen
+	)
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation:  netmakertest.GenerationCurrent,
+		Users:       map[string]string{"tf-admin": "correct horse battery"},
+		JWTLifetime: time.Hour,
+		Now:         clock.Now,
+		Intercept: func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+			mu.Lock()
+			switch {
+			case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
+				creates++
+				if creates == 3 && !expired {
+					expired = true
+					clock.Advance(2 * time.Hour)
+				}
+				lastSeen = relogins
+			case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
+				relogins++
+			}
+			mu.Unlock()
+			if netmakertest.PassThrough(w, r, next) == http.StatusUnauthorized {
+				mu.Lock()
+				unauth++
+				mu.Unlock()
+			}
+			return true
+		},
+	})
+	var keys strings.Builder
+	for i := range 8 {
+		fmt.Fprintf(&keys, `
+resource "netmaker_enrollment_key" "k%d" {
+  name = "tf-session-%d"
+  type = "unlimited"
+}
+`, i, i)
+	}
+	config := fmt.Sprintf(`
+provider "netmaker" {
+  host     = %q
+  username = "tf-admin"
+  password = "correct horse battery"
+}
+`, srv.URL()) + keys.String()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(srv),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				if !expired || unauth == 0 {
+					return fmt.Errorf("the session never expired mid-apply (creates %d, 401s %d)", creates, unauth)
+				}
+				// Between the jump and the last create only the apply's
+				// provider talks to the server: it logs in again once.
+				if lastSeen != 1 {
+					return fmt.Errorf("%d logins while the apply ran after the session expired (%d answers 401), want 1", lastSeen, unauth)
+				}
+				for i := range 8 {
+					if n := countKeys(srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
+						return fmt.Errorf("%d keys named tf-session-%d", n, i)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
