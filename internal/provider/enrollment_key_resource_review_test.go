@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -18,84 +17,6 @@ import (
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
-
-// TestAccEnrollmentKeyAdoptShortName adopts the auto-generated key of a
-// network with a two-character name (network names have 1–32 characters),
-// while a new key still needs Netmaker's 3–32 characters.
-func TestAccEnrollmentKeyAdoptShortName(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("n1", "10.77.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			const addr = "netmaker_enrollment_key.n1"
-			adopted := `
-resource "netmaker_enrollment_key" "n1" {
-  name     = "n1"
-  type     = "unlimited"
-  networks = ["n1"]
-}
-`
-			importBlock := `
-import {
-  to = netmaker_enrollment_key.n1
-  id = "n1"
-}
-`
-			forget := `
-removed {
-  from = netmaker_enrollment_key.n1
-  lifecycle {
-    destroy = false
-  }
-}
-`
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						// A new key with a two-character name fails at plan.
-						Config:      keyConfig(srv, `  name = "ab"`+"\n"+`  type = "unlimited"`),
-						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(`(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`),
-					},
-					{
-						// So does a name of only spaces (the client refuses it at apply).
-						Config:      keyConfig(srv, `  name = "   "`+"\n"+`  type = "unlimited"`),
-						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(`(?s)Invalid key name.*must not be empty or only\s+whitespace`),
-					},
-					{
-						Config: providerConfig(srv) + importBlock + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("n1")),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-						},
-					},
-					{
-						Config: providerConfig(srv) + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-					},
-					{Config: providerConfig(srv) + forget},
-				},
-			})
-			if k, ok := srv.KeyByName("n1"); !ok || !k.Default {
-				t.Errorf("the adopted default key must stay on the server: %+v", k)
-			}
-			if _, ok := srv.KeyByName("ab"); ok {
-				t.Error(`key "ab" was created`)
-			}
-		})
-	}
-}
 
 // TestAccEnrollmentKeyExpiredFixedExpiry: with recreate_when_invalid and a
 // fixed expires_at that has passed, a replacement would be planned with the

@@ -96,6 +96,16 @@ func testAccPreCheck(t *testing.T) {
 	}
 }
 
+// skipWithoutRemovedBlocks skips tests that forget a resource with a
+// `removed` block (Terraform 1.7+), such as an adopted default key that
+// Netmaker refuses to delete.
+var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}
+
+// skipWithoutIdentity skips tests of resource identity, which Terraform
+// stores and accepts in import blocks from 1.12 on (make testacc-latest
+// runs them).
+var skipWithoutIdentity = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+
 // TestAccProviderFromEnvironment configures the provider from the
 // environment alone, logging in with a username and password.
 func TestAccProviderFromEnvironment(t *testing.T) {
@@ -184,11 +194,6 @@ resource "netmaker_enrollment_key" "test" {
 		}},
 	})
 }
-
-// skipWithoutRemovedBlocks skips tests that forget a resource with a
-// `removed` block (Terraform 1.7+), such as an adopted default key that
-// Netmaker refuses to delete.
-var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}
 
 // TestAccFaults_sessionExpiresMidApply: with username and password, the
 // server's clock jumps past the session's lifetime in the middle of an
