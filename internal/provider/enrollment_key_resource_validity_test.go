@@ -17,6 +17,10 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
+// Validity of netmaker_enrollment_key (status, valid,
+// recreate_when_invalid): keys that expire (ttl, expires_at) or run out of
+// uses, on a simulated clock shared by provider and server.
+
 // clockStart is a fixed start for simulated clocks, in the future so that
 // expiries computed from it are accepted by the server's clock too.
 var clockStart = time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -267,6 +271,63 @@ func TestAccEnrollmentKeyExhausted(t *testing.T) {
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 						},
 						Check: checkStateMatchesServer(srv, keyAddr, "tf-exhausted"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyExpiredFixedExpiry: with recreate_when_invalid and a
+// fixed expires_at that has passed, a replacement would be planned with the
+// same past expiry and fail the plan; the key is kept (with a warning) until
+// expires_at moves, and then replaced.
+func TestAccEnrollmentKeyExpiredFixedExpiry(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			clock := newTestClock(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			first := clockStart.Add(24 * time.Hour).Format(time.RFC3339)
+			later := clockStart.Add(72 * time.Hour).Format(time.RFC3339)
+			config := func(expiresAt string) string {
+				return keyConfig(srv, fmt.Sprintf(`  name       = "tf-fixed-expiry"
+  type       = "time_bound"
+  expires_at = %q
+  recreate_when_invalid = true`, expiresAt))
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				CheckDestroy:             checkNoKey(srv, "tf-fixed-expiry"),
+				Steps: []resource.TestStep{
+					{
+						Config: config(first),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						},
+					},
+					{
+						// Expired: no error and no replacement.
+						PreConfig: func() { clock.Advance(25 * time.Hour) },
+						Config:    config(first),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(first)),
+						},
+					},
+					{
+						// A later expiry replaces it.
+						Config: config(later),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(later)),
+						},
 					},
 				},
 			})
