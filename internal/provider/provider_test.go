@@ -154,6 +154,84 @@ resource "netmaker_enrollment_key" "test" {
 	})
 }
 
+func TestAccProviderConfigErrors(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, generations[len(generations)-1])
+	key := `
+resource "netmaker_enrollment_key" "test" {
+  name = "tf-cfg"
+  type = "unlimited"
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: srv.ResetStats,
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = "wrong-key"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`401 unauthorized from 127\.0\.0\.1:\d+`),
+			},
+			{
+				// One request per configure: a 401 is not retried.
+				PreConfig: func() {
+					total := 0
+					for _, n := range srv.Stats() {
+						total += n
+					}
+					if total < 1 || total > 2 {
+						t.Errorf("the wrong credential cost %d requests (%v); want one per configure", total, srv.Stats())
+					}
+				},
+				Config: `
+provider "netmaker" {
+  api_token = "whatever"
+}
+` + key,
+				ExpectError: regexp.MustCompile(`Set host in the provider block or NETMAKER_HOST`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host     = %q
+  username = "admin"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`set password in the provider block or NETMAKER_PASSWORD`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = "x"
+  username  = "admin"
+  password  = "pw"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host            = %q
+  api_token       = %q
+  request_timeout = "soon"
+}
+`, srv.URL(), testMasterKey) + key,
+				ExpectError: regexp.MustCompile(`"soon" is not a duration`),
+			},
+		},
+	})
+	if _, ok := srv.KeyByName("tf-cfg"); ok {
+		t.Error("a misconfigured provider created a key")
+	}
+}
+
 // TestAccProviderUserAgent checks the User-Agent the provider sends.
 func TestAccProviderUserAgent(t *testing.T) {
 	var mu sync.Mutex
