@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -293,41 +292,6 @@ func TestAccEnrollmentKeyResource_AdversarialProxyNotFound(t *testing.T) {
 				},
 			},
 		})
-	})
-}
-
-// TestAccEnrollmentKeyDataSource_AdversarialEmptyName: name = "" is a
-// validation error, not a lookup that answers the network's only default
-// key (its token included).
-func TestAccEnrollmentKeyDataSource_AdversarialEmptyName(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	if err := srv.CreateNetwork("tf-only-net", "10.91.0.0/16"); err != nil {
-		t.Fatal(err)
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccEchoFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		Steps: []resource.TestStep{
-			{
-				Config:      providerConfig(srv) + `data "netmaker_enrollment_key" "empty" { name = "" }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
-			},
-			{
-				Config: providerConfig(srv) + `
-ephemeral "netmaker_enrollment_key_token" "empty" {
-  name = ""
-}
-
-provider "echo" {
-  data = ephemeral.netmaker_enrollment_key_token.empty
-}
-
-resource "echo" "test" {}
-`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
-			},
-		},
 	})
 }
 
