@@ -146,37 +146,6 @@ resource "netmaker_enrollment_key" "test" {
 	}
 }
 
-// checkStateMatchesServer asserts that state holds the server's current value and token.
-func checkStateMatchesServer(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		k, ok := srv.KeyByName(name)
-		if !ok {
-			return fmt.Errorf("server has no key %q", name)
-		}
-		if rs.Primary.Attributes["value"] != k.Value || rs.Primary.Attributes["token"] != srv.Token(k.Value) {
-			return fmt.Errorf("%s: state value/token are not the server's", addr)
-		}
-		if n := countKeys(srv, name); n != 1 {
-			return fmt.Errorf("server has %d keys named %q", n, name)
-		}
-		return nil
-	}
-}
-
-func countKeys(srv *netmakertest.Server, name string) int {
-	n := 0
-	for _, k := range srv.Keys() {
-		if k.Name == name {
-			n++
-		}
-	}
-	return n
-}
-
 // TestAccEnrollmentKeyUnknownTrigger wires the trigger to a network's id,
 // which is unknown while the network is being created.
 func TestAccEnrollmentKeyUnknownTrigger(t *testing.T) {

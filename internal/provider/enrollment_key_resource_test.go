@@ -226,6 +226,52 @@ func checkNoKey(srv *netmakertest.Server, names ...string) resource.TestCheckFun
 	}
 }
 
+// checkStateMatchesServer asserts that state holds the server's current value and token.
+func checkStateMatchesServer(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		k, ok := srv.KeyByName(name)
+		if !ok {
+			return fmt.Errorf("server has no key %q", name)
+		}
+		if rs.Primary.Attributes["value"] != k.Value || rs.Primary.Attributes["token"] != srv.Token(k.Value) {
+			return fmt.Errorf("%s: state value/token are not the server's", addr)
+		}
+		if n := countKeys(srv, name); n != 1 {
+			return fmt.Errorf("server has %d keys named %q", n, name)
+		}
+		return nil
+	}
+}
+
+// countKeys answers how many keys on the server are named name.
+func countKeys(srv *netmakertest.Server, name string) int {
+	n := 0
+	for _, k := range srv.Keys() {
+		if k.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// checkServerEmpty asserts that the server holds no key at all.
+func checkServerEmpty(srv *netmakertest.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if keys := srv.Keys(); len(keys) != 0 {
+			names := make([]string, 0, len(keys))
+			for _, k := range keys {
+				names = append(names, k.Name)
+			}
+			return fmt.Errorf("the server still holds %d keys after destroy: %s", len(keys), strings.Join(names, ", "))
+		}
+		return nil
+	}
+}
+
 func TestAccEnrollmentKeyTypes(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
