@@ -14,7 +14,7 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-func TestAccEnrollmentKeyDataSource(t *testing.T) {
+func TestAccEnrollmentKeyDataSource_basic(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

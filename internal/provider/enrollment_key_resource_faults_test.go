@@ -124,10 +124,10 @@ func checkRetried(srv *netmakertest.Server) resource.TestCheckFunc {
 	}
 }
 
-// TestAccFaults_manyKeys applies, rotates and destroys 50 keys while the
+// TestAccEnrollmentKeyResource_faultsManyKeys applies, rotates and destroys 50 keys while the
 // server fails 20% of all requests (429, 502-504, resets, applied requests
 // whose answer is lost), from the first refresh to the last destroy.
-func TestAccFaults_manyKeys(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsManyKeys(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServerWithOptions(t, netmakertest.Options{
@@ -230,10 +230,10 @@ resource "netmaker_enrollment_key" "lost" {
 }
 `
 
-// TestAccFaults_lostCreateAdopted: the server applies a create and the
+// TestAccEnrollmentKeyResource_faultsLostCreateAdopted: the server applies a create and the
 // answer is lost; the retry meets "key names must be unique", and the
 // provider adopts the key because it is what was asked for.
-func TestAccFaults_lostCreateAdopted(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsLostCreateAdopted(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: loseFirstCreate(t, "tf-lost", nil)})
@@ -264,10 +264,10 @@ func TestAccFaults_lostCreateAdopted(t *testing.T) {
 	}
 }
 
-// TestAccFaults_lostCreateOtherKey: the create is lost and, meanwhile, a
+// TestAccEnrollmentKeyResource_faultsLostCreateOtherKey: the create is lost and, meanwhile, a
 // key of the same name but other settings exists. The provider must not
 // adopt it, must not create a second one, and must name the key.
-func TestAccFaults_lostCreateOtherKey(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsLostCreateOtherKey(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: loseFirstCreate(t, "tf-lost", func(req map[string]any) {
@@ -297,10 +297,10 @@ func TestAccFaults_lostCreateOtherKey(t *testing.T) {
 	}
 }
 
-// TestAccFaults_failedRefreshKeepsState: while every request answers 502,
+// TestAccEnrollmentKeyResource_faultsFailedRefreshKeepsState: while every request answers 502,
 // a refresh is an error; the state survives it, and once the server is
 // back the plan is clean.
-func TestAccFaults_failedRefreshKeepsState(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsFailedRefreshKeepsState(t *testing.T) {
 	srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent})
 	config := fmt.Sprintf(`
 provider "netmaker" {
@@ -370,13 +370,13 @@ resource "netmaker_enrollment_key" "b" {
 	})
 }
 
-// TestAccFaults_failedReadKeepsState reaches the resource's own read error:
+// TestAccEnrollmentKeyResource_faultsFailedReadKeepsState reaches the resource's own read error:
 // with the list cache on, a refresh lists once (at configure), so the
 // provider runs in its naive mode (one list per read, the benchmark's
 // hidden switch). While failing, the first request on each connection (the
 // configure-time credential check of a provider process) passes, and every
 // later list on it (the read and its retries) answers 502.
-func TestAccFaults_failedReadKeepsState(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsFailedReadKeepsState(t *testing.T) {
 	t.Setenv("NETMAKER_TF_NAIVE_READS", "1")
 	var (
 		mu      sync.Mutex
@@ -480,10 +480,10 @@ func failOnce(armed *atomic.Bool, method string, path *regexp.Regexp, applyFirst
 	}
 }
 
-// TestAccEnrollmentKeyRotationFailsMidway makes the second half of a
+// TestAccEnrollmentKeyResource_faultsRotationFailsMidway makes the second half of a
 // rotation fail and checks that state still follows the server and that the
 // next apply converges.
-func TestAccEnrollmentKeyRotationFailsMidway(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsRotationFailsMidway(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			// v1.5 rotates by delete + create: fail the create. Current

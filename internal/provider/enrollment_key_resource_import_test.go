@@ -20,7 +20,7 @@ import (
 // Import and adoption of netmaker_enrollment_key: by ID and by identity
 // (Terraform 1.12+), of managed, time-bound and auto-generated keys.
 
-func TestAccEnrollmentKeyImport(t *testing.T) {
+func TestAccEnrollmentKeyResource_import(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -110,10 +110,10 @@ removed {
 	}
 }
 
-// TestAccEnrollmentKeyImportTimeBound adopts a time-bound key without
+// TestAccEnrollmentKeyResource_importTimeBound adopts a time-bound key without
 // repeating its expiry: the plan is clean, and adding a ttl afterwards only
 // records it.
-func TestAccEnrollmentKeyImportTimeBound(t *testing.T) {
+func TestAccEnrollmentKeyResource_importTimeBound(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)
@@ -171,10 +171,10 @@ removed {
 	}
 }
 
-// TestAccEnrollmentKeyAdoptShortName adopts the auto-generated key of a
+// TestAccEnrollmentKeyResource_adoptShortName adopts the auto-generated key of a
 // network with a two-character name (network names have 1–32 characters),
 // while a new key still needs Netmaker's 3–32 characters.
-func TestAccEnrollmentKeyAdoptShortName(t *testing.T) {
+func TestAccEnrollmentKeyResource_adoptShortName(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)

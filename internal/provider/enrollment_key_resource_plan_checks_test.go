@@ -179,9 +179,9 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyPlanChecks_defaultKeyNetworks: changing the networks
+// TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks: changing the networks
 // of an adopted default key fails at plan, and the key survives.
-func TestAccEnrollmentKeyPlanChecks_defaultKeyNetworks(t *testing.T) {
+func TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
@@ -370,10 +370,10 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyBadInput feeds every bad input of the API document's
+// TestAccEnrollmentKeyResource_badInput feeds every bad input of the API document's
 // error table and checks that each one is caught with a clear message,
 // before the server is asked where possible.
-func TestAccEnrollmentKeyBadInput(t *testing.T) {
+func TestAccEnrollmentKeyResource_badInput(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
@@ -468,8 +468,8 @@ gateway_id = %q`, unknownGateway), `gateway_id cannot be set while auto_select_g
 	}
 }
 
-// TestAccEnrollmentKeyDuplicateName declares two keys with one name.
-func TestAccEnrollmentKeyDuplicateName(t *testing.T) {
+// TestAccEnrollmentKeyResource_duplicateName declares two keys with one name.
+func TestAccEnrollmentKeyResource_duplicateName(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

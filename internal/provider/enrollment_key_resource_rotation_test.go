@@ -45,7 +45,7 @@ output "name" {
 `, tags, trigger)
 }
 
-func TestAccEnrollmentKeyRotation(t *testing.T) {
+func TestAccEnrollmentKeyResource_rotation(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -146,9 +146,9 @@ resource "netmaker_enrollment_key" "test" {
 	}
 }
 
-// TestAccEnrollmentKeyUnknownTrigger wires the trigger to a network's id,
+// TestAccEnrollmentKeyResource_unknownTrigger wires the trigger to a network's id,
 // which is unknown while the network is being created.
-func TestAccEnrollmentKeyUnknownTrigger(t *testing.T) {
+func TestAccEnrollmentKeyResource_unknownTrigger(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -215,9 +215,9 @@ resource "netmaker_enrollment_key" "test" {
 	}
 }
 
-// TestAccEnrollmentKeyDefaultKeyRotation adopts a network's auto-generated
+// TestAccEnrollmentKeyResource_defaultKeyRotation adopts a network's auto-generated
 // key, sets a trigger (no rotation), then rotates it.
-func TestAccEnrollmentKeyDefaultKeyRotation(t *testing.T) {
+func TestAccEnrollmentKeyResource_defaultKeyRotation(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -299,10 +299,10 @@ removed {
 	}
 }
 
-// TestAccEnrollmentKeyScheduledRotationRecipe is the time_rotating recipe
+// TestAccEnrollmentKeyResource_scheduledRotationRecipe is the time_rotating recipe
 // with a variable standing in for time_rotating's id (the time provider is
 // not available offline): each new period rotates the token in place.
-func TestAccEnrollmentKeyScheduledRotationRecipe(t *testing.T) {
+func TestAccEnrollmentKeyResource_scheduledRotationRecipe(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)

@@ -272,7 +272,7 @@ func checkServerEmpty(srv *netmakertest.Server) resource.TestCheckFunc {
 	}
 }
 
-func TestAccEnrollmentKeyTypes(t *testing.T) {
+func TestAccEnrollmentKeyResource_types(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -353,7 +353,7 @@ resource "netmaker_enrollment_key" "time_bound" {
 	}
 }
 
-func TestAccEnrollmentKeyInPlaceAndReplace(t *testing.T) {
+func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -468,7 +468,7 @@ func TestAccEnrollmentKeyInPlaceAndReplace(t *testing.T) {
 	}
 }
 
-func TestAccEnrollmentKeyOutOfBand(t *testing.T) {
+func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -566,7 +566,7 @@ func TestAccEnrollmentKeyOutOfBand(t *testing.T) {
 // network's auto-generated key then shares it. The resource must keep
 // following its own key (by value), not whichever comes first in the
 // randomly ordered list, and destroy only its own key.
-func TestAccEnrollmentKeySharedName(t *testing.T) {
+func TestAccEnrollmentKeyResource_sharedName(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -615,11 +615,11 @@ func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, res
 	resp.Error = h()
 }
 
-// TestAccEnrollmentKeyNetworkCascadeDuringApply: a network is deleted after
+// TestAccEnrollmentKeyResource_networkCascadeDuringApply: a network is deleted after
 // the plan of an in-place change (tags) and its asynchronous cascade removes
 // it from the key before the apply. The apply keeps the planned networks (no
 // "inconsistent result after apply"); the next refresh shows the drift.
-func TestAccEnrollmentKeyNetworkCascadeDuringApply(t *testing.T) {
+func TestAccEnrollmentKeyResource_networkCascadeDuringApply(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen})

@@ -25,11 +25,11 @@ import (
 // expiries computed from it are accepted by the server's clock too.
 var clockStart = time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// TestAccEnrollmentKeyTTL creates a contractor key with a TTL, lets time
+// TestAccEnrollmentKeyResource_ttl creates a contractor key with a TTL, lets time
 // pass on a simulated clock shared by provider and server, and checks that
 // plans stay clean until the key expires, that an expired key is kept with
 // a warning, and that recreate_when_invalid replaces it with a fresh expiry.
-func TestAccEnrollmentKeyTTL(t *testing.T) {
+func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)
@@ -123,9 +123,9 @@ func TestAccEnrollmentKeyTTL(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyExpiresAt checks instants versus spellings, and that
+// TestAccEnrollmentKeyResource_expiresAt checks instants versus spellings, and that
 // an expiry in the past is refused only when a key is to be created.
-func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
+func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)
@@ -197,10 +197,10 @@ func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyExhausted drives a uses key down through the server's
+// TestAccEnrollmentKeyResource_exhausted drives a uses key down through the server's
 // register route, rotates it (v1.5 cannot: it would recreate the key with no
 // uses), and opts in to its replacement.
-func TestAccEnrollmentKeyExhausted(t *testing.T) {
+func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -278,11 +278,11 @@ func TestAccEnrollmentKeyExhausted(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyExpiredFixedExpiry: with recreate_when_invalid and a
+// TestAccEnrollmentKeyResource_expiredFixedExpiry: with recreate_when_invalid and a
 // fixed expires_at that has passed, a replacement would be planned with the
 // same past expiry and fail the plan; the key is kept (with a warning) until
 // expires_at moves, and then replaced.
-func TestAccEnrollmentKeyExpiredFixedExpiry(t *testing.T) {
+func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)

@@ -106,9 +106,9 @@ var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipB
 // runs them).
 var skipWithoutIdentity = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 
-// TestAccProviderFromEnvironment configures the provider from the
+// TestAccProvider_fromEnvironment configures the provider from the
 // environment alone, logging in with a username and password.
-func TestAccProviderFromEnvironment(t *testing.T) {
+func TestAccProvider_fromEnvironment(t *testing.T) {
 	srv := newTestServerWithOptions(t, netmakertest.Options{Users: map[string]string{"admin": "s3cret-pw"}})
 	key := `
 provider "netmaker" {}
@@ -154,7 +154,7 @@ resource "netmaker_enrollment_key" "test" {
 	})
 }
 
-func TestAccProviderConfigErrors(t *testing.T) {
+func TestAccProvider_configErrors(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t, generations[len(generations)-1])
 	key := `
@@ -232,8 +232,8 @@ provider "netmaker" {
 	}
 }
 
-// TestAccProviderUserAgent checks the User-Agent the provider sends.
-func TestAccProviderUserAgent(t *testing.T) {
+// TestAccProvider_userAgent checks the User-Agent the provider sends.
+func TestAccProvider_userAgent(t *testing.T) {
 	var mu sync.Mutex
 	agents := map[string]bool{}
 	srv := newTestServerWithOptions(t, netmakertest.Options{
@@ -273,10 +273,10 @@ resource "netmaker_enrollment_key" "test" {
 	})
 }
 
-// TestAccFaults_sessionExpiresMidApply: with username and password, the
+// TestAccProvider_sessionExpiresMidApply: with username and password, the
 // server's clock jumps past the session's lifetime in the middle of an
 // apply. The provider logs in again once, and the apply succeeds.
-func TestAccFaults_sessionExpiresMidApply(t *testing.T) {
+func TestAccProvider_sessionExpiresMidApply(t *testing.T) {
 	clock := newTestClock(time.Now())
 	var (
 		mu       sync.Mutex
