@@ -1,8 +1,10 @@
 package netmakertest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -100,7 +102,18 @@ func (s *Server) resolve(r *http.Request) (rt *route, vars map[string]string, st
 	return nil, nil, r.Method + " (unrouted)", http.StatusNotFound
 }
 
+// serveHTTP lets the interceptor, if any, see the request first.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	intercept := s.intercept
+	s.mu.Unlock()
+	next := http.HandlerFunc(s.serveRequest)
+	if intercept == nil || !intercept(w, r, next) {
+		next(w, r)
+	}
+}
+
+func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/sandbox/") {
 		s.serveSandbox(w, r)
 		return
@@ -210,21 +223,71 @@ func (s *Server) drawFaultLocked() int {
 
 // hangUp closes the client connection without an answer. reset sends a TCP
 // RST (a proxy dropping the connection); otherwise a plain close (a server
-// goroutine that panicked).
+// goroutine that panicked). A discarding writer cannot hang up: the real
+// connection is closed by the caller.
 func hangUp(w http.ResponseWriter, reset bool) {
+	_ = closeConn(w, reset)
+}
+
+// HangUp closes the connection of w with a TCP reset and no answer, as a
+// proxy dropping it does (for an Interceptor). It fails when w cannot be
+// hijacked.
+func HangUp(w http.ResponseWriter) error { return closeConn(w, true) }
+
+func closeConn(w http.ResponseWriter, reset bool) error {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
-		return // a discarding writer: the real connection is closed by the caller
+		return fmt.Errorf("netmakertest: %T cannot hang up", w)
 	}
 	conn, _, err := hj.Hijack()
 	if err != nil {
-		return
+		return fmt.Errorf("netmakertest: hijack: %w", err)
 	}
 	if tc, ok := conn.(*net.TCPConn); ok && reset {
 		_ = tc.SetLinger(0)
 	}
-	_ = conn.Close()
+	return conn.Close()
 }
+
+// PassThrough serves r with next, the answer going to w, and answers the
+// status code sent: 0 when there was no answer (a hang-up). For an
+// Interceptor that watches answers.
+func PassThrough(w http.ResponseWriter, r *http.Request, next http.Handler) int {
+	sw := &statusWriter{ResponseWriter: w}
+	next.ServeHTTP(sw, r)
+	return sw.status
+}
+
+// statusWriter remembers the status of the answer it passes on, and lets
+// the server hang up through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("netmakertest: %T cannot hang up", w.ResponseWriter)
+	}
+	return hj.Hijack()
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 type discardWriter struct{ h http.Header }
 

@@ -112,7 +112,22 @@ type Options struct {
 	// CascadeDelay is how long after a network deletion the asynchronous
 	// cascade (removing the network from keys) runs; default 50ms.
 	CascadeDelay time.Duration
+	// Intercept sees every request first (see Interceptor); SetIntercept
+	// replaces it while the server runs.
+	Intercept Interceptor
 }
+
+// Interceptor sees a request before the server does, as a proxy in front
+// of it would. It answers false to let the request through to the server
+// (after a delay, say, or with its body changed), or true when it dealt
+// with the request itself: answered it, hung up (HangUp), or passed it on
+// with next and watched or replaced the answer (PassThrough, or an
+// httptest.ResponseRecorder to apply a request and answer something else).
+// next serves a request as the server would, faults, counting and auth
+// included. An interceptor that reads r.Body must put it back before it
+// answers false or calls next. It may be called from several goroutines at
+// once.
+type Interceptor func(w http.ResponseWriter, r *http.Request, next http.Handler) bool
 
 // Faults makes the server misbehave like a real network and proxy.
 type Faults struct {
@@ -197,6 +212,7 @@ type Server struct {
 	stats      map[string]int
 	lastBodies map[string]string // by stats key
 	faults     Faults
+	intercept  Interceptor
 }
 
 // NewServer starts a server on 127.0.0.1 with a random port.
@@ -245,6 +261,7 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 		stats:      map[string]int{},
 		lastBodies: map[string]string{},
 		faults:     opts.Faults,
+		intercept:  opts.Intercept,
 	}
 	s.idle = sync.NewCond(&s.mu)
 	s.tenantID = s.newUUIDLocked()
@@ -522,6 +539,15 @@ func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = f
+}
+
+// SetIntercept replaces the interceptor (Options.Intercept) for the
+// requests that follow; nil lets every request through. Requests already
+// being intercepted finish with the interceptor they started with.
+func (s *Server) SetIntercept(f Interceptor) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.intercept = f
 }
 
 // Token computes the token of a key value for this server's API host.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"regexp"
 	"testing"
 	"time"
 
@@ -8,11 +9,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-func TestAccEnrollmentKeyDataSource(t *testing.T) {
+func TestAccEnrollmentKeyDataSource_basic(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
@@ -193,6 +195,41 @@ data "netmaker_enrollment_key" "test" {
 }
 `,
 				ExpectError: wrappedText(`Network "net-a" should have exactly one default enrollment key, but the server lists 2: "batch", "net-a".`),
+			},
+		},
+	})
+}
+
+// TestAccEnrollmentKeyDataSource_AdversarialEmptyName: name = "" is a
+// validation error, not a lookup that answers the network's only default
+// key (its token included).
+func TestAccEnrollmentKeyDataSource_AdversarialEmptyName(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	if err := srv.CreateNetwork("tf-only-net", "10.91.0.0/16"); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccEchoFactories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(srv) + `data "netmaker_enrollment_key" "empty" { name = "" }`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
+			},
+			{
+				Config: providerConfig(srv) + `
+ephemeral "netmaker_enrollment_key_token" "empty" {
+  name = ""
+}
+
+provider "echo" {
+  data = ephemeral.netmaker_enrollment_key_token.empty
+}
+
+resource "echo" "test" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
 			},
 		},
 	})

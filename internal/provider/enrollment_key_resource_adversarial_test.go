@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -33,7 +32,7 @@ import (
 // goneAfterCreate commits the first create of a key named name (when commit
 // is set) and then stops answering every request, as a server killed right
 // after its database write, until back is set.
-func goneAfterCreate(t *testing.T, name string, commit bool, gone *atomic.Bool) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+func goneAfterCreate(t *testing.T, name string, commit bool, gone *atomic.Bool) netmakertest.Interceptor {
 	var done atomic.Bool
 	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
 		if gone.Load() {
@@ -92,7 +91,7 @@ func TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate(t *testing.T)
 	for _, commit := range []bool{true, false} {
 		t.Run(fmt.Sprintf("committed=%v", commit), func(t *testing.T) {
 			var gone atomic.Bool
-			hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent}, goneAfterCreate(t, "tf-gone", commit, &gone))
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent, Intercept: goneAfterCreate(t, "tf-gone", commit, &gone)})
 			const addr = "netmaker_enrollment_key.gone"
 			var firstValue string
 			secondAction := plancheck.ResourceActionCreate
@@ -102,30 +101,30 @@ func TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate(t *testing.T)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkServerEmpty(hs.srv),
+				CheckDestroy:             checkServerEmpty(srv),
 				Steps: []resource.TestStep{
 					{
-						Config:      goneConfig(hs.url),
+						Config:      goneConfig(srv.URL()),
 						ExpectError: regexp.MustCompile(`(?s)Enrollment key may have been created.*saved\s+as\s+tainted`),
 					},
 					{
 						PreConfig: func() {
-							if n := countKeys(hs.srv, "tf-gone"); n != map[bool]int{true: 1, false: 0}[commit] {
+							if n := countKeys(srv, "tf-gone"); n != map[bool]int{true: 1, false: 0}[commit] {
 								t.Errorf("%d keys named tf-gone after the interrupted apply", n)
 							}
-							if k, ok := hs.srv.KeyByName("tf-gone"); ok {
+							if k, ok := srv.KeyByName("tf-gone"); ok {
 								firstValue = k.Value
 							}
 							gone.Store(false)
 						},
-						Config: goneConfig(hs.url),
+						Config: goneConfig(srv.URL()),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, secondAction)},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
 						Check: resource.ComposeAggregateTestCheckFunc(
-							checkHookedStateMatches(hs.srv, addr, "tf-gone"),
-							checkServerKey(hs.srv, "tf-gone", func(k netmakertest.Key) error {
+							checkStateMatchesServer(srv, addr, "tf-gone"),
+							checkServerKey(srv, "tf-gone", func(k netmakertest.Key) error {
 								if k.Value == firstValue || k.UsesRemaining != 4 || len(k.Groups) != 1 {
 									return fmt.Errorf("the key is not a fresh replacement with the configured settings: %+v", k)
 								}
@@ -215,7 +214,7 @@ func TestAccEnrollmentKeyResource_AdversarialForeignSameName(t *testing.T) {
 
 // proxyNotFound answers an HTML 404, as a proxy or WAF would, to requests
 // matching method and path prefix while on is set.
-func proxyNotFound(on *atomic.Bool, method, prefix string) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+func proxyNotFound(on *atomic.Bool, method, prefix string) netmakertest.Interceptor {
 	return func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
 		if !on.Load() || r.Method != method || !strings.HasPrefix(r.URL.Path, prefix) {
 			return false
@@ -241,12 +240,12 @@ func TestAccEnrollmentKeyResource_AdversarialProxyNotFound(t *testing.T) {
 	const addr = "netmaker_enrollment_key.proxied"
 	t.Run("list", func(t *testing.T) {
 		var on atomic.Bool
-		hs := newHookedServer(t, netmakertest.Options{}, proxyNotFound(&on, http.MethodGet, "/api/v1/enrollment-keys"))
-		config := providerBlock(hs.url) + proxyKey
+		srv := newTestServerWithOptions(t, netmakertest.Options{Intercept: proxyNotFound(&on, http.MethodGet, "/api/v1/enrollment-keys")})
+		config := providerConfig(srv) + proxyKey
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             checkServerEmpty(hs.srv),
+			CheckDestroy:             checkServerEmpty(srv),
 			Steps: []resource.TestStep{
 				{Config: config},
 				{
@@ -259,19 +258,19 @@ func TestAccEnrollmentKeyResource_AdversarialProxyNotFound(t *testing.T) {
 					PreConfig:        func() { on.Store(false) },
 					Config:           config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-					Check:            checkHookedStateMatches(hs.srv, addr, "tf-proxied"),
+					Check:            checkStateMatchesServer(srv, addr, "tf-proxied"),
 				},
 			},
 		})
 	})
 	t.Run("delete", func(t *testing.T) {
 		var on atomic.Bool
-		hs := newHookedServer(t, netmakertest.Options{}, proxyNotFound(&on, http.MethodDelete, "/api/v1/enrollment-keys/"))
-		config := providerBlock(hs.url) + proxyKey
+		srv := newTestServerWithOptions(t, netmakertest.Options{Intercept: proxyNotFound(&on, http.MethodDelete, "/api/v1/enrollment-keys/")})
+		config := providerConfig(srv) + proxyKey
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             checkServerEmpty(hs.srv),
+			CheckDestroy:             checkServerEmpty(srv),
 			Steps: []resource.TestStep{
 				{Config: config},
 				{
@@ -283,51 +282,16 @@ func TestAccEnrollmentKeyResource_AdversarialProxyNotFound(t *testing.T) {
 				{
 					PreConfig: func() {
 						on.Store(false)
-						if n := countKeys(hs.srv, "tf-proxied"); n != 1 {
+						if n := countKeys(srv, "tf-proxied"); n != 1 {
 							t.Errorf("%d keys named tf-proxied after the failed destroy, want 1", n)
 						}
 					},
 					Config:           config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-					Check:            checkHookedStateMatches(hs.srv, addr, "tf-proxied"),
+					Check:            checkStateMatchesServer(srv, addr, "tf-proxied"),
 				},
 			},
 		})
-	})
-}
-
-// TestAccEnrollmentKeyDataSource_AdversarialEmptyName: name = "" is a
-// validation error, not a lookup that answers the network's only default
-// key (its token included).
-func TestAccEnrollmentKeyDataSource_AdversarialEmptyName(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	if err := srv.CreateNetwork("tf-only-net", "10.91.0.0/16"); err != nil {
-		t.Fatal(err)
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccEchoFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		Steps: []resource.TestStep{
-			{
-				Config:      providerConfig(srv) + `data "netmaker_enrollment_key" "empty" { name = "" }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
-			},
-			{
-				Config: providerConfig(srv) + `
-ephemeral "netmaker_enrollment_key_token" "empty" {
-  name = ""
-}
-
-provider "echo" {
-  data = ephemeral.netmaker_enrollment_key_token.empty
-}
-
-resource "echo" "test" {}
-`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name`),
-			},
-		},
 	})
 }
 
@@ -383,7 +347,7 @@ func TestAdversarial_DeleteNeverFallsBackToName(t *testing.T) {
 
 // goneAfterRegenerate applies the first token regeneration, then stops
 // answering every request until gone is cleared.
-func goneAfterRegenerate(t *testing.T, gone *atomic.Bool) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+func goneAfterRegenerate(t *testing.T, gone *atomic.Bool) netmakertest.Interceptor {
 	var done atomic.Bool
 	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
 		if gone.Load() {
@@ -407,7 +371,7 @@ func goneAfterRegenerate(t *testing.T, gone *atomic.Bool) func(http.ResponseWrit
 // the next apply converges on one key.
 func TestAccEnrollmentKeyResource_AdversarialRotationAnswerLost(t *testing.T) {
 	var gone atomic.Bool
-	hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent}, goneAfterRegenerate(t, &gone))
+	srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent, Intercept: goneAfterRegenerate(t, &gone)})
 	config := func(trigger string) string {
 		return fmt.Sprintf(`
 provider "netmaker" {
@@ -423,13 +387,13 @@ resource "netmaker_enrollment_key" "rot" {
   networks           = ["tf-net-a"]
   regenerate_trigger = %q
 }
-`, hs.url, testMasterKey, trigger)
+`, srv.URL(), testMasterKey, trigger)
 	}
 	const addr = "netmaker_enrollment_key.rot"
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(hs.srv),
+		CheckDestroy:             checkServerEmpty(srv),
 		Steps: []resource.TestStep{
 			{Config: config("one")},
 			{Config: config("two"), ExpectError: regexp.MustCompile(`Could not rotate enrollment key`)},
@@ -441,7 +405,7 @@ resource "netmaker_enrollment_key" "rot" {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkHookedStateMatches(hs.srv, addr, "tf-rot"),
+				Check: checkStateMatchesServer(srv, addr, "tf-rot"),
 			},
 		},
 	})

@@ -16,11 +16,11 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// TestAccEnrollmentKeyDeleteDefault adopts a network's auto-generated key,
+// TestAccEnrollmentKeyResource_deleteDefault adopts a network's auto-generated key,
 // changes its tags, and destroys it: the destroy succeeds (the key leaves
 // the state with a warning) and the key stays on the server, still the
 // network's default, with the tags of the last apply.
-func TestAccEnrollmentKeyDeleteDefault(t *testing.T) {
+func TestAccEnrollmentKeyResource_deleteDefault(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)

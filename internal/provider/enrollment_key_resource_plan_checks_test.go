@@ -10,16 +10,22 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
+
+// What netmaker_enrollment_key refuses or warns about before it changes
+// anything: ValidateConfig and ModifyPlan driven directly (warnings
+// included), then bad input of every kind and a duplicate name through
+// Terraform.
 
 // planCheckKey is a key model as a configuration gives it (computed
 // attributes unknown).
@@ -54,8 +60,8 @@ func planCheckState(m enrollmentKeyModel, isDefault bool) enrollmentKeyModel {
 func runPlanChecks(t *testing.T, r *enrollmentKeyResource, state *enrollmentKeyModel, config enrollmentKeyModel) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	sch := schemaResp.Schema
 	typ := sch.Type().TerraformType(ctx)
 	cfg := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(typ, nil)}
@@ -68,14 +74,14 @@ func runPlanChecks(t *testing.T, r *enrollmentKeyResource, state *enrollmentKeyM
 			t.Fatal(d)
 		}
 	}
-	var vresp resource.ValidateConfigResponse
-	r.ValidateConfig(ctx, resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw}}, &vresp)
-	req := resource.ModifyPlanRequest{
+	var vresp fwresource.ValidateConfigResponse
+	r.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw}}, &vresp)
+	req := fwresource.ModifyPlanRequest{
 		State:  st,
 		Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw},
 		Plan:   tfsdk.Plan{Schema: sch, Raw: cfg.Raw},
 	}
-	resp := resource.ModifyPlanResponse{Plan: req.Plan}
+	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
 	r.ModifyPlan(ctx, req, &resp)
 	return append(vresp.Diagnostics, resp.Diagnostics...)
 }
@@ -173,9 +179,9 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyPlanChecks_defaultKeyNetworks: changing the networks
+// TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks: changing the networks
 // of an adopted default key fails at plan, and the key survives.
-func TestAccEnrollmentKeyPlanChecks_defaultKeyNetworks(t *testing.T) {
+func TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
@@ -197,11 +203,11 @@ resource "netmaker_enrollment_key" "adopted" {
 }
 `, networks)
 			}
-			tfresource.Test(t, tfresource.TestCase{
+			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				Steps: []tfresource.TestStep{
+				Steps: []resource.TestStep{
 					{Config: adopt(`["tf-pc-net"]`)},
 					{
 						Config:      adopt(`["tf-pc-net", "tf-pc-other"]`),
@@ -220,6 +226,286 @@ resource "netmaker_enrollment_key" "adopted" {
 					},
 				},
 			})
+		})
+	}
+}
+
+// TestEnrollmentKeyModifyPlan drives ModifyPlan directly, for what
+// acceptance tests cannot see (warnings) and for the trigger rules.
+func TestEnrollmentKeyModifyPlan(t *testing.T) {
+	ctx := context.Background()
+	r := &enrollmentKeyResource{data: &providerData{now: func() time.Time { return time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC) }}}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	sch := schemaResp.Schema
+
+	empty := types.SetValueMust(types.StringType, nil)
+	state := enrollmentKeyModel{
+		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: empty, Type: types.StringValue(keyTypeUses),
+		Uses: types.Int64Value(3), UsesRemaining: types.Int64Value(3), ExpiresAt: types.StringNull(), TTL: types.StringNull(),
+		Tags: empty, GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
+		Value: types.StringValue("V"), Token: types.StringValue("T"), Default: types.BoolValue(false),
+		RegenerateTrigger: types.StringValue("one"), Status: types.StringValue("active"), Valid: types.BoolValue(true),
+		RecreateWhenInvalid: types.BoolValue(false),
+	}
+	type result struct {
+		plan    enrollmentKeyModel
+		replace bool
+		diags   diag.Diagnostics
+	}
+	run := func(t *testing.T, state enrollmentKeyModel, config enrollmentKeyModel) result {
+		t.Helper()
+		st := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
+		if d := st.Set(ctx, state); d.HasError() {
+			t.Fatal(d)
+		}
+		cfgState := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
+		if d := cfgState.Set(ctx, config); d.HasError() {
+			t.Fatal(d)
+		}
+		req := fwresource.ModifyPlanRequest{
+			State:  st,
+			Config: tfsdk.Config{Schema: sch, Raw: cfgState.Raw},
+			Plan:   tfsdk.Plan{Schema: sch, Raw: cfgState.Raw},
+		}
+		resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
+		r.ModifyPlan(ctx, req, &resp)
+		var plan enrollmentKeyModel
+		if d := resp.Plan.Get(ctx, &plan); d.HasError() {
+			t.Fatal(d)
+		}
+		return result{plan: plan, replace: resp.RequiresReplace.Contains(path.Root("status")), diags: resp.Diagnostics}
+	}
+	with := func(m enrollmentKeyModel, f func(*enrollmentKeyModel)) enrollmentKeyModel { f(&m); return m }
+	// A time_bound key with a fixed expiry that has passed (the clock says 2030-06-01).
+	expired := with(state, func(m *enrollmentKeyModel) {
+		m.Type, m.Uses, m.UsesRemaining = types.StringValue(keyTypeTimeBound), types.Int64Null(), types.Int64Value(0)
+		m.ExpiresAt, m.Status, m.Valid = types.StringValue("2030-05-31T00:00:00Z"), types.StringValue("expired"), types.BoolValue(false)
+	})
+
+	tests := []struct {
+		name        string
+		state       enrollmentKeyModel
+		config      enrollmentKeyModel
+		wantUnknown bool   // value and token unknown
+		wantReplace bool   // replacement through status
+		wantWarning string // substring of a warning
+	}{
+		{"no change", state, state, false, false, ""},
+		{"trigger changes", state, with(state, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringValue("two") }), true, false, ""},
+		{"trigger unknown", state, with(state, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringUnknown() }), true, false, ""},
+		{"trigger set where unset", with(state, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringNull() }),
+			state, false, false, ""},
+		{"unknown trigger where unset", with(state, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringNull() }),
+			with(state, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringUnknown() }), false, false, ""},
+		{"trigger removed", state, with(state, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringNull() }), false, false, ""},
+		{"exhausted, kept", with(state, func(m *enrollmentKeyModel) {
+			m.UsesRemaining, m.Status, m.Valid = types.Int64Value(0), types.StringValue("exhausted"), types.BoolValue(false)
+		}), with(state, func(m *enrollmentKeyModel) {
+			m.UsesRemaining, m.Status, m.Valid = types.Int64Value(0), types.StringValue("exhausted"), types.BoolValue(false)
+		}), false, false, `"k1" is exhausted`},
+		{"exhausted, recreated", with(state, func(m *enrollmentKeyModel) {
+			m.Status, m.Valid = types.StringValue("exhausted"), types.BoolValue(false)
+		}), with(state, func(m *enrollmentKeyModel) {
+			m.Status, m.Valid, m.RecreateWhenInvalid = types.StringValue("exhausted"), types.BoolValue(false), types.BoolValue(true)
+		}), false, true, ""},
+		{"expired by the clock since the refresh", with(state, func(m *enrollmentKeyModel) {
+			m.Type, m.Uses, m.ExpiresAt = types.StringValue(keyTypeTimeBound), types.Int64Null(), types.StringValue("2030-05-31T00:00:00Z")
+		}), with(state, func(m *enrollmentKeyModel) {
+			m.Type, m.Uses, m.ExpiresAt = types.StringValue(keyTypeTimeBound), types.Int64Null(), types.StringValue("2030-05-31T00:00:00Z")
+		}), false, false, `"k1" is expired`},
+		{"expired, recreate, fixed expires_at passed: kept with a warning", expired,
+			with(expired, func(m *enrollmentKeyModel) { m.RecreateWhenInvalid = types.BoolValue(true) }),
+			false, false, "set a later expires_at, or use ttl"},
+		{"expired, recreate, expires_at spelled differently but passed", expired,
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringValue("2030-05-31T02:00:00+02:00")
+			}), false, false, "set a later expires_at, or use ttl"},
+		{"expired, recreate, imported without an expiry configured", expired,
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringNull()
+			}),
+			false, false, "set a later expires_at, or use ttl"},
+		{"expired, recreate, later expires_at configured", expired,
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringValue("2030-07-01T00:00:00Z")
+			}), false, true, ""},
+		{"expired, recreate, ttl", with(expired, func(m *enrollmentKeyModel) { m.TTL = types.StringValue("24h") }),
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt, m.TTL = types.BoolValue(true), types.StringNull(), types.StringValue("24h")
+			}), false, true, ""},
+		{"expired, recreate, expires_at unknown", expired,
+			with(expired, func(m *enrollmentKeyModel) {
+				m.RecreateWhenInvalid, m.ExpiresAt = types.BoolValue(true), types.StringUnknown()
+			}),
+			false, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := run(t, tt.state, tt.config)
+			if got.diags.HasError() {
+				t.Fatalf("errors: %v", got.diags)
+			}
+			if u := got.plan.Value.IsUnknown() && got.plan.Token.IsUnknown(); u != tt.wantUnknown {
+				t.Errorf("value/token unknown = %v, want %v", u, tt.wantUnknown)
+			}
+			if got.replace != tt.wantReplace {
+				t.Errorf("replace = %v, want %v", got.replace, tt.wantReplace)
+			}
+			if tt.wantReplace && !got.plan.Status.IsUnknown() {
+				t.Error("a replacement must leave status unknown")
+			}
+			warnings := got.diags.Warnings()
+			if tt.wantWarning == "" {
+				if len(warnings) != 0 {
+					t.Errorf("unexpected warnings: %v", warnings)
+				}
+				return
+			}
+			if len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.wantWarning) ||
+				!strings.Contains(warnings[0].Detail(), "recreate_when_invalid") {
+				t.Errorf("warnings %v, want one containing %q", warnings, tt.wantWarning)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_badInput feeds every bad input of the API document's
+// error table and checks that each one is caught with a clear message,
+// before the server is asked where possible.
+func TestAccEnrollmentKeyResource_badInput(t *testing.T) {
+	t.Parallel()
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("tf-taken-net", "10.66.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			unknownGateway := "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"
+			past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			tests := []struct {
+				name string
+				body string
+				want string
+			}{
+				{"short name", `name = "ab"
+type = "unlimited"`, `(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`},
+				{"blank name", `name = "   "
+type = "unlimited"`, `(?s)Invalid key name.*must not be empty or only\s+whitespace`},
+				{"long name", `name = "abcdefghijklmnopqrstuvwxyz0123456"
+type = "unlimited"`, `(?s)at most 32\s+characters`},
+				{"long name", fmt.Sprintf(`name = %q
+type = "unlimited"`, strings.Repeat("k", 33)), `has 33`},
+				{"name of a network", `name = "tf-taken-net"
+type = "unlimited"`, `(?s)Key name already taken.*the\s+key\s+"tf-taken-net",\s+which\s+Netmaker\s+generated\s+for\s+network\s+"tf-taken-net".*id\s+=\s+"tf-taken-net"`},
+				{"no uses", `name = "tf-bad"
+type = "uses"`, `type "uses" needs uses`},
+				{"zero uses", `name = "tf-bad"
+type = "uses"
+uses = 0`, `at least 1`},
+				{"negative uses", `name = "tf-bad"
+type = "uses"
+uses = -3`, `at least 1`},
+				{"uses on another type", `name = "tf-bad"
+type = "unlimited"
+uses = 3`, `uses can only be set when type is "uses"`},
+				{"no expiry", `name = "tf-bad"
+type = "time_bound"`, `needs expires_at .* or ttl`},
+				{"past expiry", fmt.Sprintf(`name = "tf-bad"
+type = "time_bound"
+expires_at = %q`, past), `is not in the future`},
+				{"expiry not RFC 3339", `name = "tf-bad"
+type = "time_bound"
+expires_at = "2030-01-01 00:00"`, `not an RFC 3339 timestamp`},
+				{"expiry and ttl", fmt.Sprintf(`name = "tf-bad"
+type = "time_bound"
+ttl = "24h"
+expires_at = %q`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339)), `(?s)Invalid Attribute Combination.*ttl|expires_at`},
+				{"ttl in days", `name = "tf-bad"
+type = "time_bound"
+ttl = "30d"`, `no unit for days`},
+				{"ttl on another type", `name = "tf-bad"
+type = "uses"
+uses = 1
+ttl = "1h"`, `ttl can only be set when type is "time_bound"`},
+				{"bad type", `name = "tf-bad"
+type = "forever"`, `value must be one of`},
+				{"bad network name", `name = "tf-bad"
+type = "unlimited"
+networks = ["Prod Net"]`, `not a Netmaker network name`},
+				{"bad gateway UUID", `name = "tf-bad"
+type = "unlimited"
+gateway_id = "gw-1"`, `"gw-1" is not a UUID`},
+				{"nil gateway UUID", `name = "tf-bad"
+type = "unlimited"
+gateway_id = "00000000-0000-0000-0000-000000000000"`, `leave the attribute unset`},
+				{"unknown gateway", fmt.Sprintf(`name = "tf-bad"
+type = "unlimited"
+networks = ["tf-taken-net"]
+gateway_id = %q`, unknownGateway), `(?s)Gateway not found.*` + unknownGateway + `\s+was not found`},
+				{"gateway and auto select", fmt.Sprintf(`name = "tf-bad"
+type = "unlimited"
+auto_select_gateway = true
+gateway_id = %q`, unknownGateway), `gateway_id cannot be set while auto_select_gateway is true`},
+			}
+			steps := make([]resource.TestStep, 0, len(tests))
+			for _, tt := range tests {
+				steps = append(steps, resource.TestStep{
+					Config:      keyConfig(srv, tt.body),
+					ExpectError: regexp.MustCompile(tt.want),
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+			if k, ok := srv.KeyByName("tf-bad"); ok {
+				t.Errorf("a rejected configuration left a key on the server: %+v", k)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_duplicateName declares two keys with one name.
+func TestAccEnrollmentKeyResource_duplicateName(t *testing.T) {
+	t.Parallel()
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t, gen)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-dup"),
+				Steps: []resource.TestStep{
+					{Config: keyConfig(srv, `name = "tf-dup"
+type = "unlimited"
+tags = ["a.first"]`)},
+					{
+						Config: keyConfig(srv, `name = "tf-dup"
+type = "unlimited"
+tags = ["a.first"]`) + `
+resource "netmaker_enrollment_key" "second" {
+  name = "tf-dup"
+  type = "uses"
+  uses = 2
+}
+`,
+						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import`),
+					},
+				},
+			})
+			n := 0
+			for _, k := range srv.Keys() {
+				if k.Name == "tf-dup" {
+					n++
+				}
+			}
+			if n != 0 {
+				t.Errorf("%d keys named tf-dup left after destroy", n)
+			}
 		})
 	}
 }

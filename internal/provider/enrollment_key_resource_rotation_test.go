@@ -45,7 +45,7 @@ output "name" {
 `, tags, trigger)
 }
 
-func TestAccEnrollmentKeyRotation(t *testing.T) {
+func TestAccEnrollmentKeyResource_rotation(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -146,40 +146,9 @@ resource "netmaker_enrollment_key" "test" {
 	}
 }
 
-// checkStateMatchesServer asserts that state holds the server's current value and token.
-func checkStateMatchesServer(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		k, ok := srv.KeyByName(name)
-		if !ok {
-			return fmt.Errorf("server has no key %q", name)
-		}
-		if rs.Primary.Attributes["value"] != k.Value || rs.Primary.Attributes["token"] != srv.Token(k.Value) {
-			return fmt.Errorf("%s: state value/token are not the server's", addr)
-		}
-		if n := countKeys(srv, name); n != 1 {
-			return fmt.Errorf("server has %d keys named %q", n, name)
-		}
-		return nil
-	}
-}
-
-func countKeys(srv *netmakertest.Server, name string) int {
-	n := 0
-	for _, k := range srv.Keys() {
-		if k.Name == name {
-			n++
-		}
-	}
-	return n
-}
-
-// TestAccEnrollmentKeyUnknownTrigger wires the trigger to a network's id,
+// TestAccEnrollmentKeyResource_unknownTrigger wires the trigger to a network's id,
 // which is unknown while the network is being created.
-func TestAccEnrollmentKeyUnknownTrigger(t *testing.T) {
+func TestAccEnrollmentKeyResource_unknownTrigger(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -246,9 +215,9 @@ resource "netmaker_enrollment_key" "test" {
 	}
 }
 
-// TestAccEnrollmentKeyDefaultKeyRotation adopts a network's auto-generated
+// TestAccEnrollmentKeyResource_defaultKeyRotation adopts a network's auto-generated
 // key, sets a trigger (no rotation), then rotates it.
-func TestAccEnrollmentKeyDefaultKeyRotation(t *testing.T) {
+func TestAccEnrollmentKeyResource_defaultKeyRotation(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -330,10 +299,10 @@ removed {
 	}
 }
 
-// TestAccEnrollmentKeyScheduledRotationRecipe is the time_rotating recipe
+// TestAccEnrollmentKeyResource_scheduledRotationRecipe is the time_rotating recipe
 // with a variable standing in for time_rotating's id (the time provider is
 // not available offline): each new period rotates the token in place.
-func TestAccEnrollmentKeyScheduledRotationRecipe(t *testing.T) {
+func TestAccEnrollmentKeyResource_scheduledRotationRecipe(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)

@@ -3,10 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -135,6 +137,58 @@ func TestStateHealth(t *testing.T) {
 	}
 }
 
+// TestKeepPlannedReplaceOnly: replace-only attributes keep their planned
+// values over what the server answered; in-place ones and the secrets do not.
+func TestKeepPlannedReplaceOnly(t *testing.T) {
+	set := func(v ...string) types.Set { return types.SetValueMust(types.StringType, toValues(v)) }
+	server := enrollmentKeyModel{
+		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: set("a"), Type: types.StringValue(keyTypeTimeBound),
+		Uses: types.Int64Null(), ExpiresAt: types.StringValue("2030-01-01T00:00:00Z"), TTL: types.StringNull(),
+		AutoEgress: types.BoolValue(false), Tags: set("a.new"), Value: types.StringValue("V2"), Token: types.StringValue("T2"),
+	}
+	plan := server
+	plan.Networks, plan.ExpiresAt, plan.TTL = set("a", "b"), types.StringValue("2030-01-01T02:00:00+02:00"), types.StringValue("24h")
+	plan.AutoEgress, plan.Tags, plan.Value, plan.Token = types.BoolValue(true), set("a.planned"), types.StringUnknown(), types.StringUnknown()
+	got := server
+	keepPlannedReplaceOnly(&got, plan)
+	tests := []struct {
+		name      string
+		got, want attr.Value
+	}{
+		{"networks", got.Networks, plan.Networks},
+		{"expires_at", got.ExpiresAt, plan.ExpiresAt},
+		{"ttl", got.TTL, plan.TTL},
+		{"auto_egress", got.AutoEgress, plan.AutoEgress},
+		{"type", got.Type, plan.Type},
+		{"name", got.Name, plan.Name},
+		{"tags (in place: the server's)", got.Tags, server.Tags},
+		{"value (unknown in the plan: the server's)", got.Value, server.Value},
+		{"token (unknown in the plan: the server's)", got.Token, server.Token},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !tt.got.Equal(tt.want) {
+				t.Errorf("got %s, want %s", tt.got, tt.want)
+			}
+		})
+	}
+	unknown := plan
+	unknown.Networks = types.SetUnknown(types.StringType)
+	got = server
+	keepPlannedReplaceOnly(&got, unknown)
+	if !got.Networks.Equal(server.Networks) {
+		t.Errorf("an unknown planned value must not replace the server's: got %s", got.Networks)
+	}
+}
+
+func toValues(v []string) []attr.Value {
+	out := make([]attr.Value, len(v))
+	for i, s := range v {
+		out[i] = types.StringValue(s)
+	}
+	return out
+}
+
 // ---- acceptance tests -------------------------------------------------------
 
 const keyAddr = "netmaker_enrollment_key.test"
@@ -172,7 +226,53 @@ func checkNoKey(srv *netmakertest.Server, names ...string) resource.TestCheckFun
 	}
 }
 
-func TestAccEnrollmentKeyTypes(t *testing.T) {
+// checkStateMatchesServer asserts that state holds the server's current value and token.
+func checkStateMatchesServer(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		k, ok := srv.KeyByName(name)
+		if !ok {
+			return fmt.Errorf("server has no key %q", name)
+		}
+		if rs.Primary.Attributes["value"] != k.Value || rs.Primary.Attributes["token"] != srv.Token(k.Value) {
+			return fmt.Errorf("%s: state value/token are not the server's", addr)
+		}
+		if n := countKeys(srv, name); n != 1 {
+			return fmt.Errorf("server has %d keys named %q", n, name)
+		}
+		return nil
+	}
+}
+
+// countKeys answers how many keys on the server are named name.
+func countKeys(srv *netmakertest.Server, name string) int {
+	n := 0
+	for _, k := range srv.Keys() {
+		if k.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// checkServerEmpty asserts that the server holds no key at all.
+func checkServerEmpty(srv *netmakertest.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if keys := srv.Keys(); len(keys) != 0 {
+			names := make([]string, 0, len(keys))
+			for _, k := range keys {
+				names = append(names, k.Name)
+			}
+			return fmt.Errorf("the server still holds %d keys after destroy: %s", len(keys), strings.Join(names, ", "))
+		}
+		return nil
+	}
+}
+
+func TestAccEnrollmentKeyResource_types(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -253,7 +353,7 @@ resource "netmaker_enrollment_key" "time_bound" {
 	}
 }
 
-func TestAccEnrollmentKeyInPlaceAndReplace(t *testing.T) {
+func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -368,97 +468,7 @@ func TestAccEnrollmentKeyInPlaceAndReplace(t *testing.T) {
 	}
 }
 
-func TestAccEnrollmentKeyImport(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("iot-network", "10.77.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
-			created := providerConfig(srv) + fmt.Sprintf(`
-resource "netmaker_enrollment_key" "uses" {
-  name     = "tf-imp-uses"
-  type     = "uses"
-  uses     = 4
-  networks = ["iot-network"]
-  tags     = ["iot-network.sensor"]
-}
-
-resource "netmaker_enrollment_key" "ttl" {
-  name = "tf-imp-ttl"
-  type = "time_bound"
-  ttl  = "24h"
-}
-
-resource "netmaker_enrollment_key" "expiry" {
-  name       = "tf-imp-exp"
-  type       = "time_bound"
-  expires_at = %q
-}
-`, expires)
-			adopt := created + `
-resource "netmaker_enrollment_key" "iot" {
-  name     = "iot-network"
-  type     = "unlimited"
-  networks = ["iot-network"]
-}
-`
-			forget := created + `
-removed {
-  from = netmaker_enrollment_key.iot
-  lifecycle {
-    destroy = false
-  }
-}
-`
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{Config: created},
-					{ResourceName: "netmaker_enrollment_key.uses", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-uses"},
-					{ResourceName: "netmaker_enrollment_key.ttl", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-ttl",
-						ImportStateVerifyIgnore: []string{"ttl"}},
-					{ResourceName: "netmaker_enrollment_key.expiry", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-exp"},
-					{
-						// Adopt the key Netmaker generated for the network.
-						Config:             adopt,
-						ResourceName:       "netmaker_enrollment_key.iot",
-						ImportState:        true,
-						ImportStateId:      "iot-network",
-						ImportStatePersist: true,
-						ImportStateCheck: func(states []*terraform.InstanceState) error {
-							for _, st := range states {
-								if st.ID != "iot-network" {
-									continue
-								}
-								a := st.Attributes
-								if a["type"] != "unlimited" || a["default"] != "true" || a["networks.0"] != "iot-network" || a["uses"] != "" {
-									return fmt.Errorf("imported attributes %v", a)
-								}
-								return nil
-							}
-							return fmt.Errorf("no imported key iot-network among %d states", len(states))
-						},
-					},
-					{
-						Config: adopt,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-					},
-					{Config: forget},
-				},
-			})
-			if k, ok := srv.KeyByName("iot-network"); !ok || !k.Default {
-				t.Errorf("the adopted default key must stay on the server: %+v", k)
-			}
-		})
-	}
-}
-
-func TestAccEnrollmentKeyOutOfBand(t *testing.T) {
+func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -545,6 +555,127 @@ func TestAccEnrollmentKeyOutOfBand(t *testing.T) {
 							}
 							return nil
 						}),
+					},
+				},
+			})
+		})
+	}
+}
+
+// Netmaker lets a network be created with an existing key's name; the
+// network's auto-generated key then shares it. The resource must keep
+// following its own key (by value), not whichever comes first in the
+// randomly ordered list, and destroy only its own key.
+func TestAccEnrollmentKeyResource_sharedName(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			config := keyConfig(srv, `  name     = "tf-dupx"
+  type     = "uses"
+  uses     = 3
+  networks = ["tf-n1"]`)
+			noChange := resource.TestStep{Config: config, PlanOnly: true} // fails on any planned change
+			steps := []resource.TestStep{{
+				Config: config,
+				Check: func(*terraform.State) error {
+					// Out of band, after the key exists: a network of the same name.
+					return srv.CreateNetwork("tf-dupx", "10.72.0.0/16")
+				},
+			}}
+			for range 4 { // the list order is random: every refresh must pick the same key
+				steps = append(steps, noChange)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					n, autoLeft := 0, false
+					for _, k := range srv.Keys() {
+						if k.Name == "tf-dupx" {
+							n++
+							autoLeft = k.Default && len(k.Networks) == 1 && k.Networks[0] == "tf-dupx"
+						}
+					}
+					if n != 1 || !autoLeft {
+						return fmt.Errorf("after destroy %d keys are named tf-dupx (auto-generated one left: %v); want only the network's own", n, autoLeft)
+					}
+					return nil
+				},
+				Steps: steps,
+			})
+		})
+	}
+}
+
+// planHook runs a function between plan and apply (as a pre-apply plan
+// check): for changes outside Terraform that must land exactly there.
+type planHook func() error
+
+func (h planHook) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = h()
+}
+
+// TestAccEnrollmentKeyResource_networkCascadeDuringApply: a network is deleted after
+// the plan of an in-place change (tags) and its asynchronous cascade removes
+// it from the key before the apply. The apply keeps the planned networks (no
+// "inconsistent result after apply"); the next refresh shows the drift.
+func TestAccEnrollmentKeyResource_networkCascadeDuringApply(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen})
+			for i, n := range []string{"tf-c1", "tf-c2"} {
+				if err := srv.CreateNetwork(n, fmt.Sprintf("10.%d.0.0/16", 80+i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			config := func(networks, tag string) string {
+				return keyConfig(srv, fmt.Sprintf("  name     = \"tf-cascade\"\n  type     = \"unlimited\"\n  networks = %s\n  tags     = [%q]", networks, tag))
+			}
+			// The deletion lands after the plan, and the cascade has run
+			// before the apply starts: deterministic, whatever the delay.
+			deleteNetworkBeforeApply := planHook(func() error {
+				if err := srv.DeleteNetwork("tf-c2"); err != nil {
+					return err
+				}
+				srv.WaitIdle()
+				if k, ok := srv.KeyByName("tf-cascade"); !ok || !slices.Equal(k.Networks, []string{"tf-c1"}) {
+					return fmt.Errorf("the cascade did not remove tf-c2 from the key: %+v", k)
+				}
+				return nil
+			})
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-cascade"),
+				Steps: []resource.TestStep{
+					{Config: config(`["tf-c1", "tf-c2"]`, "tf-c1.a")},
+					{
+						Config: config(`["tf-c1", "tf-c2"]`, "tf-c1.b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							deleteNetworkBeforeApply,
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("networks"),
+								knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-c1"), knownvalue.StringExact("tf-c2")})),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"),
+								knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-c1.b")})),
+						},
+						Check: checkServerKey(srv, "tf-cascade", func(k netmakertest.Key) error {
+							if !slices.Equal(k.Groups, []string{"tf-c1.b"}) {
+								return fmt.Errorf("tags not updated on the server: %+v", k)
+							}
+							return nil
+						}),
+						// The refresh after the apply sees the network gone.
+						ExpectNonEmptyPlan: true,
+					},
+					{
+						// The drift is recorded: configuring what remains is no change.
+						Config: config(`["tf-c1"]`, "tf-c1.b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
 					},
 				},
 			})

@@ -110,7 +110,7 @@ func noKeyWrites(srv *netmakertest.Server) resource.TestCheckFunc {
 	}
 }
 
-func TestAccEnrollmentKeyTokenEphemeralResource(t *testing.T) {
+func TestAccEnrollmentKeyTokenEphemeralResource_basic(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

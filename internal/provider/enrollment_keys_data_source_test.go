@@ -116,7 +116,7 @@ data "netmaker_enrollment_keys" "none" {
 `
 }
 
-func TestAccEnrollmentKeysDataSource(t *testing.T) {
+func TestAccEnrollmentKeysDataSource_basic(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

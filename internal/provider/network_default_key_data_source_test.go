@@ -21,7 +21,7 @@ data "netmaker_network_default_key" "test" {
 `
 }
 
-func TestAccNetworkDefaultKeyDataSource(t *testing.T) {
+func TestAccNetworkDefaultKeyDataSource_basic(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

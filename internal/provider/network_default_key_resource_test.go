@@ -485,3 +485,46 @@ resource "netmaker_network_default_key" "test" {
 		},
 	})
 }
+
+// TestAccNetworkDefaultKeyResource_identity: the identity is the network,
+// and the resource imports by identity and by ID.
+func TestAccNetworkDefaultKeyResource_identity(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a")
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutIdentity,
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						// The auto-generated key is the default on every generation.
+						Config: providerConfig(srv) + `
+resource "netmaker_network_default_key" "test" {
+  network  = "net-a"
+  key_name = "net-a"
+}
+`,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectIdentity(testDefaultKeyAddr, map[string]knownvalue.Check{
+								"network": knownvalue.StringExact("net-a"),
+							}),
+						},
+					},
+					{
+						ResourceName:    testDefaultKeyAddr,
+						ImportState:     true,
+						ImportStateKind: resource.ImportBlockWithResourceIdentity,
+					},
+					{
+						ResourceName:    testDefaultKeyAddr,
+						ImportState:     true,
+						ImportStateKind: resource.ImportBlockWithID,
+						ImportStateId:   "net-a",
+					},
+				},
+			})
+		})
+	}
+}

@@ -52,7 +52,7 @@ resource "netmaker_network" "test" {
 `, name, cidr)
 }
 
-func TestAccNetworkResource(t *testing.T) {
+func TestAccNetworkResource_basic(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

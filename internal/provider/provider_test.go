@@ -3,11 +3,9 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -98,9 +96,19 @@ func testAccPreCheck(t *testing.T) {
 	}
 }
 
-// TestAccProviderFromEnvironment configures the provider from the
+// skipWithoutRemovedBlocks skips tests that forget a resource with a
+// `removed` block (Terraform 1.7+), such as an adopted default key that
+// Netmaker refuses to delete.
+var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}
+
+// skipWithoutIdentity skips tests of resource identity, which Terraform
+// stores and accepts in import blocks from 1.12 on (make testacc-latest
+// runs them).
+var skipWithoutIdentity = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+
+// TestAccProvider_fromEnvironment configures the provider from the
 // environment alone, logging in with a username and password.
-func TestAccProviderFromEnvironment(t *testing.T) {
+func TestAccProvider_fromEnvironment(t *testing.T) {
 	srv := newTestServerWithOptions(t, netmakertest.Options{Users: map[string]string{"admin": "s3cret-pw"}})
 	key := `
 provider "netmaker" {}
@@ -146,38 +154,107 @@ resource "netmaker_enrollment_key" "test" {
 	})
 }
 
-// TestAccProviderUserAgent checks the User-Agent the provider sends.
-func TestAccProviderUserAgent(t *testing.T) {
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	target, err := url.Parse(srv.URL())
-	if err != nil {
-		t.Fatal(err)
+func TestAccProvider_configErrors(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, generations[len(generations)-1])
+	key := `
+resource "netmaker_enrollment_key" "test" {
+  name = "tf-cfg"
+  type = "unlimited"
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: srv.ResetStats,
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = "wrong-key"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`401 unauthorized from 127\.0\.0\.1:\d+`),
+			},
+			{
+				// One request per configure: a 401 is not retried.
+				PreConfig: func() {
+					total := 0
+					for _, n := range srv.Stats() {
+						total += n
+					}
+					if total < 1 || total > 2 {
+						t.Errorf("the wrong credential cost %d requests (%v); want one per configure", total, srv.Stats())
+					}
+				},
+				Config: `
+provider "netmaker" {
+  api_token = "whatever"
+}
+` + key,
+				ExpectError: regexp.MustCompile(`Set host in the provider block or NETMAKER_HOST`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host     = %q
+  username = "admin"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`set password in the provider block or NETMAKER_PASSWORD`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host      = %q
+  api_token = "x"
+  username  = "admin"
+  password  = "pw"
+}
+`, srv.URL()) + key,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "netmaker" {
+  host            = %q
+  api_token       = %q
+  request_timeout = "soon"
+}
+`, srv.URL(), testMasterKey) + key,
+				ExpectError: regexp.MustCompile(`"soon" is not a duration`),
+			},
+		},
+	})
+	if _, ok := srv.KeyByName("tf-cfg"); ok {
+		t.Error("a misconfigured provider created a key")
 	}
+}
+
+// TestAccProvider_userAgent checks the User-Agent the provider sends.
+func TestAccProvider_userAgent(t *testing.T) {
 	var mu sync.Mutex
 	agents := map[string]bool{}
-	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) }}
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		agents[r.UserAgent()] = true
-		mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(proxy.Close)
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation: netmakertest.GenerationCurrent,
+		Intercept: func(_ http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+			mu.Lock()
+			agents[r.UserAgent()] = true
+			mu.Unlock()
+			return false
+		},
+	})
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-
+			Config: providerConfig(srv) + `
 resource "netmaker_enrollment_key" "test" {
   name = "tf-ua"
   type = "unlimited"
 }
-`, proxy.URL, testMasterKey),
+`,
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
@@ -196,7 +273,86 @@ resource "netmaker_enrollment_key" "test" {
 	})
 }
 
-// skipWithoutRemovedBlocks skips tests that forget a resource with a
-// `removed` block (Terraform 1.7+), such as an adopted default key that
-// Netmaker refuses to delete.
-var skipWithoutRemovedBlocks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)}
+// TestAccProvider_sessionExpiresMidApply: with username and password, the
+// server's clock jumps past the session's lifetime in the middle of an
+// apply. The provider logs in again once, and the apply succeeds.
+func TestAccProvider_sessionExpiresMidApply(t *testing.T) {
+	clock := newTestClock(time.Now())
+	var (
+		mu       sync.Mutex
+		creates  int
+		expired  bool
+		unauth   int // 401 answers after the jump
+		relogins int // logins after the jump, while creates still come
+		lastSeen int // relogins counted when the last create was seen
+	)
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation:  netmakertest.GenerationCurrent,
+		Users:       map[string]string{"tf-admin": "correct horse battery"},
+		JWTLifetime: time.Hour,
+		Now:         clock.Now,
+		Intercept: func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+			mu.Lock()
+			switch {
+			case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
+				creates++
+				if creates == 3 && !expired {
+					expired = true
+					clock.Advance(2 * time.Hour)
+				}
+				lastSeen = relogins
+			case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
+				relogins++
+			}
+			mu.Unlock()
+			if netmakertest.PassThrough(w, r, next) == http.StatusUnauthorized {
+				mu.Lock()
+				unauth++
+				mu.Unlock()
+			}
+			return true
+		},
+	})
+	var keys strings.Builder
+	for i := range 8 {
+		fmt.Fprintf(&keys, `
+resource "netmaker_enrollment_key" "k%d" {
+  name = "tf-session-%d"
+  type = "unlimited"
+}
+`, i, i)
+	}
+	config := fmt.Sprintf(`
+provider "netmaker" {
+  host     = %q
+  username = "tf-admin"
+  password = "correct horse battery"
+}
+`, srv.URL()) + keys.String()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkServerEmpty(srv),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				if !expired || unauth == 0 {
+					return fmt.Errorf("the session never expired mid-apply (creates %d, 401s %d)", creates, unauth)
+				}
+				// Between the jump and the last create only the apply's
+				// provider talks to the server: it logs in again once.
+				if lastSeen != 1 {
+					return fmt.Errorf("%d logins while the apply ran after the session expired (%d answers 401), want 1", lastSeen, unauth)
+				}
+				for i := range 8 {
+					if n := countKeys(srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
+						return fmt.Errorf("%d keys named tf-session-%d", n, i)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}

@@ -17,15 +17,19 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
+// Validity of netmaker_enrollment_key (status, valid,
+// recreate_when_invalid): keys that expire (ttl, expires_at) or run out of
+// uses, on a simulated clock shared by provider and server.
+
 // clockStart is a fixed start for simulated clocks, in the future so that
 // expiries computed from it are accepted by the server's clock too.
 var clockStart = time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// TestAccEnrollmentKeyTTL creates a contractor key with a TTL, lets time
+// TestAccEnrollmentKeyResource_ttl creates a contractor key with a TTL, lets time
 // pass on a simulated clock shared by provider and server, and checks that
 // plans stay clean until the key expires, that an expired key is kept with
 // a warning, and that recreate_when_invalid replaces it with a fresh expiry.
-func TestAccEnrollmentKeyTTL(t *testing.T) {
+func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)
@@ -119,9 +123,9 @@ func TestAccEnrollmentKeyTTL(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyExpiresAt checks instants versus spellings, and that
+// TestAccEnrollmentKeyResource_expiresAt checks instants versus spellings, and that
 // an expiry in the past is refused only when a key is to be created.
-func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
+func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)
@@ -193,10 +197,10 @@ func TestAccEnrollmentKeyExpiresAt(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyExhausted drives a uses key down through the server's
+// TestAccEnrollmentKeyResource_exhausted drives a uses key down through the server's
 // register route, rotates it (v1.5 cannot: it would recreate the key with no
 // uses), and opts in to its replacement.
-func TestAccEnrollmentKeyExhausted(t *testing.T) {
+func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -274,59 +278,55 @@ func TestAccEnrollmentKeyExhausted(t *testing.T) {
 	}
 }
 
-// TestAccEnrollmentKeyImportTimeBound adopts a time-bound key without
-// repeating its expiry: the plan is clean, and adding a ttl afterwards only
-// records it.
-func TestAccEnrollmentKeyImportTimeBound(t *testing.T) {
+// TestAccEnrollmentKeyResource_expiredFixedExpiry: with recreate_when_invalid and a
+// fixed expires_at that has passed, a replacement would be planned with the
+// same past expiry and fail the plan; the key is kept (with a warning) until
+// expires_at moves, and then replaced.
+func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			clock := newTestClock(clockStart)
 			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
-			expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
-			valueSame := statecheck.CompareValue(compare.ValuesSame())
-			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
-  type = "time_bound"`)
+			first := clockStart.Add(24 * time.Hour).Format(time.RFC3339)
+			later := clockStart.Add(72 * time.Hour).Format(time.RFC3339)
+			config := func(expiresAt string) string {
+				return keyConfig(srv, fmt.Sprintf(`  name       = "tf-fixed-expiry"
+  type       = "time_bound"
+  expires_at = %q
+  recreate_when_invalid = true`, expiresAt))
+			}
 			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
-				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
+				CheckDestroy:             checkNoKey(srv, "tf-fixed-expiry"),
 				Steps: []resource.TestStep{
 					{
-						Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
-  type       = "time_bound"
-  expires_at = %q`, expires)),
-						ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
+						Config: config(first),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						},
 					},
-					{Config: providerConfig(srv) + `
-removed {
-  from = netmaker_enrollment_key.test
-  lifecycle {
-    destroy = false
-  }
-}
-`},
-					{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
 					{
-						Config: withoutExpiry,
+						// Expired: no error and no replacement.
+						PreConfig: func() { clock.Advance(25 * time.Hour) },
+						Config:    config(first),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(first)),
 						},
 					},
 					{
-						Config: keyConfig(srv, `  name = "tf-adopt-tb"
-  type = "time_bound"
-  ttl  = "720h"`),
+						// A later expiry replaces it.
+						Config: config(later),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(later)),
 						},
 					},
 				},

@@ -1,17 +1,15 @@
 package provider
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,9 +20,10 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// Acceptance tests of the provider against a misbehaving server: random
-// faults, lost create answers, failing refreshes and sessions that expire
-// in the middle of an apply.
+// Acceptance tests of netmaker_enrollment_key against a misbehaving server:
+// random faults, lost create answers, failing refreshes and reads, and a
+// rotation that fails midway. A session that expires in the middle of an
+// apply is the provider's (provider_test.go).
 
 const (
 	faultKeys   = 50
@@ -125,23 +124,10 @@ func checkRetried(srv *netmakertest.Server) resource.TestCheckFunc {
 	}
 }
 
-func checkServerEmpty(srv *netmakertest.Server) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if keys := srv.Keys(); len(keys) != 0 {
-			names := make([]string, 0, len(keys))
-			for _, k := range keys {
-				names = append(names, k.Name)
-			}
-			return fmt.Errorf("the server still holds %d keys after destroy: %s", len(keys), strings.Join(names, ", "))
-		}
-		return nil
-	}
-}
-
-// TestAccFaults_manyKeys applies, rotates and destroys 50 keys while the
+// TestAccEnrollmentKeyResource_faultsManyKeys applies, rotates and destroys 50 keys while the
 // server fails 20% of all requests (429, 502-504, resets, applied requests
 // whose answer is lost), from the first refresh to the last destroy.
-func TestAccFaults_manyKeys(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsManyKeys(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServerWithOptions(t, netmakertest.Options{
@@ -184,54 +170,17 @@ func TestAccFaults_manyKeys(t *testing.T) {
 	}
 }
 
-// hookedServer is a test server behind a hook that sees every request
-// first and may answer it itself (returning true).
-type hookedServer struct {
-	srv *netmakertest.Server
-	url string
-}
-
-func newHookedServer(t *testing.T, opts netmakertest.Options, hook func(w http.ResponseWriter, r *http.Request, next http.Handler) bool) *hookedServer {
-	t.Helper()
-	if opts.MasterKey == "" && len(opts.Users) == 0 {
-		opts.MasterKey = testMasterKey
-	}
-	srv, h := netmakertest.NewHandler(opts)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hook(w, r, h) {
-			h.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(func() {
-		ts.CloseClientConnections()
-		ts.Close()
-		srv.Close()
-	})
-	return &hookedServer{srv: srv, url: ts.URL}
-}
-
 // hangUp resets the connection without an answer.
 func hangUp(t *testing.T, w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		t.Error("the response writer cannot hang up")
-		return
+	if err := netmakertest.HangUp(w); err != nil {
+		t.Error(err)
 	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		t.Errorf("hijack: %v", err)
-		return
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
 }
 
 // loseFirstCreate applies the first create of a key named name (after
 // letting mutate change its body), then hangs up as if the answer were
 // lost on the way back. Later requests pass untouched.
-func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) func(http.ResponseWriter, *http.Request, http.Handler) bool {
+func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) netmakertest.Interceptor {
 	var mu sync.Mutex
 	done := false
 	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
@@ -281,28 +230,28 @@ resource "netmaker_enrollment_key" "lost" {
 }
 `
 
-// TestAccFaults_lostCreateAdopted: the server applies a create and the
+// TestAccEnrollmentKeyResource_faultsLostCreateAdopted: the server applies a create and the
 // answer is lost; the retry meets "key names must be unique", and the
 // provider adopts the key because it is what was asked for.
-func TestAccFaults_lostCreateAdopted(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsLostCreateAdopted(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			hs := newHookedServer(t, netmakertest.Options{Generation: gen}, loseFirstCreate(t, "tf-lost", nil))
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: loseFirstCreate(t, "tf-lost", nil)})
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkServerEmpty(hs.srv),
+				CheckDestroy:             checkServerEmpty(srv),
 				Steps: []resource.TestStep{{
-					Config: providerBlock(hs.url) + lostCreateKey,
+					Config: providerConfig(srv) + lostCreateKey,
 					Check: resource.ComposeAggregateTestCheckFunc(
 						func(s *terraform.State) error {
-							if n := hs.srv.Stats()[routeCreate]; n != 2 {
+							if n := srv.Stats()[routeCreate]; n != 2 {
 								return fmt.Errorf("%d create requests, want the lost one and its retry", n)
 							}
 							return nil
 						},
-						checkHookedStateMatches(hs.srv, "netmaker_enrollment_key.lost", "tf-lost"),
-						checkServerKey(hs.srv, "tf-lost", func(k netmakertest.Key) error {
+						checkStateMatchesServer(srv, "netmaker_enrollment_key.lost", "tf-lost"),
+						checkServerKey(srv, "tf-lost", func(k netmakertest.Key) error {
 							if k.Type != netmakertest.TypeUses || k.UsesRemaining != 4 {
 								return fmt.Errorf("adopted key is %+v", k)
 							}
@@ -315,32 +264,32 @@ func TestAccFaults_lostCreateAdopted(t *testing.T) {
 	}
 }
 
-// TestAccFaults_lostCreateOtherKey: the create is lost and, meanwhile, a
+// TestAccEnrollmentKeyResource_faultsLostCreateOtherKey: the create is lost and, meanwhile, a
 // key of the same name but other settings exists. The provider must not
 // adopt it, must not create a second one, and must name the key.
-func TestAccFaults_lostCreateOtherKey(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsLostCreateOtherKey(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			hs := newHookedServer(t, netmakertest.Options{Generation: gen}, loseFirstCreate(t, "tf-lost", func(req map[string]any) {
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: loseFirstCreate(t, "tf-lost", func(req map[string]any) {
 				req["networks"] = []string{"someone-elses-net"}
-			}))
+			})})
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
 					// Nothing was adopted, so nothing was destroyed: the other
 					// key is still there, alone and unchanged.
-					if n := countKeys(hs.srv, "tf-lost"); n != 1 {
+					if n := countKeys(srv, "tf-lost"); n != 1 {
 						return fmt.Errorf("%d keys named tf-lost, want the other one only", n)
 					}
-					k, _ := hs.srv.KeyByName("tf-lost")
+					k, _ := srv.KeyByName("tf-lost")
 					if len(k.Networks) != 1 || k.Networks[0] != "someone-elses-net" {
 						return fmt.Errorf("the other key changed: %+v", k)
 					}
 					return nil
 				},
 				Steps: []resource.TestStep{{
-					Config:      providerBlock(hs.url) + lostCreateKey,
+					Config:      providerConfig(srv) + lostCreateKey,
 					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*"tf-lost".*exists with other settings`),
 				}},
 			})
@@ -348,10 +297,10 @@ func TestAccFaults_lostCreateOtherKey(t *testing.T) {
 	}
 }
 
-// TestAccFaults_failedRefreshKeepsState: while every request answers 502,
+// TestAccEnrollmentKeyResource_faultsFailedRefreshKeepsState: while every request answers 502,
 // a refresh is an error; the state survives it, and once the server is
 // back the plan is clean.
-func TestAccFaults_failedRefreshKeepsState(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsFailedRefreshKeepsState(t *testing.T) {
 	srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent})
 	config := fmt.Sprintf(`
 provider "netmaker" {
@@ -421,13 +370,13 @@ resource "netmaker_enrollment_key" "b" {
 	})
 }
 
-// TestAccFaults_failedReadKeepsState reaches the resource's own read error:
+// TestAccEnrollmentKeyResource_faultsFailedReadKeepsState reaches the resource's own read error:
 // with the list cache on, a refresh lists once (at configure), so the
 // provider runs in its naive mode (one list per read, the benchmark's
 // hidden switch). While failing, the first request on each connection (the
 // configure-time credential check of a provider process) passes, and every
 // later list on it (the read and its retries) answers 502.
-func TestAccFaults_failedReadKeepsState(t *testing.T) {
+func TestAccEnrollmentKeyResource_faultsFailedReadKeepsState(t *testing.T) {
 	t.Setenv("NETMAKER_TF_NAIVE_READS", "1")
 	var (
 		mu      sync.Mutex
@@ -435,8 +384,9 @@ func TestAccFaults_failedReadKeepsState(t *testing.T) {
 		failed  int
 		seen    = map[string]bool{}
 	)
-	hs := newHookedServer(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent},
-		func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+	srv := newTestServerWithOptions(t, netmakertest.Options{
+		Generation: netmakertest.GenerationCurrent,
+		Intercept: func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
 			if r.Method != http.MethodGet || r.URL.Path != "/api/v1/enrollment-keys" {
 				return false
 			}
@@ -452,7 +402,8 @@ func TestAccFaults_failedReadKeepsState(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>\n")
 			return true
-		})
+		},
+	})
 	setFailing := func(on bool) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -472,12 +423,12 @@ resource "netmaker_enrollment_key" "a" {
   name = "tf-read-a"
   type = "unlimited"
 }
-`, hs.url, testMasterKey)
+`, srv.URL(), testMasterKey)
 	var value string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(hs.srv),
+		CheckDestroy:             checkServerEmpty(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -503,143 +454,128 @@ resource "netmaker_enrollment_key" "a" {
 						}
 						return nil
 					}),
-					checkHookedStateMatches(hs.srv, "netmaker_enrollment_key.a", "tf-read-a"),
+					checkStateMatchesServer(srv, "netmaker_enrollment_key.a", "tf-read-a"),
 				),
 			},
 		},
 	})
 }
 
-// TestAccFaults_sessionExpiresMidApply: with username and password, the
-// server's clock jumps past the session's lifetime in the middle of an
-// apply. The provider logs in again once, and the apply succeeds.
-func TestAccFaults_sessionExpiresMidApply(t *testing.T) {
-	clock := newTestClock(time.Now())
-	var (
-		mu       sync.Mutex
-		creates  int
-		expired  bool
-		unauth   int // 401 answers after the jump
-		relogins int // logins after the jump, while creates still come
-		lastSeen int // relogins counted when the last create was seen
-	)
-	hs := newHookedServer(t, netmakertest.Options{
-		Generation:  netmakertest.GenerationCurrent,
-		Users:       map[string]string{"tf-admin": "correct horse battery"},
-		JWTLifetime: time.Hour,
-		Now:         clock.Now,
-	}, func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		mu.Lock()
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/enrollment-keys":
-			creates++
-			if creates == 3 && !expired {
-				expired = true
-				clock.Advance(2 * time.Hour)
-			}
-			lastSeen = relogins
-		case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:
-			relogins++
+// failOnce, while armed, answers the next request matching method and path
+// with a 500, and disarms — after passing the request on to the server when
+// applyFirst is set (the change happens, its answer is an error). Netmaker
+// answers 500 for validation errors, so the client does not retry it.
+func failOnce(armed *atomic.Bool, method string, path *regexp.Regexp, applyFirst bool) netmakertest.Interceptor {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.Method != method || !path.MatchString(r.URL.Path) || !armed.CompareAndSwap(true, false) {
+			return false
 		}
-		mu.Unlock()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusUnauthorized {
-			mu.Lock()
-			unauth++
-			mu.Unlock()
+		if applyFirst {
+			next.ServeHTTP(httptest.NewRecorder(), r)
 		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"Code":500,"Message":"simulated failure","Response":null}`))
 		return true
-	})
-	var keys strings.Builder
-	for i := range 8 {
-		fmt.Fprintf(&keys, `
-resource "netmaker_enrollment_key" "k%d" {
-  name = "tf-session-%d"
-  type = "unlimited"
-}
-`, i, i)
 	}
-	config := fmt.Sprintf(`
+}
+
+// TestAccEnrollmentKeyResource_faultsRotationFailsMidway makes the second half of a
+// rotation fail and checks that state still follows the server and that the
+// next apply converges.
+func TestAccEnrollmentKeyResource_faultsRotationFailsMidway(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			// v1.5 rotates by delete + create: fail the create. Current
+			// servers regenerate: let it happen and lose its answer.
+			var armed atomic.Bool
+			fail := failOnce(&armed, http.MethodPost, regexp.MustCompile(`^/api/v1/enrollment-keys$`), false)
+			if gen != netmakertest.GenerationV15 {
+				fail = failOnce(&armed, http.MethodPost, regexp.MustCompile(`/regenerate-token$`), true)
+			}
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: fail})
+			config := func(trigger string) string {
+				return fmt.Sprintf(`
 provider "netmaker" {
-  host     = %q
-  username = "tf-admin"
-  password = "correct horse battery"
-}
-`, hs.url) + keys.String()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(hs.srv),
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check: func(*terraform.State) error {
-				mu.Lock()
-				defer mu.Unlock()
-				if !expired || unauth == 0 {
-					return fmt.Errorf("the session never expired mid-apply (creates %d, 401s %d)", creates, unauth)
-				}
-				// Between the jump and the last create only the apply's
-				// provider talks to the server: it logs in again once.
-				if lastSeen != 1 {
-					return fmt.Errorf("%d logins while the apply ran after the session expired (%d answers 401), want 1", lastSeen, unauth)
-				}
-				for i := range 8 {
-					if n := countKeys(hs.srv, fmt.Sprintf("tf-session-%d", i)); n != 1 {
-						return fmt.Errorf("%d keys named tf-session-%d", n, i)
-					}
-				}
-				return nil
-			},
-		}},
-	})
+  host        = %q
+  api_token   = %q
+  max_retries = 0
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
+resource "netmaker_enrollment_key" "test" {
+  name               = "tf-midway"
+  type               = "uses"
+  uses               = 5
+  tags               = ["tf-net-a.web"]
+  regenerate_trigger = %q
 }
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := r.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, fmt.Errorf("%T cannot hang up", r.ResponseWriter)
-	}
-	return hj.Hijack()
-}
-
-// providerBlock points the provider at url with the test master key.
-func providerBlock(url string) string {
-	return fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-`, url, testMasterKey)
-}
-
-// checkHookedStateMatches asserts that state holds the value of the only key named name.
-func checkHookedStateMatches(srv *netmakertest.Server, addr, name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		k, ok := srv.KeyByName(name)
-		if !ok {
-			return fmt.Errorf("server has no key %q", name)
-		}
-		if n := countKeys(srv, name); n != 1 {
-			return fmt.Errorf("server has %d keys named %q", n, name)
-		}
-		if rs.Primary.Attributes["value"] != k.Value {
-			return fmt.Errorf("%s: state value is not the server's", addr)
-		}
-		return nil
+`, srv.URL(), testMasterKey, trigger)
+			}
+			var before netmakertest.Key
+			wantErr := `(?s)"tf-midway"\s+was\s+deleted\s+to\s+be\s+created\s+again,\s+but\s+creating\s+it\s+failed.*old\s+token.*simulated\s+failure`
+			if gen != netmakertest.GenerationV15 {
+				wantErr = `(?s)Rotating\s+the\s+token\s+of\s+key\s+"tf-midway"\s+failed.*simulated\s+failure`
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoKey(srv, "tf-midway"),
+				Steps: []resource.TestStep{
+					{
+						Config: config("a"),
+						Check: func(*terraform.State) error {
+							before, _ = srv.KeyByName("tf-midway")
+							return nil
+						},
+					},
+					{
+						PreConfig:   func() { armed.Store(true) },
+						Config:      config("b"),
+						ExpectError: regexp.MustCompile(wantErr),
+					},
+					{
+						// The next plan sees the server as it is, and the apply converges.
+						PreConfig: func() {
+							if armed.Load() {
+								t.Fatal("the failure was not triggered")
+							}
+							k, exists := srv.KeyByName("tf-midway")
+							switch gen {
+							case netmakertest.GenerationV15:
+								if exists {
+									t.Fatalf("v1.5: the key should be gone after the failed recreate: %+v", k)
+								}
+							default:
+								if !exists || k.Value == before.Value {
+									t.Fatalf("current: the regeneration should have happened: %+v", k)
+								}
+							}
+						},
+						Config: config("b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, map[bool]plancheck.ResourceActionType{
+								true:  plancheck.ResourceActionCreate, // v1.5: the failed re-create left no key
+								false: plancheck.ResourceActionUpdate,
+							}[gen == netmakertest.GenerationV15]),
+						}},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							checkStateMatchesServer(srv, keyAddr, "tf-midway"),
+							checkServerKey(srv, "tf-midway", func(k netmakertest.Key) error {
+								if k.Value == before.Value || len(k.Groups) != 1 {
+									return fmt.Errorf("key after recovery: %+v", k)
+								}
+								return nil
+							}),
+						),
+					},
+					{
+						Config: config("b"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+				},
+			})
+		})
 	}
 }

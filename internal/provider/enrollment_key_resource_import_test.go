@@ -1,0 +1,386 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
+)
+
+// Import and adoption of netmaker_enrollment_key: by ID and by identity
+// (Terraform 1.12+), of managed, time-bound and auto-generated keys.
+
+func TestAccEnrollmentKeyResource_import(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("iot-network", "10.77.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+			created := providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "uses" {
+  name     = "tf-imp-uses"
+  type     = "uses"
+  uses     = 4
+  networks = ["iot-network"]
+  tags     = ["iot-network.sensor"]
+}
+
+resource "netmaker_enrollment_key" "ttl" {
+  name = "tf-imp-ttl"
+  type = "time_bound"
+  ttl  = "24h"
+}
+
+resource "netmaker_enrollment_key" "expiry" {
+  name       = "tf-imp-exp"
+  type       = "time_bound"
+  expires_at = %q
+}
+`, expires)
+			adopt := created + `
+resource "netmaker_enrollment_key" "iot" {
+  name     = "iot-network"
+  type     = "unlimited"
+  networks = ["iot-network"]
+}
+`
+			forget := created + `
+removed {
+  from = netmaker_enrollment_key.iot
+  lifecycle {
+    destroy = false
+  }
+}
+`
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: created},
+					{ResourceName: "netmaker_enrollment_key.uses", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-uses"},
+					{ResourceName: "netmaker_enrollment_key.ttl", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-ttl",
+						ImportStateVerifyIgnore: []string{"ttl"}},
+					{ResourceName: "netmaker_enrollment_key.expiry", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-exp"},
+					{
+						// Adopt the key Netmaker generated for the network.
+						Config:             adopt,
+						ResourceName:       "netmaker_enrollment_key.iot",
+						ImportState:        true,
+						ImportStateId:      "iot-network",
+						ImportStatePersist: true,
+						ImportStateCheck: func(states []*terraform.InstanceState) error {
+							for _, st := range states {
+								if st.ID != "iot-network" {
+									continue
+								}
+								a := st.Attributes
+								if a["type"] != "unlimited" || a["default"] != "true" || a["networks.0"] != "iot-network" || a["uses"] != "" {
+									return fmt.Errorf("imported attributes %v", a)
+								}
+								return nil
+							}
+							return fmt.Errorf("no imported key iot-network among %d states", len(states))
+						},
+					},
+					{
+						Config: adopt,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+					{Config: forget},
+				},
+			})
+			if k, ok := srv.KeyByName("iot-network"); !ok || !k.Default {
+				t.Errorf("the adopted default key must stay on the server: %+v", k)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_importTimeBound adopts a time-bound key without
+// repeating its expiry: the plan is clean, and adding a ttl afterwards only
+// records it.
+func TestAccEnrollmentKeyResource_importTimeBound(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			clock := newTestClock(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
+			valueSame := statecheck.CompareValue(compare.ValuesSame())
+			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
+  type = "time_bound"`)
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
+				Steps: []resource.TestStep{
+					{
+						Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
+  type       = "time_bound"
+  expires_at = %q`, expires)),
+						ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
+					},
+					{Config: providerConfig(srv) + `
+removed {
+  from = netmaker_enrollment_key.test
+  lifecycle {
+    destroy = false
+  }
+}
+`},
+					{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
+					{
+						Config: withoutExpiry,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+						},
+					},
+					{
+						Config: keyConfig(srv, `  name = "tf-adopt-tb"
+  type = "time_bound"
+  ttl  = "720h"`),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_adoptShortName adopts the auto-generated key of a
+// network with a two-character name (network names have 1–32 characters),
+// while a new key still needs Netmaker's 3–32 characters.
+func TestAccEnrollmentKeyResource_adoptShortName(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			if err := srv.CreateNetwork("n1", "10.77.0.0/16"); err != nil {
+				t.Fatal(err)
+			}
+			const addr = "netmaker_enrollment_key.n1"
+			adopted := `
+resource "netmaker_enrollment_key" "n1" {
+  name     = "n1"
+  type     = "unlimited"
+  networks = ["n1"]
+}
+`
+			importBlock := `
+import {
+  to = netmaker_enrollment_key.n1
+  id = "n1"
+}
+`
+			forget := `
+removed {
+  from = netmaker_enrollment_key.n1
+  lifecycle {
+    destroy = false
+  }
+}
+`
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutRemovedBlocks,
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						// A new key with a two-character name fails at plan.
+						Config:      keyConfig(srv, `  name = "ab"`+"\n"+`  type = "unlimited"`),
+						PlanOnly:    true,
+						ExpectError: regexp.MustCompile(`(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`),
+					},
+					{
+						// So does a name of only spaces (the client refuses it at apply).
+						Config:      keyConfig(srv, `  name = "   "`+"\n"+`  type = "unlimited"`),
+						PlanOnly:    true,
+						ExpectError: regexp.MustCompile(`(?s)Invalid key name.*must not be empty or only\s+whitespace`),
+					},
+					{
+						Config: providerConfig(srv) + importBlock + adopted,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("n1")),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+						},
+					},
+					{
+						Config: providerConfig(srv) + adopted,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectEmptyPlan(),
+						}},
+					},
+					{Config: providerConfig(srv) + forget},
+				},
+			})
+			if k, ok := srv.KeyByName("n1"); !ok || !k.Default {
+				t.Errorf("the adopted default key must stay on the server: %+v", k)
+			}
+			if _, ok := srv.KeyByName("ab"); ok {
+				t.Error(`key "ab" was created`)
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_identity checks that a managed key's identity
+// is its name and nothing else (no secret), and that it imports by identity
+// and by ID alike.
+func TestAccEnrollmentKeyResource_identity(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	const addr = "netmaker_enrollment_key.test"
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   skipWithoutIdentity,
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: keyConfig(srv, `  name = "tf-ident"`+"\n"+`  type = "unlimited"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					// The whole identity: exactly one attribute, the name.
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"name": knownvalue.StringExact("tf-ident"),
+					}),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("name")),
+				},
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "tf-ident",
+			},
+			{
+				// terraform import with the ID still works, and fills in every attribute.
+				ResourceName:                         addr,
+				ImportState:                          true,
+				ImportStateId:                        "tf-ident",
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "name",
+			},
+		},
+	})
+}
+
+// TestAccEnrollmentKeyResource_importAutoGeneratedByIdentity adopts a
+// network's auto-generated key with `identity = { name = ... }` on every
+// server generation; the next plan is empty.
+func TestAccEnrollmentKeyResource_importAutoGeneratedByIdentity(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-id")
+			const addr = "netmaker_enrollment_key.auto"
+			adopted := `
+resource "netmaker_enrollment_key" "auto" {
+  name     = "net-id"
+  type     = "unlimited"
+  networks = ["net-id"]
+}
+`
+			importBlock := `
+import {
+  to       = netmaker_enrollment_key.auto
+  identity = { name = "net-id" }
+}
+`
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   skipWithoutIdentity,
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: providerConfig(srv) + importBlock + adopted,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"name": knownvalue.StringExact("net-id")}),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("net-id")),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("token"), expectTokenOf(srv, "net-id")),
+						},
+					},
+					{
+						// Netmaker refuses to delete a default key: forget it.
+						Config: providerConfig(srv) + `
+removed {
+  from = netmaker_enrollment_key.auto
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_importByIdentityErrors: an identity naming no
+// key, or an empty name, fails the plan clearly.
+func TestAccEnrollmentKeyResource_importByIdentityErrors(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	config := func(name string) string {
+		return providerConfig(srv) + fmt.Sprintf(`
+import {
+  to       = netmaker_enrollment_key.k
+  identity = { name = %q }
+}
+
+resource "netmaker_enrollment_key" "k" {
+  name = "tf-missing"
+  type = "unlimited"
+}
+`, name)
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   skipWithoutIdentity,
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config("tf-missing"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+			{
+				Config:      config(""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Missing import name`),
+			},
+		},
+	})
+}
