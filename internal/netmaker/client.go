@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +16,7 @@ import (
 )
 
 // Config configures a Client. Exactly one credential: APIToken, or
-// Username + Password.
+// Username + Password. Validate holds the rule (New applies it).
 type Config struct {
 	Host               string // base URL, e.g. https://api.netmaker.example.com
 	APIToken           string // personal access token or master key
@@ -68,24 +67,15 @@ const networkCascadeWindow = 10 * time.Second
 // probeNetwork cannot be a network name (names are [a-z0-9_-]).
 const probeNetwork = "Netmaker.TF.Probe"
 
-// New validates cfg and builds a client. It does not contact the server.
+// New validates cfg (Config.Validate) and builds a client. It does not
+// contact the server. Its errors about cfg are *ConfigError values.
 func New(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	base, host, err := parseHost(cfg.Host)
 	if err != nil {
 		return nil, err
-	}
-	hasToken := cfg.APIToken != ""
-	hasUser := cfg.Username != "" || cfg.Password != ""
-	switch {
-	case hasToken && hasUser:
-		return nil, errors.New("configure either api_token or username and password, not both")
-	case !hasToken && !hasUser:
-		return nil, errors.New("no credential: configure api_token, or username and password")
-	case hasUser && (cfg.Username == "" || cfg.Password == ""):
-		return nil, errors.New("username and password must be configured together")
-	}
-	if cfg.InsecureSkipVerify && strings.TrimSpace(cfg.CACertPEM) != "" {
-		return nil, errors.New("insecure_skip_verify and ca_cert_pem conflict: skipping verification would ignore the CA")
 	}
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {
@@ -106,27 +96,12 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// parseHost answers the base URL (no trailing slash) and host[:port] of a
+// host that CheckHost accepts.
 func parseHost(raw string) (base, host string, err error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", "", errors.New("host is empty: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
-	}
-	// Errors never quote raw: its user-info or query may hold credentials.
-	u, err := url.Parse(raw)
+	u, err := checkHost(raw)
 	if err != nil {
-		return "", "", errors.New("host is not a URL: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", "", errors.New("host must start with https:// or http://, e.g. https://api.netmaker.example.com")
-	}
-	if u.User != nil {
-		return "", "", errors.New("host must not contain credentials; use api_token or username and password")
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", "", errors.New("host has no host name, e.g. https://api.netmaker.example.com")
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return "", "", fmt.Errorf("host %s must not have a query or fragment", u.Host)
+		return "", "", err
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""

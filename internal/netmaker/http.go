@@ -87,7 +87,7 @@ func newHTTPClient(cfg Config, timeout time.Duration) (*http.Client, error) {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
-			return nil, errors.New("ca_cert_pem holds no PEM certificate")
+			return nil, configError(FieldCACertPEM, ProblemInvalid, "ca_cert_pem holds no PEM certificate")
 		}
 		tlsCfg.RootCAs = pool
 	}
