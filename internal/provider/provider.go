@@ -18,6 +18,7 @@ import (
 
 var (
 	_ provider.Provider                       = (*NetmakerProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithListResources      = (*NetmakerProvider)(nil)
 	_ provider.ProviderWithActions            = (*NetmakerProvider)(nil)
@@ -74,7 +75,8 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 	cfg.Now = p.now // the client decides whether a key has expired (v1.5 rotation re-creates it)
 	client, err := netmaker.New(cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid Netmaker provider configuration", err.Error())
+		// clientConfig applied the rule; New adds a CA that holds no certificate.
+		resp.Diagnostics.Append(configDiagnostics(err, config)...)
 		return
 	}
 	if err := client.CheckAuth(ctx); err != nil {

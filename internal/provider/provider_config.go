@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -53,18 +55,14 @@ func providerSchema() schema.Schema {
 			"host": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Netmaker API server, such as `https://api.netmaker.example.com`. " +
 					"Required here or in `" + envHost + "`.",
-				Optional:   true,
-				Validators: []validator.String{hostValidator{}},
+				Optional: true,
 			},
 			"api_token": schema.StringAttribute{
 				MarkdownDescription: "A personal access token (recommended) or the server's master key. Conflicts with " +
 					"`username` and `password`. Can also be set with `" + envAPIToken + "`.",
-				Optional:  true,
-				Sensitive: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("username"), path.MatchRoot("password")),
-				},
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"username": schema.StringAttribute{
 				MarkdownDescription: "A Netmaker user to log in as, together with `password`; the provider logs in again " +
@@ -129,54 +127,28 @@ func clientConfig(m providerModel, getenv func(string) string) (netmaker.Config,
 	}
 
 	cfg.Host = strings.TrimSpace(valueOrEnv(m.Host, getenv(envHost)))
-	if cfg.Host == "" {
-		diags.AddAttributeError(path.Root("host"), "Missing Netmaker host",
-			"Set host in the provider block or "+envHost+" to the base URL of the Netmaker API, such as https://api.netmaker.example.com.")
-	} else if msg := hostProblem(cfg.Host); msg != "" {
-		diags.AddAttributeError(path.Root("host"), "Invalid Netmaker host", msg)
-	}
-
 	// A credential given in the block wins over any credential in the
 	// environment, whichever its kind.
 	configToken := !m.APIToken.IsNull()
 	configLogin := !m.Username.IsNull() || !m.Password.IsNull()
-	switch {
-	case configToken && configLogin:
-		diags.AddAttributeError(path.Root("api_token"), "Conflicting Netmaker credentials",
-			"Set either api_token or username and password in the provider block, not both.")
-		return cfg, diags
-	case configToken:
+	if configToken || configLogin {
 		cfg.APIToken = m.APIToken.ValueString()
-	case configLogin:
-		cfg.Username = valueOrEnv(m.Username, getenv(envUsername))
-		cfg.Password = valueOrEnv(m.Password, getenv(envPassword))
-	default:
+		if configLogin {
+			cfg.Username = valueOrEnv(m.Username, getenv(envUsername))
+			cfg.Password = valueOrEnv(m.Password, getenv(envPassword))
+		}
+	} else {
 		cfg.APIToken = getenv(envAPIToken)
 		cfg.Username = getenv(envUsername)
 		cfg.Password = getenv(envPassword)
-		if cfg.APIToken != "" && (cfg.Username != "" || cfg.Password != "") {
-			diags.AddAttributeError(path.Root("api_token"), "Conflicting Netmaker credentials",
-				fmt.Sprintf("Both %s and %s/%s are set in the environment. Unset one of them, or choose one credential "+
-					"in the provider block (it wins over the environment).", envAPIToken, envUsername, envPassword))
-			return cfg, diags
-		}
 	}
-	switch {
-	case cfg.APIToken == "" && cfg.Username == "" && cfg.Password == "":
-		diags.AddAttributeError(path.Root("api_token"), "Missing Netmaker credential",
-			fmt.Sprintf("Set api_token in the provider block or %s (a personal access token or the master key), "+
-				"or username and password (%s and %s).", envAPIToken, envUsername, envPassword))
-	case cfg.APIToken == "" && cfg.Password == "":
-		diags.AddAttributeError(path.Root("password"), "Missing Netmaker password",
-			fmt.Sprintf("username is set, so set password in the provider block or %s too.", envPassword))
-	case cfg.APIToken == "" && cfg.Username == "":
-		diags.AddAttributeError(path.Root("username"), "Missing Netmaker username",
-			fmt.Sprintf("password is set, so set username in the provider block or %s too.", envUsername))
-	}
-
 	cfg.CACertPEM = m.CACertPEM.ValueString()
 	cfg.InsecureSkipVerify = m.InsecureSkipVerify.ValueBool()
-	diags.Append(transportSecurityDiagnostics(cfg)...)
+	problems := cfg.Validate()
+	diags.Append(configDiagnostics(problems, m)...)
+	if !slices.ContainsFunc(configProblems(problems), isTLSConflict) {
+		diags.Append(transportSecurityDiagnostics(cfg)...)
+	}
 	if !m.RequestTimeout.IsNull() {
 		d, err := time.ParseDuration(m.RequestTimeout.ValueString())
 		if err != nil || d <= 0 {
@@ -219,45 +191,132 @@ func authDiagnostic(host string, cfg netmaker.Config, err error) diag.Diagnostic
 		fmt.Sprintf("Checking the credential against %s failed: %s", host, err))
 }
 
-// hostValidator checks host statically when it is given in the block.
-type hostValidator struct{}
-
-func (hostValidator) Description(context.Context) string {
-	return "must be an http or https URL such as https://api.netmaker.example.com"
-}
-
-func (v hostValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (hostValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+// ValidateConfig applies the client's rule (netmaker.Config.Validate) to
+// the provider block at validate and plan time, each problem on its
+// attribute, worded as Configure words it.
+//
+// It reads the block alone, not the environment (NETMAKER_HOST, ...):
+// `terraform validate` often runs without it (in CI), and Configure, which
+// runs at plan too, applies the same rule to the block merged with the
+// environment. So a setting the block leaves out (null, or unknown until
+// apply) may still come from the environment or the apply, and its absence
+// is Configure's to report. Every other problem involves only settings the
+// block sets, and a setting in the block wins over the environment, so it is
+// final: a bad host, api_token together with username or password,
+// insecure_skip_verify with ca_cert_pem. So is a blank host in the block; a
+// blank api_token, username or password is refused by its LengthAtLeast
+// validator.
+func (p *NetmakerProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if msg := hostProblem(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Netmaker host", msg)
+	known := func(v types.String) string {
+		if v.IsUnknown() {
+			return ""
+		}
+		return v.ValueString()
+	}
+	cfg := netmaker.Config{
+		Host: known(m.Host), APIToken: known(m.APIToken), Username: known(m.Username), Password: known(m.Password),
+		CACertPEM: known(m.CACertPEM), InsecureSkipVerify: m.InsecureSkipVerify.ValueBool(),
+	}
+	for _, err := range configProblems(cfg.Validate()) {
+		var ce *netmaker.ConfigError
+		if errors.As(err, &ce) && ce.Problem == netmaker.ProblemMissing &&
+			(ce.Field != netmaker.FieldHost || m.Host.IsNull() || m.Host.IsUnknown()) {
+			continue
+		}
+		resp.Diagnostics.Append(configDiagnostic(err, m))
 	}
 }
 
-// hostProblem explains why host is not a usable base URL, or answers "".
-func hostProblem(host string) string {
-	u, err := url.Parse(strings.TrimSpace(host))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// Not quoted: a mistyped host may carry credentials.
-		return "host is not a base URL such as https://api.netmaker.example.com: it needs an http:// or https:// scheme and a host."
+// configAttribute is the provider attribute of each client setting.
+var configAttribute = map[netmaker.ConfigField]string{
+	netmaker.FieldHost:               "host",
+	netmaker.FieldAPIToken:           "api_token",
+	netmaker.FieldUsername:           "username",
+	netmaker.FieldPassword:           "password",
+	netmaker.FieldCACertPEM:          "ca_cert_pem",
+	netmaker.FieldInsecureSkipVerify: "insecure_skip_verify",
+}
+
+// configProblems splits an error of netmaker.Config.Validate or
+// netmaker.New into its problems.
+func configProblems(err error) []error {
+	if err == nil {
+		return nil
 	}
-	return ""
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	return []error{err}
+}
+
+// configDiagnostics reports each problem of err (from netmaker.Config.Validate
+// or netmaker.New) on its attribute.
+func configDiagnostics(err error, m providerModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, e := range configProblems(err) {
+		diags.Append(configDiagnostic(e, m))
+	}
+	return diags
+}
+
+// configDiagnostic words one problem of the client's rule for the provider
+// block m: where a setting may come from the environment, it names the
+// environment variable.
+func configDiagnostic(err error, m providerModel) diag.Diagnostic {
+	var ce *netmaker.ConfigError
+	if !errors.As(err, &ce) {
+		return diag.NewErrorDiagnostic("Invalid Netmaker provider configuration", err.Error())
+	}
+	at := path.Root(configAttribute[ce.Field])
+	credentialInBlock := !m.APIToken.IsNull() || !m.Username.IsNull() || !m.Password.IsNull()
+	switch {
+	case ce.Field == netmaker.FieldHost && ce.Problem == netmaker.ProblemMissing && m.Host.IsNull():
+		return diag.NewAttributeErrorDiagnostic(at, "Missing Netmaker host",
+			"Set host in the provider block or "+envHost+" to the base URL of the Netmaker API, such as https://api.netmaker.example.com.")
+	case ce.Field == netmaker.FieldHost:
+		return diag.NewAttributeErrorDiagnostic(at, "Invalid Netmaker host", ce.Error()+".")
+	case ce.Field == netmaker.FieldAPIToken && ce.Problem == netmaker.ProblemConflict && credentialInBlock:
+		// The summary of the schema's ConflictsWith, which this replaces.
+		return diag.NewAttributeErrorDiagnostic(at, "Invalid Attribute Combination",
+			"Set either api_token or username and password in the provider block, not both.")
+	case ce.Field == netmaker.FieldAPIToken && ce.Problem == netmaker.ProblemConflict:
+		return diag.NewAttributeErrorDiagnostic(at, "Conflicting Netmaker credentials",
+			fmt.Sprintf("Both %s and %s/%s are set in the environment. Unset one of them, or choose one credential "+
+				"in the provider block (it wins over the environment).", envAPIToken, envUsername, envPassword))
+	case ce.Field == netmaker.FieldAPIToken && ce.Problem == netmaker.ProblemMissing:
+		return diag.NewAttributeErrorDiagnostic(at, "Missing Netmaker credential",
+			fmt.Sprintf("Set api_token in the provider block or %s (a personal access token or the master key), "+
+				"or username and password (%s and %s).", envAPIToken, envUsername, envPassword))
+	case ce.Field == netmaker.FieldPassword && ce.Problem == netmaker.ProblemMissing:
+		return diag.NewAttributeErrorDiagnostic(at, "Missing Netmaker password",
+			fmt.Sprintf("username is set, so set password in the provider block or %s too.", envPassword))
+	case ce.Field == netmaker.FieldUsername && ce.Problem == netmaker.ProblemMissing:
+		return diag.NewAttributeErrorDiagnostic(at, "Missing Netmaker username",
+			fmt.Sprintf("password is set, so set username in the provider block or %s too.", envUsername))
+	case isTLSConflict(ce):
+		return diag.NewAttributeErrorDiagnostic(at, "Conflicting TLS settings",
+			"insecure_skip_verify = true would skip verification and ignore ca_cert_pem. Remove insecure_skip_verify to "+
+				"verify the server against ca_cert_pem, or remove ca_cert_pem.")
+	}
+	return diag.NewAttributeErrorDiagnostic(at, "Invalid Netmaker provider configuration", ce.Error()+".")
+}
+
+// isTLSConflict: insecure_skip_verify = true with ca_cert_pem.
+func isTLSConflict(err error) bool {
+	var ce *netmaker.ConfigError
+	return errors.As(err, &ce) && ce.Field == netmaker.FieldInsecureSkipVerify && ce.Problem == netmaker.ProblemConflict
 }
 
 // transportSecurityDiagnostics warns about settings that expose the
-// credential or tokens, and refuses insecure_skip_verify with ca_cert_pem:
-// the CA would be silently ignored.
+// credential or tokens. (insecure_skip_verify with ca_cert_pem, which would
+// silently ignore the CA, is refused by the client's rule instead.)
 func transportSecurityDiagnostics(cfg netmaker.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if cfg.InsecureSkipVerify && strings.TrimSpace(cfg.CACertPEM) != "" {
-		diags.AddAttributeError(path.Root("insecure_skip_verify"), "Conflicting TLS settings",
-			"insecure_skip_verify = true would skip verification and ignore ca_cert_pem. Remove insecure_skip_verify to "+
-				"verify the server against ca_cert_pem, or remove ca_cert_pem.")
-		return diags
-	}
 	if u, err := url.Parse(cfg.Host); err == nil && strings.EqualFold(u.Scheme, "http") && !isLoopback(u.Hostname()) {
 		diags.AddAttributeWarning(path.Root("host"), "Netmaker host uses plain HTTP",
 			"host starts with http://: the credential and every enrollment token this provider reads cross the network "+

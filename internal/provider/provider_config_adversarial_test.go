@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
@@ -30,7 +32,17 @@ func TestAdversarial_TransportSecurityDiagnostics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			diags := transportSecurityDiagnostics(tt.cfg)
+			// Through clientConfig: the refusal is the client's rule, the
+			// warnings the provider's.
+			m := nullProviderModel()
+			m.Host, m.APIToken = types.StringValue(tt.cfg.Host), types.StringValue("tok")
+			if tt.cfg.CACertPEM != "" {
+				m.CACertPEM = types.StringValue(tt.cfg.CACertPEM)
+			}
+			if tt.cfg.InsecureSkipVerify {
+				m.InsecureSkipVerify = types.BoolValue(true)
+			}
+			_, diags := clientConfig(m, func(string) string { return "" })
 			if tt.severity == 0 {
 				if len(diags) != 0 {
 					t.Fatalf("diagnostics %v; want none", diags)
@@ -48,11 +60,34 @@ func TestAdversarial_TransportSecurityDiagnostics(t *testing.T) {
 	}
 }
 
+// A bad host is refused on the host attribute, at validate time (the
+// block) and in Configure (the block or NETMAKER_HOST), without quoting it.
 func TestAdversarial_HostProblemHidesCredentials(t *testing.T) {
-	for _, host := range []string{"ftp://admin:SECRET@nm.example.com", "nm.example.com?token=SECRET", "https://%zzSECRET"} {
-		msg := hostProblem(host)
-		if msg == "" || strings.Contains(msg, "SECRET") {
-			t.Fatalf("hostProblem(%q) = %q", host, msg)
+	for _, host := range []string{
+		"ftp://admin:SECRET@nm.example.com", "nm.example.com?token=SECRET", "https://%zzSECRET",
+		"https://admin:SECRET@nm.example.com", "https://nm.example.com/?token=SECRET", "https://nm.example.com#SECRET",
+	} {
+		m := nullProviderModel()
+		m.Host, m.APIToken = types.StringValue(host), types.StringValue("tok")
+		_, inBlock := clientConfig(m, func(string) string { return "" })
+		_, inEnv := clientConfig(nullProviderModel(), func(k string) string {
+			return map[string]string{envHost: host, envAPIToken: "tok"}[k]
+		})
+		for name, diags := range map[string]diag.Diagnostics{
+			"validate": validateProviderConfig(t, map[string]tftypes.Value{"host": tftypes.NewValue(tftypes.String, host)}),
+			"block":    inBlock,
+			"env":      inEnv,
+		} {
+			if len(diags) != 1 || diags[0].Severity() != diag.SeverityError {
+				t.Fatalf("%s: host %q: diagnostics %v; want one error", name, host, diags)
+			}
+			d := diags[0]
+			if withPath, ok := d.(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root("host")) {
+				t.Errorf("%s: host %q: %v is not on host", name, host, d)
+			}
+			if strings.Contains(d.Summary()+d.Detail(), "SECRET") {
+				t.Errorf("%s: host %q: %q quotes it", name, host, d.Detail())
+			}
 		}
 	}
 }

@@ -1,23 +1,25 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
 func TestClientConfig(t *testing.T) {
 	const host = "https://nm.example.com"
-	null := providerModel{
-		Host: types.StringNull(), APIToken: types.StringNull(), Username: types.StringNull(), Password: types.StringNull(),
-		CACertPEM: types.StringNull(), InsecureSkipVerify: types.BoolNull(), RequestTimeout: types.StringNull(), MaxRetries: types.Int64Null(),
-	}
+	null := nullProviderModel()
 	with := func(f func(*providerModel)) providerModel { m := null; f(&m); return m }
 	tests := []struct {
 		name     string
@@ -111,5 +113,195 @@ func TestAuthDiagnosticHidesSecrets(t *testing.T) {
 	other := authDiagnostic("nm.example.com", cfg, errors.New("dial tcp: connection refused"))
 	if !strings.Contains(other.Detail(), "connection refused") || strings.Contains(other.Detail(), "401") {
 		t.Errorf("connection failure explained as %q", other.Detail())
+	}
+}
+
+// nullProviderModel is an empty provider block.
+func nullProviderModel() providerModel {
+	return providerModel{
+		Host: types.StringNull(), APIToken: types.StringNull(), Username: types.StringNull(), Password: types.StringNull(),
+		CACertPEM: types.StringNull(), InsecureSkipVerify: types.BoolNull(), RequestTimeout: types.StringNull(), MaxRetries: types.Int64Null(),
+	}
+}
+
+// providerConfigValue is a provider block with the attributes of set; the
+// others are null.
+func providerConfigValue(t *testing.T, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	typ := providerSchema().Type().TerraformType(context.Background()).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
+		if v, ok := set[name]; ok {
+			values[name] = v
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+// fromProtocol turns the provider server's diagnostics back into the
+// framework's, with the root attribute as path.
+func fromProtocol(t *testing.T, in []*tfprotov6.Diagnostic) diag.Diagnostics {
+	t.Helper()
+	var out diag.Diagnostics
+	for _, d := range in {
+		severity := diag.SeverityError
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			severity = diag.SeverityWarning
+		}
+		if d.Attribute == nil || len(d.Attribute.Steps()) == 0 {
+			if severity == diag.SeverityWarning {
+				out.AddWarning(d.Summary, d.Detail)
+			} else {
+				out.AddError(d.Summary, d.Detail)
+			}
+			continue
+		}
+		name, ok := d.Attribute.Steps()[0].(tftypes.AttributeName)
+		if !ok || len(d.Attribute.Steps()) != 1 {
+			t.Fatalf("diagnostic %q on %v: not a root attribute", d.Summary, d.Attribute)
+		}
+		if severity == diag.SeverityWarning {
+			out.AddAttributeWarning(path.Root(string(name)), d.Summary, d.Detail)
+		} else {
+			out.AddAttributeError(path.Root(string(name)), d.Summary, d.Detail)
+		}
+	}
+	return out
+}
+
+// validateProviderConfig runs `terraform validate`'s provider check (schema
+// validators and ValidateConfig) on a block through the provider server.
+func validateProviderConfig(t *testing.T, set map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	resp, err := providerserver.NewProtocol6(New("test")())().ValidateProviderConfig(context.Background(),
+		&tfprotov6.ValidateProviderConfigRequest{Config: providerConfigValue(t, set)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fromProtocol(t, resp.Diagnostics)
+}
+
+// configureProvider runs the provider's Configure (at plan and apply) on a
+// block through the provider server. It contacts no server unless the
+// configuration passes.
+func configureProvider(t *testing.T, set map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	resp, err := providerserver.NewProtocol6(New("test")())().ConfigureProvider(context.Background(),
+		&tfprotov6.ConfigureProviderRequest{Config: providerConfigValue(t, set)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fromProtocol(t, resp.Diagnostics)
+}
+
+// wantOneErrorOn fails unless diags is exactly one error, on attribute at,
+// whose detail contains text.
+func wantOneErrorOn(t *testing.T, diags diag.Diagnostics, at, text string) {
+	t.Helper()
+	if at == "" {
+		if len(diags) != 0 {
+			t.Fatalf("diagnostics %v; want none", diags)
+		}
+		return
+	}
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityError {
+		t.Fatalf("diagnostics %v; want one error on %s", diags, at)
+	}
+	d := diags[0]
+	if withPath, ok := d.(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root(at)) {
+		t.Errorf("error %q: %q is not on %s", d.Summary(), d.Detail(), at)
+	}
+	if !strings.Contains(d.Detail(), text) {
+		t.Errorf("error %q: %q lacks %q", d.Summary(), d.Detail(), text)
+	}
+}
+
+// TestValidateProviderConfig: what the client's rule refuses in the block
+// alone is an error on its attribute at validate time, worded as Configure
+// words it; what the environment may still supply is left to Configure.
+func TestValidateProviderConfig(t *testing.T) {
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	const host, ca = "https://nm.example.com", "-----BEGIN CERTIFICATE-----"
+	tests := []struct {
+		name string
+		set  map[string]tftypes.Value
+		at   string // attribute of the one expected error; "": none
+		text string
+	}{
+		{"token", map[string]tftypes.Value{"host": str(host), "api_token": str("tok")}, "", ""},
+		{"login", map[string]tftypes.Value{"host": str(host), "username": str("u"), "password": str("p")}, "", ""},
+		{"empty block: the environment may supply all", nil, "", ""},
+		{"user info", map[string]tftypes.Value{"host": str("https://u:p@h")}, "host", "must not contain credentials"},
+		{"user info with a token", map[string]tftypes.Value{"host": str("https://u:p@h"), "api_token": str("tok")},
+			"host", "must not contain credentials"},
+		{"query", map[string]tftypes.Value{"host": str("https://h?x=1")}, "host", "must not have a query or fragment"},
+		{"empty query", map[string]tftypes.Value{"host": str("https://h/?")}, "host", "must not have a query or fragment"},
+		{"fragment", map[string]tftypes.Value{"host": str("https://h#top")}, "host", "must not have a query or fragment"},
+		{"no scheme", map[string]tftypes.Value{"host": str("nm.example.com")}, "host", "needs an http:// or https:// scheme"},
+		{"no host name", map[string]tftypes.Value{"host": str("https://")}, "host", "no host name"},
+		{"blank host: it wins over NETMAKER_HOST", map[string]tftypes.Value{"host": str(" ")}, "host", "host is empty"},
+		{"unknown host", map[string]tftypes.Value{"host": unknown, "api_token": str("tok")}, "", ""},
+		{"token and username", map[string]tftypes.Value{"api_token": str("tok"), "username": str("u")}, "api_token", "not both"},
+		{"token and password", map[string]tftypes.Value{"api_token": str("tok"), "password": str("p")}, "api_token", "not both"},
+		{"token and login", map[string]tftypes.Value{"host": str(host), "api_token": str("tok"), "username": str("u"),
+			"password": str("p")}, "api_token", "not both"},
+		{"token and unknown username", map[string]tftypes.Value{"api_token": str("tok"), "username": unknown}, "", ""},
+		{"lone username: the password may come from NETMAKER_PASSWORD", map[string]tftypes.Value{"username": str("u")}, "", ""},
+		{"lone password", map[string]tftypes.Value{"password": str("p")}, "", ""},
+		{"blank token: LengthAtLeast alone", map[string]tftypes.Value{"api_token": str("")}, "api_token", "at least 1"},
+		{"insecure with CA", map[string]tftypes.Value{"insecure_skip_verify": tftypes.NewValue(tftypes.Bool, true),
+			"ca_cert_pem": str(ca)}, "insecure_skip_verify", "ignore ca_cert_pem"},
+		{"insecure unknown with CA", map[string]tftypes.Value{"insecure_skip_verify": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue),
+			"ca_cert_pem": str(ca)}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantOneErrorOn(t, validateProviderConfig(t, tt.set), tt.at, tt.text)
+		})
+	}
+}
+
+// TestValidateProviderConfigIgnoresEnvironment: the environment is
+// Configure's to check (terraform validate often runs without it).
+func TestValidateProviderConfigIgnoresEnvironment(t *testing.T) {
+	t.Setenv(envHost, "https://u:p@h")
+	t.Setenv(envAPIToken, "tok")
+	wantOneErrorOn(t, validateProviderConfig(t, nil), "", "")
+	wantOneErrorOn(t, configureProvider(t, nil), "host", "must not contain credentials")
+	t.Setenv(envHost, "https://nm.example.com")
+	t.Setenv(envUsername, "u")
+	wantOneErrorOn(t, validateProviderConfig(t, nil), "", "")
+	wantOneErrorOn(t, configureProvider(t, nil), "api_token", "are set in the environment")
+}
+
+// TestConfigureReportsRuleOnAttribute: at plan, Configure reports the
+// client's rule on the attribute, for settings from the block or the
+// environment, and New's CA check too.
+func TestConfigureReportsRuleOnAttribute(t *testing.T) {
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	const host = "https://nm.example.com"
+	tests := []struct {
+		name string
+		set  map[string]tftypes.Value
+		at   string
+		text string
+	}{
+		{"lone username", map[string]tftypes.Value{"host": str(host), "username": str("u")}, "password", envPassword},
+		{"lone password", map[string]tftypes.Value{"host": str(host), "password": str("p")}, "username", envUsername},
+		{"no credential", map[string]tftypes.Value{"host": str(host)}, "api_token", envAPIToken},
+		{"no host", map[string]tftypes.Value{"api_token": str("tok")}, "host", envHost},
+		{"CA without a certificate", map[string]tftypes.Value{"host": str(host), "api_token": str("tok"),
+			"ca_cert_pem": str("not pem")}, "ca_cert_pem", "no PEM certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantOneErrorOn(t, configureProvider(t, tt.set), tt.at, tt.text)
+		})
 	}
 }
