@@ -75,9 +75,16 @@ func (w *wireKey) model() (EnrollmentKey, error) {
 	return k, nil
 }
 
+// IsNoGateway reports whether id is the value servers store and send for
+// "no gateway": the nil UUID. The client speaks of no gateway as "" (a key's
+// GatewayID, a request's) and maps it to and from the nil UUID on the wire,
+// so a caller never needs the sentinel; IsNoGateway lets it refuse one that
+// a user spelled out.
+func IsNoGateway(id string) bool { return strings.TrimSpace(id) == nilUUID }
+
 func gatewayFromWire(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || s == nilUUID {
+	if s == "" || IsNoGateway(s) {
 		return ""
 	}
 	return s

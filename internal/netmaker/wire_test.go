@@ -282,3 +282,22 @@ func TestUpdateBody(t *testing.T) {
 		})
 	}
 }
+
+// TestIsNoGateway: the nil UUID is "no gateway" on the wire, read as "" and
+// written for "".
+func TestIsNoGateway(t *testing.T) {
+	for id, want := range map[string]bool{
+		nilUUID: true, " " + nilUUID + "\n": true, "": false,
+		"00000000-0000-0000-0000-000000000001": false, "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d": false,
+	} {
+		if got := IsNoGateway(id); got != want {
+			t.Errorf("IsNoGateway(%q) = %v, want %v", id, got, want)
+		}
+		if got := gatewayFromWire(id); (got == "") != (want || id == "") {
+			t.Errorf("gatewayFromWire(%q) = %q", id, got)
+		}
+	}
+	if gatewayToWire("") != nilUUID || !IsNoGateway(gatewayToWire("")) {
+		t.Errorf("gatewayToWire(\"\") = %q, want the nil UUID", gatewayToWire(""))
+	}
+}

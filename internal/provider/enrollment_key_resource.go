@@ -187,7 +187,7 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 					"use. Leave unset for none. Conflicts with `auto_select_gateway = true`. Changed in place. If the gateway " +
 					"node is deleted, Netmaker clears this and the next plan shows the change.",
 				Optional:   true,
-				Validators: []validator.String{validators.UUID()},
+				Validators: []validator.String{validators.UUID(noGatewayProblem)},
 			},
 			"auto_select_gateway": schema.BoolAttribute{
 				MarkdownDescription: "Let Netmaker pick a gateway for enrolled devices (acts on Netmaker Pro servers only). " +
@@ -630,6 +630,15 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 		return diag.NewErrorDiagnostic("Could not create enrollment key",
 			fmt.Sprintf("Creating key %q failed: %s", name, err))
 	}
+}
+
+// noGatewayProblem refuses, as a gateway_id, the value the client reads as
+// "no gateway" (netmaker.IsNoGateway): no gateway is gateway_id left unset.
+func noGatewayProblem(id string) string {
+	if netmaker.IsNoGateway(id) {
+		return "The nil UUID means \"no gateway\" to Netmaker: leave the attribute unset instead."
+	}
+	return ""
 }
 
 // gatewayError explains a refusal for an unknown gateway

@@ -19,9 +19,6 @@ var networkNamePattern = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // uuidPattern is the canonical 8-4-4-4-12 hexadecimal UUID spelling.
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// NilUUID is the all-zero UUID, which Netmaker uses to mean "no gateway".
-const NilUUID = "00000000-0000-0000-0000-000000000000"
-
 // stringCheck adapts a function that explains why a value is bad ("" when
 // it is fine) into a validator.String.
 type stringCheck struct {
@@ -91,23 +88,27 @@ func PositiveDurationProblem(s string) string {
 	return ""
 }
 
-// UUID accepts a UUID other than the nil UUID (leave the attribute unset
-// for "none").
-func UUID() validator.String {
+// UUID accepts a UUID for which reserved, when not nil, answers "".
+// reserved explains why a UUID that the API reads as a sentinel cannot be set
+// (the caller has that knowledge from the client, e.g. the nil UUID for "no
+// gateway"), or answers "".
+func UUID(reserved func(string) string) validator.String {
 	return stringCheck{
 		summary:     "Invalid UUID",
 		description: "must be a UUID such as 3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d",
-		problem:     UUIDProblem,
+		problem: func(s string) string {
+			if msg := UUIDProblem(s); msg != "" || reserved == nil {
+				return msg
+			}
+			return reserved(s)
+		},
 	}
 }
 
-// UUIDProblem explains why s is not a usable UUID, or answers "".
+// UUIDProblem explains why s is not a UUID, or answers "".
 func UUIDProblem(s string) string {
 	if !uuidPattern.MatchString(s) {
 		return fmt.Sprintf("%q is not a UUID such as 3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d.", s)
-	}
-	if s == NilUUID {
-		return "The nil UUID means \"no gateway\" to Netmaker: leave the attribute unset instead."
 	}
 	return ""
 }

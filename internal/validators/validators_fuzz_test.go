@@ -220,10 +220,11 @@ func FuzzPositiveDuration(f *testing.F) {
 	})
 }
 
-// uuidOracle accepts 8-4-4-4-12 hexadecimal digits, except the nil UUID.
-func uuidOracle(s string) bool {
+// uuidOracle accepts 8-4-4-4-12 hexadecimal digits; reserved: all of them
+// zeros.
+func uuidOracle(s string) (ok, reserved bool) {
 	if len(s) != 36 {
-		return false
+		return false, false
 	}
 	zero := true
 	for i := 0; i < len(s); i++ {
@@ -231,31 +232,40 @@ func uuidOracle(s string) bool {
 		switch i {
 		case 8, 13, 18, 23:
 			if c != '-' {
-				return false
+				return false, false
 			}
 			continue
 		}
 		isHex := c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 		if !isHex {
-			return false
+			return false, false
 		}
 		zero = zero && c == '0'
 	}
-	return !zero
+	return true, zero
 }
 
 func FuzzUUID(f *testing.F) {
-	for _, s := range []string{"3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d", "3F2B8C1E-6A47-4D2E-9D6B-1C2F3A4B5C6D", NilUUID,
+	for _, s := range []string{"3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d", "3F2B8C1E-6A47-4D2E-9D6B-1C2F3A4B5C6D", zeroUUID,
 		"3f2b8c1e6a474d2e9d6b1c2f3a4b5c6d", "{3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d}", "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6g",
 		"3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d\n", "", "00000000-0000-0000-0000-000000000001"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		problem := UUIDProblem(s)
-		if want := uuidOracle(s); (problem == "") != want {
+		want, reserved := uuidOracle(s)
+		if (problem == "") != want {
 			t.Fatalf("UUIDProblem(%q) = %q, oracle accepts: %v", s, problem, want)
 		}
-		checkValidator(t, UUID(), s, problem)
+		checkValidator(t, UUID(nil), s, problem)
+		// reserved is asked only about a UUID, and its answer is the detail.
+		if (reservedZero(s) != "") != reserved {
+			t.Fatalf("reservedZero(%q) = %q, oracle reserved: %v", s, reservedZero(s), reserved)
+		}
+		if problem == "" {
+			problem = reservedZero(s)
+		}
+		checkValidator(t, UUID(reservedZero), s, problem)
 	})
 }
 

@@ -10,6 +10,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// zeroUUID is what reservedZero refuses, as the provider refuses the value
+// its client reads as "no gateway".
+const zeroUUID = "00000000-0000-0000-0000-000000000000"
+
+func reservedZero(s string) string {
+	if s == zeroUUID {
+		return "That UUID means something else to the API: leave the attribute unset instead."
+	}
+	return ""
+}
+
 func TestStringValidators(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -35,13 +46,16 @@ func TestStringValidators(t *testing.T) {
 		{"duration empty", PositiveDuration(), types.StringValue(""), "not a duration"},
 		{"duration null", PositiveDuration(), types.StringNull(), ""},
 
-		{"uuid lower", UUID(), types.StringValue("3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"), ""},
-		{"uuid upper", UUID(), types.StringValue("3F2B8C1E-6A47-4D2E-9D6B-1C2F3A4B5C6D"), ""},
-		{"uuid nil", UUID(), types.StringValue(NilUUID), "leave the attribute unset"},
-		{"uuid short", UUID(), types.StringValue("3f2b8c1e"), "not a UUID"},
-		{"uuid no dashes", UUID(), types.StringValue("3f2b8c1e6a474d2e9d6b1c2f3a4b5c6d"), "not a UUID"},
-		{"uuid garbage", UUID(), types.StringValue("not-a-uuid"), "not a UUID"},
-		{"uuid unknown", UUID(), types.StringUnknown(), ""},
+		{"uuid lower", UUID(nil), types.StringValue("3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"), ""},
+		{"uuid upper", UUID(nil), types.StringValue("3F2B8C1E-6A47-4D2E-9D6B-1C2F3A4B5C6D"), ""},
+		{"uuid nil: a UUID to the syntax", UUID(nil), types.StringValue(zeroUUID), ""},
+		{"uuid reserved", UUID(reservedZero), types.StringValue(zeroUUID), "leave the attribute unset"},
+		{"uuid reserved spares others", UUID(reservedZero), types.StringValue("3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"), ""},
+		{"uuid syntax before reserved", UUID(func(string) string { return "reserved" }), types.StringValue("3f2b8c1e"), "not a UUID"},
+		{"uuid short", UUID(nil), types.StringValue("3f2b8c1e"), "not a UUID"},
+		{"uuid no dashes", UUID(nil), types.StringValue("3f2b8c1e6a474d2e9d6b1c2f3a4b5c6d"), "not a UUID"},
+		{"uuid garbage", UUID(nil), types.StringValue("not-a-uuid"), "not a UUID"},
+		{"uuid unknown", UUID(nil), types.StringUnknown(), ""},
 
 		{"network simple", NetworkName(), types.StringValue("iot-network"), ""},
 		{"network underscore digits", NetworkName(), types.StringValue("net_01"), ""},
