@@ -178,12 +178,7 @@ func fromProtocol(t *testing.T, in []*tfprotov6.Diagnostic) diag.Diagnostics {
 // validators and ValidateConfig) on a block through the provider server.
 func validateProviderConfig(t *testing.T, set map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
-	resp, err := providerserver.NewProtocol6(New("test")())().ValidateProviderConfig(context.Background(),
-		&tfprotov6.ValidateProviderConfigRequest{Config: providerConfigValue(t, set)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fromProtocol(t, resp.Diagnostics)
+	return providerDiagnostics(t, set, false)
 }
 
 // configureProvider runs the provider's Configure (at plan and apply) on a
@@ -191,12 +186,27 @@ func validateProviderConfig(t *testing.T, set map[string]tftypes.Value) diag.Dia
 // configuration passes.
 func configureProvider(t *testing.T, set map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
-	resp, err := providerserver.NewProtocol6(New("test")())().ConfigureProvider(context.Background(),
-		&tfprotov6.ConfigureProviderRequest{Config: providerConfigValue(t, set)})
-	if err != nil {
-		t.Fatal(err)
+	return providerDiagnostics(t, set, true)
+}
+
+func providerDiagnostics(t *testing.T, set map[string]tftypes.Value, configure bool) diag.Diagnostics {
+	t.Helper()
+	ctx, server, config := context.Background(), providerserver.NewProtocol6(New("test")())(), providerConfigValue(t, set)
+	var diags []*tfprotov6.Diagnostic
+	if configure {
+		resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: config})
+		if err != nil {
+			t.Fatal(err)
+		}
+		diags = resp.Diagnostics
+	} else {
+		resp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: config})
+		if err != nil {
+			t.Fatal(err)
+		}
+		diags = resp.Diagnostics
 	}
-	return fromProtocol(t, resp.Diagnostics)
+	return fromProtocol(t, diags)
 }
 
 // wantOneErrorOn fails unless diags is exactly one error, on attribute at,
