@@ -128,7 +128,10 @@ func nullProviderModel() providerModel {
 // others are null.
 func providerConfigValue(t *testing.T, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	t.Helper()
-	typ := providerSchema().Type().TerraformType(context.Background()).(tftypes.Object)
+	typ, ok := providerSchema().Type().TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
 	values := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(at, nil)
