@@ -269,7 +269,7 @@ func configDiagnostics(err error, m providerModel) diag.Diagnostics {
 // environment variable.
 func configDiagnostic(err error, m providerModel) diag.Diagnostic {
 	var ce *netmaker.ConfigError
-	if !errors.As(err, &ce) {
+	if !errors.As(err, &ce) || configAttribute[ce.Field] == "" {
 		return diag.NewErrorDiagnostic("Invalid Netmaker provider configuration", err.Error())
 	}
 	at := path.Root(configAttribute[ce.Field])

@@ -318,3 +318,16 @@ func TestConfigureReportsRuleOnAttribute(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigAttributeCoversEveryField: each setting the client's rule can
+// name is reported on an attribute of the provider block.
+func TestConfigAttributeCoversEveryField(t *testing.T) {
+	attrs := providerSchema().Attributes
+	for _, f := range []netmaker.ConfigField{netmaker.FieldHost, netmaker.FieldAPIToken, netmaker.FieldUsername,
+		netmaker.FieldPassword, netmaker.FieldCACertPEM, netmaker.FieldInsecureSkipVerify} {
+		name := configAttribute[f]
+		if _, ok := attrs[name]; !ok {
+			t.Errorf("%s maps to %q, not a provider attribute", f, name)
+		}
+	}
+}
