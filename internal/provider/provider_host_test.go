@@ -8,9 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
-// TestAccProviderHostWithPathPrefix: NETMAKER_HOST=https://…/api is a wrong
+// TestAccProvider_hostWithPathPrefix: NETMAKER_HOST=https://…/api is a wrong
 // base URL, reported as such, not as a server too old for the provider.
-func TestAccProviderHostWithPathPrefix(t *testing.T) {
+func TestAccProvider_hostWithPathPrefix(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
@@ -36,10 +36,10 @@ data "netmaker_enrollment_keys" "all" {}
 	}
 }
 
-// TestAccProviderConfigRefusedAtPlan: what the client's host and credential
+// TestAccProvider_configRefusedAtPlan: what the client's host and credential
 // rule refuses fails `terraform plan` on the attribute (the line Terraform
 // quotes), before any request.
-func TestAccProviderConfigRefusedAtPlan(t *testing.T) {
+func TestAccProvider_configRefusedAtPlan(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, block           string
