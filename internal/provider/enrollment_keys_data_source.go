@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
 var (
@@ -28,13 +26,9 @@ type enrollmentKeysDataSource struct {
 }
 
 type enrollmentKeysDataSourceModel struct {
-	ID      types.String `tfsdk:"id"`
-	Network types.String `tfsdk:"network"`
-	Type    types.String `tfsdk:"type"`
-	Tag     types.String `tfsdk:"tag"`
-	Default types.Bool   `tfsdk:"default"`
-	Valid   types.Bool   `tfsdk:"valid"`
-	Keys    types.List   `tfsdk:"keys"`
+	ID   types.String `tfsdk:"id"`
+	Keys types.List   `tfsdk:"keys"`
+	keyFilterModel
 }
 
 func (d *enrollmentKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -96,14 +90,7 @@ func (d *enrollmentKeysDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	now := d.data.now()
-	matches, err := d.data.client.Keys(ctx, netmaker.KeyFilter{
-		Network: config.Network.ValueString(),
-		Type:    keyTypeFilter(config.Type.ValueString()),
-		Tag:     config.Tag.ValueString(),
-		Default: config.Default.ValueBoolPointer(),
-		Valid:   config.Valid.ValueBoolPointer(),
-		Now:     now,
-	})
+	matches, err := d.data.client.Keys(ctx, config.filter(now))
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())
 		return

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
@@ -70,6 +72,28 @@ func (l keyLookup) diagnostic(err error) diag.Diagnostic {
 				len(ambiguous.Keys), l.Name))
 	default:
 		return diag.NewErrorDiagnostic("Could not look up enrollment key", err.Error())
+	}
+}
+
+// keyFilterModel holds the filters netmaker_enrollment_keys and the
+// enrollment key list resource share.
+type keyFilterModel struct {
+	Network types.String `tfsdk:"network"`
+	Type    types.String `tfsdk:"type"`
+	Tag     types.String `tfsdk:"tag"`
+	Default types.Bool   `tfsdk:"default"`
+	Valid   types.Bool   `tfsdk:"valid"`
+}
+
+// filter asks the client for the keys m selects, valid meaning valid at now.
+func (m keyFilterModel) filter(now time.Time) netmaker.KeyFilter {
+	return netmaker.KeyFilter{
+		Network: m.Network.ValueString(),
+		Type:    keyTypeFilter(m.Type.ValueString()),
+		Tag:     m.Tag.ValueString(),
+		Default: m.Default.ValueBoolPointer(),
+		Valid:   m.Valid.ValueBoolPointer(),
+		Now:     now,
 	}
 }
 
