@@ -72,8 +72,9 @@ func (d *networkDefaultKeyDataSource) Schema(_ context.Context, _ datasource.Sch
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the default enrollment key of a network: the key devices use when told to join " +
 			"the network without a specific key. Works on every Netmaker server version. A network that does not " +
-			"exist or has no default key is an error. The key's `token` ends up in the Terraform state; prefer the " +
-			"`netmaker_enrollment_key_token` ephemeral resource to hand it to another provider.",
+			"exist, or has no or several default keys, is an error (the same rule as `netmaker_enrollment_key` with " +
+			"`network`). The key's `token` ends up in the Terraform state; prefer the `netmaker_enrollment_key_token` " +
+			"ephemeral resource to hand it to another provider.",
 		Attributes: attrs,
 	}
 }
