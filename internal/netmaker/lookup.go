@@ -39,8 +39,9 @@ type AmbiguousError struct {
 
 func (e *AmbiguousError) Error() string {
 	if e.Network != "" {
-		return fmt.Sprintf("%s: network %q has %d default enrollment keys on %s (%s); make one of them its default again",
-			ErrAmbiguous, e.Network, len(e.Keys), e.Host, quotedNames(e.Keys))
+		// Not ErrAmbiguous's text: that is about a shared name.
+		return fmt.Sprintf("network %q has %d default enrollment keys on %s (%s); make one of them its default again",
+			e.Network, len(e.Keys), e.Host, quotedNames(e.Keys))
 	}
 	return fmt.Sprintf("%s: %d enrollment keys are named %q on %s (a network created with an existing key's "+
 		"name gets an auto-generated key of the same name); delete or rename one of them in Netmaker",

@@ -213,3 +213,16 @@ func TestFilterKeysBreaksNameTiesByValue(t *testing.T) {
 		t.Errorf("FilterKeys order = %v, want %v", got, want)
 	}
 }
+
+// TestAmbiguousErrorWording: a network's several defaults are not a shared
+// name, so that message does not carry ErrAmbiguous's "has this name".
+func TestAmbiguousErrorWording(t *testing.T) {
+	byNetwork := (&AmbiguousError{Network: "net-a", Keys: []string{"net-a", "rogue"}, Host: "h"}).Error()
+	if strings.Contains(byNetwork, "name") || !strings.Contains(byNetwork, `network "net-a" has 2 default enrollment keys`) {
+		t.Errorf("network default: %q", byNetwork)
+	}
+	byName := (&AmbiguousError{Name: "batch", Keys: []string{"batch", "batch"}, Host: "h"}).Error()
+	if !strings.HasPrefix(byName, ErrAmbiguous.Error()+": ") || !strings.Contains(byName, `2 enrollment keys are named "batch"`) {
+		t.Errorf("by name: %q", byName)
+	}
+}

@@ -283,8 +283,10 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 		return nil
 	}
 
+	// No default, or several (out-of-band damage): making the key the
+	// default takes the flag off every other default of the network.
 	current, err := client.NetworkDefaultKey(ctx, network)
-	if err != nil && !errors.Is(err, netmaker.ErrNotFound) {
+	if err != nil && !errors.Is(err, netmaker.ErrNotFound) && !errors.Is(err, netmaker.ErrAmbiguous) {
 		diags.AddError("Could not read the network's default enrollment key",
 			fmt.Sprintf("Reading the default key of network %q failed: %s", network, err))
 		return nil

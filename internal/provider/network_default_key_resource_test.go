@@ -528,3 +528,39 @@ resource "netmaker_network_default_key" "test" {
 		})
 	}
 }
+
+// TestAccNetworkDefaultKeyResource_repairsTwoDefaults: a network that lists
+// two default keys (out-of-band damage) can be given one again by this
+// resource, as the lookup diagnostics advise: making another key the
+// default takes the flag off both.
+func TestAccNetworkDefaultKeyResource_repairsTwoDefaults(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a")
+			for _, name := range []string{"custom-one", "rogue"} {
+				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
+			}
+			if err := srv.UpdateKeyByName("rogue", func(k *netmakertest.Key) { k.Default = true }); err != nil {
+				t.Fatal(err)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_network_default_key" "test" {
+  network        = "net-a"
+  key_name       = "custom-one"
+  allow_recreate = %t
+}
+`, needsRecreate(srv)),
+					Check: checkServerDefault(srv, "net-a", "custom-one"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+					},
+				}},
+			})
+		})
+	}
+}
