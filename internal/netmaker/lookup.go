@@ -41,7 +41,7 @@ func (e *AmbiguousError) Error() string {
 	if e.Network != "" {
 		// Not ErrAmbiguous's text: that is about a shared name.
 		return fmt.Sprintf("network %q has %d default enrollment keys on %s (%s); make one of them its default again",
-			e.Network, len(e.Keys), e.Host, quotedNames(e.Keys))
+			e.Network, len(e.Keys), e.Host, e.KeyList())
 	}
 	return fmt.Sprintf("%s: %d enrollment keys are named %q on %s (a network created with an existing key's "+
 		"name gets an auto-generated key of the same name); delete or rename one of them in Netmaker",
@@ -50,10 +50,10 @@ func (e *AmbiguousError) Error() string {
 
 func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
 
-// quotedNames lists names for messages: "a", "b".
-func quotedNames(names []string) string {
-	quoted := make([]string, len(names))
-	for i, n := range names {
+// KeyList lists the matching keys' names for messages: "a", "b".
+func (e *AmbiguousError) KeyList() string {
+	quoted := make([]string, len(e.Keys))
+	for i, n := range e.Keys {
 		quoted[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(quoted, ", ")

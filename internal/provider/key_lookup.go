@@ -53,7 +53,7 @@ func (l keyLookup) diagnostic(err error) diag.Diagnostic {
 			return diag.NewErrorDiagnostic("Network has several default enrollment keys",
 				fmt.Sprintf("Network %q should have exactly one default enrollment key, but the server lists %d: %s. "+
 					"Make one of them the network's default again (netmaker_network_default_key or the Netmaker UI).",
-					l.Network, len(ambiguous.Keys), quotedNames(ambiguous.Keys)))
+					l.Network, len(ambiguous.Keys), ambiguous.KeyList()))
 		default:
 			return diag.NewErrorDiagnostic("Could not read the network's default enrollment key",
 				fmt.Sprintf("Reading the default key of network %q failed: %s", l.Network, err))
@@ -104,16 +104,4 @@ func keyTypeFilter(name string) *netmaker.KeyType {
 	}
 	t := keyTypeFromName(name)
 	return &t
-}
-
-// quotedNames lists key names for messages: "a", "b".
-func quotedNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%q", n)
-	}
-	return out
 }

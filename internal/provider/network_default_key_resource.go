@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -163,8 +164,15 @@ func (r *networkDefaultKeyResource) ModifyPlan(ctx context.Context, req resource
 			return
 		}
 		if known && state.KeyName.Equal(plan.KeyName) && state.Network.Equal(plan.Network) {
-			// The default stays: so do its value and token.
-			plan.KeyValue, plan.Token = state.KeyValue, state.Token
+			if r.otherKeysAreDefaults(ctx, plan.Network.ValueString(), plan.KeyName.ValueString()) {
+				// Read kept the state (it picks no key); an update makes the
+				// key the network's default again, which takes the flag off
+				// the others.
+				plan.Value, plan.KeyValue, plan.Token = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+			} else {
+				// The default stays: so do its value and token.
+				plan.Value, plan.KeyValue, plan.Token = state.Value, state.KeyValue, state.Token
+			}
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 			return
 		}
@@ -174,6 +182,19 @@ func (r *networkDefaultKeyResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	r.checkPlan(ctx, plan.Network.ValueString(), plan.KeyName.ValueString(), plan.AllowRecreate.ValueBool(), &resp.Diagnostics)
+}
+
+// otherKeysAreDefaults reports whether network lists several default keys
+// (out-of-band damage) and keyName is not one of them; false when that
+// cannot be told at plan time.
+func (r *networkDefaultKeyResource) otherKeysAreDefaults(ctx context.Context, network, keyName string) bool {
+	client := r.data.planClient()
+	if client == nil {
+		return false
+	}
+	_, err := client.NetworkDefaultKey(ctx, network)
+	var ambiguous *netmaker.AmbiguousError
+	return errors.As(err, &ambiguous) && !slices.Contains(ambiguous.Keys, keyName)
 }
 
 // checkPlan reports at plan time what would make the apply fail. Lookup
@@ -322,7 +343,7 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 		diags.AddError("Network's default enrollment key not changed",
 			fmt.Sprintf("After making enrollment key %q the default key of network %q, the server lists %d default "+
 				"keys for the network (%s) instead of exactly %q. The server did not apply the change as asked.",
-				keyName, network, len(ambiguous.Keys), quotedNames(ambiguous.Keys), keyName))
+				keyName, network, len(ambiguous.Keys), ambiguous.KeyList(), keyName))
 		return nil
 	case errors.Is(err, netmaker.ErrNotFound):
 		diags.AddError("Network's default enrollment key not changed",
@@ -351,10 +372,14 @@ func (r *networkDefaultKeyResource) Read(ctx context.Context, req resource.ReadR
 	network := state.Network.ValueString()
 	setIdentity(ctx, resp.Identity, networkDefaultKeyIdentityAttr, network, &resp.Diagnostics)
 	key, err := r.data.client.NetworkDefaultKey(ctx, network)
+	var ambiguous *netmaker.AmbiguousError
 	switch {
 	case errors.Is(err, netmaker.ErrNotFound):
 		// The network is gone, or has no default key: nothing left to manage.
 		resp.State.RemoveResource(ctx)
+		return
+	case errors.As(err, &ambiguous):
+		r.readSeveralDefaults(ctx, state, ambiguous, resp)
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Could not read the network's default enrollment key",
@@ -362,6 +387,26 @@ func (r *networkDefaultKeyResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, defaultKeyState(network, *key, state.AllowRecreate))...)
+}
+
+// readSeveralDefaults records a network that lists several default keys
+// (out-of-band damage) without picking one. When the managed key is among
+// them, it is recorded as read: it is a default of the network, and no
+// update could take the flag off the others on every server (current
+// servers change flags only by creating keys). Otherwise the state stays,
+// and ModifyPlan plans an update that makes the key the default again.
+func (r *networkDefaultKeyResource) readSeveralDefaults(ctx context.Context, state networkDefaultKeyModel, ambiguous *netmaker.AmbiguousError, resp *resource.ReadResponse) {
+	network, keyName := state.Network.ValueString(), state.KeyName.ValueString()
+	advice := fmt.Sprintf("The next apply makes %q its default again, which takes the flag off the others.", keyName)
+	if slices.Contains(ambiguous.Keys, keyName) {
+		advice = fmt.Sprintf("%q is one of them; take the default flag off the others in the Netmaker UI.", keyName)
+		if key, err := r.data.client.KeyByName(ctx, keyName); err == nil && key.Default && key.HasNetwork(network) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, defaultKeyState(network, *key, state.AllowRecreate))...)
+		}
+	}
+	resp.Diagnostics.AddWarning("Network has several default enrollment keys",
+		fmt.Sprintf("Network %q should have exactly one default enrollment key, but the server lists %d: %s. %s",
+			network, len(ambiguous.Keys), ambiguous.KeyList(), advice))
 }
 
 // Delete gives the default back to the key Netmaker generated with the

@@ -71,8 +71,6 @@ func testAccCreateNetworks(t *testing.T, srv *netmakertest.Server, names ...stri
 	}
 }
 
-// checkServerDefault asserts that the server lists exactly want as the
-// default key among the keys of network.
 // checkDestroyedDefaultBack: after a destroy the keys are gone from the
 // server and the default of net-a (every default-key test's network) is its
 // auto-generated key again.
@@ -87,6 +85,8 @@ func checkDestroyedDefaultBack(srv *netmakertest.Server, keys ...string) resourc
 	}
 }
 
+// checkServerDefault asserts that the server lists exactly want as the
+// default key among the keys of network.
 func checkServerDefault(srv *netmakertest.Server, network, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var defaults []string
@@ -560,6 +560,83 @@ resource "netmaker_network_default_key" "test" {
 						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
 					},
 				}},
+			})
+		})
+	}
+}
+
+// TestAccNetworkDefaultKeyResource_severalDefaultsAfterApply: a refresh
+// that finds several default keys of the network picks none. When the
+// managed key is one of them the state stays and the plan is empty (no
+// update could clear the others on current servers); when it is not, the
+// plan updates the resource and the apply makes it the only default again.
+func TestAccNetworkDefaultKeyResource_severalDefaultsAfterApply(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-a")
+			for _, name := range []string{"custom-one", "rogue"} {
+				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
+			}
+			config := providerConfig(srv) + fmt.Sprintf(`
+resource "netmaker_network_default_key" "test" {
+  network        = "net-a"
+  key_name       = "custom-one"
+  allow_recreate = %t
+}
+`, needsRecreate(srv))
+			flag := func(name string, isDefault bool) {
+				if err := srv.UpdateKeyByName(name, func(k *netmakertest.Key) { k.Default = isDefault }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var value string
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
+							func(*terraform.State) error { k, _ := srv.KeyByName("custom-one"); value = k.Value; return nil }),
+					},
+					{
+						PreConfig: func() { flag("rogue", true) },
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: func(*terraform.State) error {
+							if got := len(srv.DefaultKeys("net-a")); got != 2 {
+								return fmt.Errorf("the server lists %d defaults of net-a, want the 2 the test made", got)
+							}
+							return nil
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+						},
+					},
+					{
+						PreConfig: func() { flag("custom-one", false); flag("net-a", true) },
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionUpdate),
+							},
+						},
+						Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
+							func(*terraform.State) error {
+								k, _ := srv.KeyByName("custom-one")
+								if gen == netmakertest.GenerationV17 && k.Value != value {
+									return fmt.Errorf("v1.7 changes the default in place; the key's value changed")
+								}
+								return nil
+							}),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+						},
+					},
+				},
 			})
 		})
 	}
