@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const createRoute = "POST /api/v1/enrollment-keys"
@@ -156,21 +157,21 @@ func TestInterceptReplaced(t *testing.T) {
 // TestInterceptObserved: PassThrough lets the answer reach the client and
 // tells the interceptor its status, 0 for a fault that hung up.
 func TestInterceptObserved(t *testing.T) {
-	var (
-		mu       sync.Mutex
-		statuses []int
-	)
+	// The interceptor hands each status over after the client may already
+	// have its answer (a hang-up reaches the client first): wait for it.
+	statuses := make(chan int, 8)
 	s := newTest(t, Options{Intercept: func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		status := PassThrough(w, r, next)
-		mu.Lock()
-		defer mu.Unlock()
-		statuses = append(statuses, status)
+		statuses <- PassThrough(w, r, next)
 		return true
 	}})
 	last := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return statuses[len(statuses)-1]
+		select {
+		case status := <-statuses:
+			return status
+		case <-time.After(5 * time.Second):
+			t.Fatal("the interceptor reported no status")
+			return -1
+		}
 	}
 	a := call(t, s, "POST", "/api/v1/enrollment-keys", createBody).mustOK(t)
 	if !strings.Contains(a.body, "icpt-key") {
