@@ -529,48 +529,14 @@ resource "netmaker_network_default_key" "test" {
 	}
 }
 
-// TestAccNetworkDefaultKeyResource_repairsTwoDefaults: a network that lists
-// two default keys (out-of-band damage) can be given one again by this
-// resource, as the lookup diagnostics advise: making another key the
-// default takes the flag off both.
-func TestAccNetworkDefaultKeyResource_repairsTwoDefaults(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			for _, name := range []string{"custom-one", "rogue"} {
-				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
-			}
-			if err := srv.UpdateKeyByName("rogue", func(k *netmakertest.Key) { k.Default = true }); err != nil {
-				t.Fatal(err)
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: providerConfig(srv) + fmt.Sprintf(`
-resource "netmaker_network_default_key" "test" {
-  network        = "net-a"
-  key_name       = "custom-one"
-  allow_recreate = %t
-}
-`, needsRecreate(srv)),
-					Check: checkServerDefault(srv, "net-a", "custom-one"),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
-					},
-				}},
-			})
-		})
-	}
-}
-
-// TestAccNetworkDefaultKeyResource_severalDefaultsAfterApply: a refresh
-// that finds several default keys of the network picks none. When the
-// managed key is one of them the state stays and the plan is empty (no
-// update could clear the others on current servers); when it is not, the
-// plan updates the resource and the apply makes it the only default again.
-func TestAccNetworkDefaultKeyResource_severalDefaultsAfterApply(t *testing.T) {
+// TestAccNetworkDefaultKeyResource_severalDefaults: a network that lists
+// several default keys (out-of-band damage) is never resolved by a pick.
+// Creating the resource makes its key the only default, as the lookup
+// diagnostics advise. A refresh that finds the managed key among several
+// defaults keeps it and plans nothing (no update could clear the others on
+// current servers); one that finds only other keys plans an update, and
+// the apply makes the key the only default again.
+func TestAccNetworkDefaultKeyResource_severalDefaults(t *testing.T) {
 	for _, gen := range customDefaultGenerations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
@@ -596,9 +562,13 @@ resource "netmaker_network_default_key" "test" {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config: config,
+						PreConfig: func() { flag("rogue", true) },
+						Config:    config,
 						Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
 							func(*terraform.State) error { k, _ := srv.KeyByName("custom-one"); value = k.Value; return nil }),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+						},
 					},
 					{
 						PreConfig: func() { flag("rogue", true) },
