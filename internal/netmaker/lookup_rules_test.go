@@ -26,14 +26,6 @@ func lookupTestKeys() []EnrollmentKey {
 	}
 }
 
-func namesOf(keys []EnrollmentKey) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = k.Name
-	}
-	return out
-}
-
 // wireKeys turns keys into the list shape the fake server answers.
 func wireKeys(f *fakeNM, keys []EnrollmentKey) {
 	for _, k := range keys {
@@ -176,7 +168,7 @@ func TestFilterKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := namesOf(FilterKeys(lookupTestKeys(), tt.filter)); !slices.Equal(got, tt.want) {
+			if got := keyNames(FilterKeys(lookupTestKeys(), tt.filter)); !slices.Equal(got, tt.want) {
 				t.Errorf("FilterKeys = %v, want %v", got, tt.want)
 			}
 		})
@@ -189,18 +181,18 @@ func TestKeysFiltersTheList(t *testing.T) {
 	wireKeys(f, lookupTestKeys())
 	c := f.client(t, nil)
 	got, err := c.Keys(context.Background(), KeyFilter{Network: "net-b"})
-	if err != nil || !slices.Equal(namesOf(got), []string{"batch", "expired", "net-b"}) {
-		t.Fatalf("Keys(net-b) = %v, %v", namesOf(got), err)
+	if err != nil || !slices.Equal(keyNames(got), []string{"batch", "expired", "net-b"}) {
+		t.Fatalf("Keys(net-b) = %v, %v", keyNames(got), err)
 	}
 }
 
 func TestFilterKeysIsStableAcrossListOrders(t *testing.T) {
 	keys := lookupTestKeys()
-	want := namesOf(FilterKeys(keys, KeyFilter{}))
+	want := keyNames(FilterKeys(keys, KeyFilter{}))
 	for i := 0; i < len(keys); i++ {
 		rotated := append(slices.Clone(keys[i:]), keys[:i]...)
 		slices.Reverse(rotated)
-		if got := namesOf(FilterKeys(rotated, KeyFilter{})); !slices.Equal(got, want) {
+		if got := keyNames(FilterKeys(rotated, KeyFilter{})); !slices.Equal(got, want) {
 			t.Fatalf("order depends on input order: %v, want %v", got, want)
 		}
 	}
