@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ErrForeignKey: a key has the name, but it is not the key the caller
@@ -63,11 +64,9 @@ func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey
 		k := copyKey(keys[candidates[0]])
 		return &k, nil
 	case len(candidates) > 1:
-		found := make([]EnrollmentKey, len(candidates))
-		for i, at := range candidates {
-			found[i] = keys[at]
-		}
-		return nil, &AmbiguousError{Name: claim.Name, Keys: keyNames(found), Host: c.host}
+		// The candidates all carry the name looked up.
+		names := slices.Repeat([]string{claim.Name}, len(candidates))
+		return nil, &AmbiguousError{Name: claim.Name, Keys: names, Host: c.host}
 	default:
 		return nil, fmt.Errorf("%w: %s has an enrollment key named %q, but it is not the managed one: its value is not "+
 			"the recorded one and its settings do not show it to be the same key rotated; it may be another user's key, "+
