@@ -103,7 +103,8 @@ func TestErrorMapping(t *testing.T) {
 		text   string
 	}{
 		{401, js(401, "unauthorized"), ErrUnauthorized, "401 unauthorized from api.example.com (GET /api/v1/enrollment-keys): check api_token"},
-		{403, js(403, "forbidden"), ErrUnauthorized, "check api_token"},
+		{403, js(403, "forbidden"), ErrUnauthorized, "the user it belongs to lacks the permission"},
+		{403, []byte("<html><body>Request blocked</body></html>"), ErrUnauthorized, "this 403 is not Netmaker's own answer: a proxy, WAF"},
 		{404, []byte("404 page not found\n"), ErrWrongBaseURL, "every Netmaker server has GET /api/v1/enrollment-keys, so https://api.example.com is not the base URL of a Netmaker API"},
 		{404, js(404, "network not found"), ErrServer, "not Netmaker's own answer"},
 		{405, nil, ErrUnsupported, "405 method not allowed"},
@@ -633,5 +634,34 @@ func TestDefaultRequestTimeout(t *testing.T) {
 		if got := c.http.HTTPClient.Timeout; got != 30*time.Second {
 			t.Errorf("RequestTimeout %v: per-attempt timeout %v, want 30s (the documented default)", configured, got)
 		}
+	}
+}
+
+// https:// pointed at a server without TLS is said as such, once: no
+// retry can help, and "timeout" or "reset" would mislead.
+func TestHTTPSToPlainHTTP(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := New(Config{Host: strings.Replace(srv.URL, "http://", "https://", 1), APIToken: "t", MaxRetries: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	SetRetryWaitForTest(c, time.Millisecond, time.Millisecond)
+	_, err = c.ListKeys(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "the server answers plain HTTP, not HTTPS: use http:// in host") {
+		t.Fatalf("ListKeys = %v", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("%d connections, want 1 (no retry)", n)
 	}
 }
