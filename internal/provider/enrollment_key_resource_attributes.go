@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,25 +35,26 @@ import (
 )
 
 type enrollmentKeyModel struct {
-	ID                  types.String `tfsdk:"id"`
-	Name                types.String `tfsdk:"name"`
-	Networks            types.Set    `tfsdk:"networks"`
-	Type                types.String `tfsdk:"type"`
-	Uses                types.Int64  `tfsdk:"uses"`
-	UsesRemaining       types.Int64  `tfsdk:"uses_remaining"`
-	ExpiresAt           types.String `tfsdk:"expires_at"`
-	TTL                 types.String `tfsdk:"ttl"`
-	Tags                types.Set    `tfsdk:"tags"`
-	GatewayID           types.String `tfsdk:"gateway_id"`
-	AutoSelectGateway   types.Bool   `tfsdk:"auto_select_gateway"`
-	AutoEgress          types.Bool   `tfsdk:"auto_egress"`
-	Value               types.String `tfsdk:"value"`
-	Token               types.String `tfsdk:"token"`
-	Default             types.Bool   `tfsdk:"default"`
-	RegenerateTrigger   types.String `tfsdk:"regenerate_trigger"`
-	Status              types.String `tfsdk:"status"`
-	Valid               types.Bool   `tfsdk:"valid"`
-	RecreateWhenInvalid types.Bool   `tfsdk:"recreate_when_invalid"`
+	ID                  types.String     `tfsdk:"id"`
+	Name                types.String     `tfsdk:"name"`
+	Networks            boundedStringSet `tfsdk:"networks"`
+	Type                types.String     `tfsdk:"type"`
+	Uses                types.Int64      `tfsdk:"uses"`
+	UsesRemaining       types.Int64      `tfsdk:"uses_remaining"`
+	ExpiresAt           types.String     `tfsdk:"expires_at"`
+	TTL                 types.String     `tfsdk:"ttl"`
+	Tags                boundedStringSet `tfsdk:"tags"`
+	GatewayID           types.String     `tfsdk:"gateway_id"`
+	AutoSelectGateway   types.Bool       `tfsdk:"auto_select_gateway"`
+	AutoEgress          types.Bool       `tfsdk:"auto_egress"`
+	Value               types.String     `tfsdk:"value"`
+	Token               types.String     `tfsdk:"token"`
+	Default             types.Bool       `tfsdk:"default"`
+	RegenerateTrigger   types.String     `tfsdk:"regenerate_trigger"`
+	Status              types.String     `tfsdk:"status"`
+	Valid               types.Bool       `tfsdk:"valid"`
+	RecreateWhenInvalid types.Bool       `tfsdk:"recreate_when_invalid"`
+	DefaultOnDestroy    types.String     `tfsdk:"default_on_destroy"`
 }
 
 // keyChange is how a change of an attribute reaches the server.
@@ -123,6 +125,7 @@ var enrollmentKeyAttributes = []keyAttribute{
 			"`0-9`, `_` and `-`. Defaults to none. The plan warns about networks the server does not have. Changing " +
 			"it replaces the key.",
 		ElementType: types.StringType,
+		CustomType:  newBoundedStringSetType(),
 		Optional:    true,
 		Computed:    true,
 		Default:     setdefault.StaticValue(emptyStringSet),
@@ -170,11 +173,11 @@ var enrollmentKeyAttributes = []keyAttribute{
 	}, replaceIf: planmodifiers.RequiresReplaceIfInstantChanges(), request: requestExpiry},
 	{name: "ttl", change: replaces, schema: schema.StringAttribute{
 		MarkdownDescription: "For `time_bound` keys: how long the key lives from its creation, as a Go duration " +
-			"such as `\"720h\"`, fixed in `expires_at` at creation so that plans do not drift. Conflicts with " +
-			"`expires_at`. Changing it replaces the key; setting it on an imported key, or removing it, does not.",
+			"such as `\"720h\"` (at least `1m`), fixed in `expires_at` at creation so that plans do not drift. " +
+			"Conflicts with `expires_at`. Changing it replaces the key; setting it on an imported key, or removing it, does not.",
 		Optional: true,
 		Validators: []validator.String{
-			validators.PositiveDuration(),
+			validators.DurationAtLeast(netmaker.MinKeyLifetime),
 			stringvalidator.ConflictsWith(path.MatchRoot("expires_at")),
 		},
 	}, replaceIf: planmodifiers.RequiresReplaceIfDurationChanges()},
@@ -186,6 +189,7 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Optional:    true,
 		Computed:    true,
 		Default:     setdefault.StaticValue(emptyStringSet),
+		CustomType:  newBoundedStringSetType(),
 		Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 	}, request: func(p *keyRequestPlan) {
 		p.diags.Append(p.plan.Tags.ElementsAs(p.ctx, &p.req.Tags, false)...)
@@ -240,8 +244,9 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Optional: true,
 	}},
 	{name: "status", change: observed, fromServer: true, schema: schema.StringAttribute{
-		MarkdownDescription: "The key's health when last read: `active`, `expired` (past `expires_at`) or " +
-			"`exhausted` (no uses left). Netmaker keeps invalid keys; see `recreate_when_invalid`.",
+		MarkdownDescription: "The key's health when last read: `active`, `expired` (past `expires_at`), " +
+			"`exhausted` (no uses left), or `detached` (another key took its name: this resource manages nothing; see " +
+			"[Which key is this resource's](#which-key-is-this-resources)). Netmaker keeps invalid keys.",
 		Computed:      true,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}},
@@ -257,4 +262,20 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Computed: true,
 		Default:  booldefault.StaticBool(false),
 	}, whenUnrecorded: func(*netmaker.EnrollmentKey) attr.Value { return types.BoolValue(false) }},
+	{name: "default_on_destroy", change: recorded, schema: schema.StringAttribute{
+		MarkdownDescription: "What destroying the key does to its networks' default, when it is a default key: " +
+			"`restore` (the default) gives each network its default back first (on current-generation servers by " +
+			"creating its auto-generated key again, with a new token); `keep` leaves the key on the server as the " +
+			"default and only forgets it. The plan of the destroy says which.",
+		Optional:   true,
+		Computed:   true,
+		Default:    stringdefault.StaticString(defaultOnDestroyRestore),
+		Validators: []validator.String{stringvalidator.OneOf(defaultOnDestroyRestore, defaultOnDestroyKeep)},
+	}, whenUnrecorded: func(*netmaker.EnrollmentKey) attr.Value { return types.StringValue(defaultOnDestroyRestore) }},
 }
+
+// What default_on_destroy may say.
+const (
+	defaultOnDestroyRestore = "restore"
+	defaultOnDestroyKeep    = "keep"
+)

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
@@ -28,7 +29,8 @@ import (
 
 func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.planDestroy(ctx, req, resp)
+		return
 	}
 	var plan, config enrollmentKeyModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
@@ -53,6 +55,9 @@ func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.ModifyPlanRequest, config enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
 	if config.Default.IsNull() {
 		plan.Default = types.BoolValue(false) // a new key is a default only when asked
+	}
+	if !config.Name.IsUnknown() {
+		plan.ID = config.Name // known at plan time, for whatever refers to it
 	}
 	// The static validator lets through the short names of networks'
 	// auto-generated keys (to import them); a new key needs 3–32 characters.
@@ -86,7 +91,10 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 		return
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
-	r.checkNewKey(ctx, req, config, *plan, resp)
+	r.checkNewKey(ctx, req, config, resp)
+	if !config.Name.IsUnknown() {
+		r.noteKeyPlan(ctx, config.Name.ValueString(), *plan, true, &resp.Diagnostics)
+	}
 }
 
 // checkCreate asks the client what it would refuse in the create request
@@ -124,8 +132,19 @@ func (r *enrollmentKeyResource) checkCreate(ctx context.Context, config, plan en
 
 // planChange plans a change of an existing key.
 func (r *enrollmentKeyResource) planChange(ctx context.Context, req resource.ModifyPlanRequest, state, config enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	if isDetached(state) {
+		r.planDetached(ctx, state, plan, resp)
+		return
+	}
+	name := state.Name.ValueString()
 	markReplacing(ctx, resp, state.Name)
-	replacing := len(replaceOnlyChanges(ctx, req, plan, &state)) > 0
+	if !r.data.plans().planExisting(name) {
+		resp.Diagnostics.Append(refusalNameTwice.at(path.Root("name"), fmt.Sprintf("Enrollment key %q is this "+
+			"resource's, and another resource of this configuration plans to create a key of that name.", name)))
+		return
+	}
+	changes := replaceOnlyChanges(ctx, req, plan, &state)
+	replacing := len(changes) > 0
 	if r.planDefaultChange(ctx, config, state, resp) {
 		replacing = true
 	}
@@ -136,17 +155,40 @@ func (r *enrollmentKeyResource) planChange(ctx context.Context, req resource.Mod
 		return
 	}
 	if replacing {
-		r.checkReplacement(ctx, state, config, *plan, &resp.Diagnostics)
+		r.checkReplacement(ctx, state, config, *plan, changes, &resp.Diagnostics)
 	} else if rotationRequested(state.RegenerateTrigger, config.RegenerateTrigger) {
 		plan.Value, plan.Token = types.StringUnknown(), types.StringUnknown()
 		if !config.RegenerateTrigger.IsUnknown() {
 			r.checkRotation(ctx, state, &resp.Diagnostics)
 		}
 	}
+	r.planDefaultRelease(ctx, state, config, replacing, &resp.Diagnostics)
+	r.noteKeyPlan(ctx, name, *plan, replacing, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
+}
+
+// planDetached plans a resource whose key another key of the same name
+// replaced (see detachedState): nothing changes on the server; the plan
+// says so every time.
+func (r *enrollmentKeyResource) planDetached(ctx context.Context, state enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	name := state.Name.ValueString()
+	host := "the Netmaker server"
+	if client, ok := r.data.planClient(); ok {
+		host = client.Host()
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Enrollment key replaced by another one of the same name",
+		fmt.Sprintf("The enrollment key %q that this resource managed no longer exists on %s, and the key now named %q is "+
+			"not it (its value is not the recorded one and its settings differ): someone deleted this resource's key and "+
+			"created another of that name. This resource is detached: it manages no key, an apply changes nothing on the "+
+			"server, and terraform destroy only forgets it, never touching the other key. To manage a key here again, "+
+			"give this resource another name (a new key is created), or adopt the other key: terraform state rm this "+
+			"resource, then import it.", name, host, name))
+	detached := detachedState(*plan)
+	detached.ID = state.ID
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, detached)...)
 }
 
 // rotationRequested is the one rule for "rotate the token": the trigger
@@ -209,8 +251,8 @@ func modifiersReplace(ctx context.Context, req resource.ModifyPlanRequest, p pat
 			replace = replace || mresp.RequiresReplace
 		}
 	case schema.SetAttribute:
-		sv, _ := prior.(types.Set)
-		pv, _ := planned.(types.Set)
+		sv, _ := asSet(prior)
+		pv, _ := asSet(planned)
 		for _, m := range s.PlanModifiers {
 			mresp := planmodifier.SetResponse{PlanValue: pv}
 			m.PlanModifySet(ctx, planmodifier.SetRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
@@ -219,57 +261,6 @@ func modifiersReplace(ctx context.Context, req resource.ModifyPlanRequest, p pat
 		}
 	}
 	return replace
-}
-
-// planDefaultChange asks the client how a change of default is made: in
-// place, by replacement (then it reports true), or not at all (an error on
-// the attribute).
-func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, resp *resource.ModifyPlanResponse) bool {
-	client, ok := r.data.planClient()
-	if !ok || config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) {
-		return false
-	}
-	at := path.Root("default")
-	name := state.Name.ValueString()
-	var networks []string
-	resp.Diagnostics.Append(state.Networks.ElementsAs(ctx, &networks, false)...)
-	change, err := client.PlanDefaultChange(ctx, name, networks, config.Default.ValueBool())
-	switch {
-	case err == nil:
-		if change.Replace {
-			resp.RequiresReplace.Append(at)
-		}
-		return change.Replace
-	case errors.Is(err, netmaker.ErrUnsupported):
-		resp.Diagnostics.AddAttributeError(at, unsupportedDefaultSummary,
-			fmt.Sprintf("%s, so enrollment key %q cannot become or stop being a default key. Remove default from its "+
-				"configuration.", err, name))
-	case errors.Is(err, netmaker.ErrAutoGeneratedDefault):
-		resp.Diagnostics.AddAttributeError(at, "The auto-generated key stays the default",
-			fmt.Sprintf("%s, and cannot just stop being one. %s", capitalized(err), defaultHowTo(ctx, client)))
-	case errors.Is(err, netmaker.ErrValidation):
-		resp.Diagnostics.AddAttributeError(at, "A default key needs a network",
-			"default = true makes the key the default key of its networks, and it has none: set networks.")
-	default:
-		resp.Diagnostics.AddAttributeError(at, "Could not plan the change of default",
-			fmt.Sprintf("Finding out what %s supports failed: %s", client.Host(), err))
-	}
-	return false
-}
-
-// defaultHowTo says how a network gets another default key on this server.
-func defaultHowTo(ctx context.Context, client *netmaker.Client) string {
-	caps, err := client.Capabilities(ctx)
-	switch {
-	case err != nil:
-		return ""
-	case !caps.NetworkDefault:
-		return "On this server (v1.5 line) no other key can become a network's default."
-	case caps.CanSetDefaultInPlace:
-		return "Set default = true on another key of the network, or use netmaker_network_default_key."
-	default:
-		return "Create another key of the network with default = true, or use netmaker_network_default_key with allow_recreate = true."
-	}
 }
 
 // planHealth keeps an invalid key (with a warning) unless the user opted in
@@ -328,4 +319,13 @@ func stateHealth(state enrollmentKeyModel, now time.Time) (netmaker.KeyStatus, b
 		return netmaker.KeyStatus(state.Status.ValueString()), true
 	}
 	return netmaker.KeyStatusActive, false
+}
+
+// asSet answers v as a framework set, whatever set type it has.
+func asSet(v attr.Value) (types.Set, bool) {
+	if s, ok := v.(basetypes.SetValuable); ok {
+		set, diags := s.ToSetValue(context.Background())
+		return set, !diags.HasError()
+	}
+	return types.Set{}, false
 }

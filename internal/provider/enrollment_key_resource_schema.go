@@ -205,8 +205,15 @@ var _ resource.ResourceWithValidateConfig = (*enrollmentKeyResource)(nil)
 // ValidateConfig warns about device tags that cannot apply to devices
 // enrolling with the key. A warning, not an error: Netmaker stores any tag
 // it is given, and a key adopted with such tags must stay manageable as it is.
+//
+// Terraform validates every resource twice in one command: in its validate
+// walk, where no provider is configured, and again before each plan. The
+// warnings are given in the first only, so that a plan shows each once.
 func (r *enrollmentKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var tags, networks types.Set
+	if _, configured := r.data.planClient(); configured {
+		return
+	}
+	var tags, networks boundedStringSet
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tags"), &tags)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("networks"), &networks)...)
 	if resp.Diagnostics.HasError() || tags.IsNull() || tags.IsUnknown() {
