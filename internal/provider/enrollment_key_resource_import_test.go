@@ -385,3 +385,26 @@ resource "netmaker_enrollment_key" "k" {
 		},
 	})
 }
+
+// TestAccEnrollmentKeyResource_importMissingName: importing a name no key
+// has says so, with where to find the keys there are, rather than
+// Terraform's generic "non-existent remote object"; by ID and by an import
+// block alike.
+func TestAccEnrollmentKeyResource_importMissingName(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	want := regexp.MustCompile(`(?s)No enrollment key to import.*has no enrollment key named "tf-nobody".*netmaker_enrollment_keys`)
+	config := keyConfig(srv, `name = "tf-nobody"
+type = "unlimited"`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-nobody", ExpectError: want},
+			{
+				Config:      config + "\nimport {\n  to = " + keyAddr + "\n  id = \"tf-nobody\"\n}\n",
+				PlanOnly:    true,
+				ExpectError: want,
+			},
+		},
+	})
+}

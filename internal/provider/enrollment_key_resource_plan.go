@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -198,69 +197,33 @@ func rotationRequested(before, after types.String) bool {
 	return !before.IsNull() && !after.IsNull() && (after.IsUnknown() || after.ValueString() != before.ValueString())
 }
 
-// replaceOnlyChanges answers the replace-only attributes whose change the
-// schema's own plan modifiers (derived from the table) turn into a
-// replacement. The framework runs those modifiers before ModifyPlan but
-// does not tell ModifyPlan their verdict, so they are asked again here.
+// replaceOnlyChanges answers the replace-only attributes whose change
+// replaces the key, as the schema's modifiers (derived from the table)
+// decide: RequiresReplace on any change, or the row's replaceIf. The
+// framework runs those modifiers before ModifyPlan but does not tell
+// ModifyPlan their verdict, so the rule is asked again here.
 func replaceOnlyChanges(ctx context.Context, req resource.ModifyPlanRequest, plan, state *enrollmentKeyModel) path.Paths {
 	var out path.Paths
-	attrs := enrollmentKeySchemaAttributes()
 	for _, a := range enrollmentKeyAttributes {
 		if a.change != replaces {
 			continue
 		}
 		p := path.Root(a.name)
-		if modifiersReplace(ctx, req, p, attrs[a.name], a.value(state), a.value(plan)) {
+		prior, planned := a.value(state), a.value(plan)
+		replace := !planned.Equal(prior)
+		if a.replaceIf != nil {
+			sv, _ := prior.(types.String)
+			pv, _ := planned.(types.String)
+			mresp := planmodifier.StringResponse{PlanValue: pv}
+			a.replaceIf.PlanModifyString(ctx, planmodifier.StringRequest{Path: p, State: req.State, Plan: req.Plan,
+				Config: req.Config, StateValue: sv, PlanValue: pv}, &mresp)
+			replace = mresp.RequiresReplace
+		}
+		if replace {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-// modifiersReplace runs the plan modifiers of attribute s (at p) on the
-// state and planned values and reports whether one of them asks for a
-// replacement.
-func modifiersReplace(ctx context.Context, req resource.ModifyPlanRequest, p path.Path, s schema.Attribute, prior, planned attr.Value) bool {
-	replace := false
-	switch s := s.(type) {
-	case schema.StringAttribute:
-		sv, _ := prior.(types.String)
-		pv, _ := planned.(types.String)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.StringResponse{PlanValue: pv}
-			m.PlanModifyString(ctx, planmodifier.StringRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	case schema.Int64Attribute:
-		sv, _ := prior.(types.Int64)
-		pv, _ := planned.(types.Int64)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.Int64Response{PlanValue: pv}
-			m.PlanModifyInt64(ctx, planmodifier.Int64Request{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	case schema.BoolAttribute:
-		sv, _ := prior.(types.Bool)
-		pv, _ := planned.(types.Bool)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.BoolResponse{PlanValue: pv}
-			m.PlanModifyBool(ctx, planmodifier.BoolRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	case schema.SetAttribute:
-		sv, _ := asSet(prior)
-		pv, _ := asSet(planned)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.SetResponse{PlanValue: pv}
-			m.PlanModifySet(ctx, planmodifier.SetRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	}
-	return replace
 }
 
 // planHealth keeps an invalid key (with a warning) unless the user opted in

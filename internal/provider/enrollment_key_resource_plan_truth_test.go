@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -282,46 +282,47 @@ resource "netmaker_network_default_key" "net" {
 // TestAccEnrollmentKeyResource_createBeforeDestroyRefused: a replacement
 // that keeps the name cannot be created before the old key is destroyed.
 // Terraform does not tell a plan about the lifecycle: the apply refuses
-// before it sends anything, saying why, and the old key and the state stay
-// as they were.
+// before it sends anything, says why, and says how to recover from the
+// deposed object Terraform keeps; following that advice converges.
 func TestAccEnrollmentKeyResource_createBeforeDestroyRefused(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
+			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "drives terraform apply -destroy -target")
 			srv := newTestServer(t, gen)
-			config := func(uses int) string {
-				return keyConfig(srv, fmt.Sprintf(`name = "tf-cbd"
-type = "uses"
-uses = %d
-lifecycle {
-  create_before_destroy = true
-}`, uses))
+			config := func(uses int, lifecycle string) string {
+				return cliProviderConfig(srv.URL()) + fmt.Sprintf(`
+resource "netmaker_enrollment_key" "k" {
+  name = "tf-cbd"
+  type = "uses"
+  uses = %d
+  %s
+}
+`, uses, lifecycle)
 			}
-			var before netmakertest.Key
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoKey(srv, "tf-cbd"),
-				Steps: []resource.TestStep{
-					{
-						Config: config(3),
-						Check:  func(*terraform.State) error { before, _ = srv.KeyByName("tf-cbd"); return nil },
-					},
-					{
-						Config:      config(4),
-						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*create_before_destroy:\s+that\s+cannot\s+work\s+with\s+a\s+fixed\s+name`),
-					},
-					{
-						Config:   config(3),
-						PlanOnly: true,
-						Check: checkServerKey(srv, "tf-cbd", func(k netmakertest.Key) error {
-							if k.Value != before.Value || k.UsesRemaining != 3 || countKeys(srv, "tf-cbd") != 1 {
-								return fmt.Errorf("the key changed: %+v", k)
-							}
-							return nil
-						}),
-					},
-				},
-			})
+			cbd := "lifecycle {\n    create_before_destroy = true\n  }"
+			cli.write("main.tf", config(3, cbd))
+			cli.init()
+			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+			before, _ := srv.KeyByName("tf-cbd")
+
+			cli.write("main.tf", config(4, cbd))
+			code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve")
+			if code == 0 || !regexp.MustCompile(`(?s)Key name already taken.*create_before_destroy.*-destroy\s+-refresh=false\s+-target`).MatchString(out) {
+				t.Fatalf("apply with create_before_destroy exited %d:\n%s", code, out)
+			}
+			if k, _ := srv.KeyByName("tf-cbd"); k.Value != before.Value || k.UsesRemaining != 3 || countKeys(srv, "tf-cbd") != 1 {
+				t.Fatalf("the refused apply changed the key: %+v", k)
+			}
+
+			// The advice: drop create_before_destroy, delete the old key, apply.
+			cli.write("main.tf", config(4, ""))
+			cli.mustRun("apply", "-destroy", "-refresh=false", "-target=netmaker_enrollment_key.k", "-no-color", "-input=false", "-auto-approve")
+			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+			cli.expectEmptyPlan()
+			if k, ok := srv.KeyByName("tf-cbd"); !ok || k.UsesRemaining != 4 || countKeys(srv, "tf-cbd") != 1 {
+				t.Fatalf("after the recovery: %+v (found %v)", k, ok)
+			}
+			cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
 		})
 	}
 }

@@ -39,7 +39,9 @@ var (
 			"Choose another name, or adopt the existing key instead of creating one (an import block, or terraform " +
 			"import netmaker_enrollment_key.<label> <name>) and make the configuration match it. If it is this " +
 			"resource's own key, replaced with lifecycle create_before_destroy: that cannot work with a fixed name " +
-			"(Terraform creates the replacement first); remove create_before_destroy.",
+			"(Terraform creates the replacement first, and keeps the old key as a deposed object when that fails). " +
+			"Remove create_before_destroy, delete the old key with terraform apply -destroy -refresh=false " +
+			"-target=<this resource's address>, then apply.",
 	}
 	refusalNameTwice = refusal{
 		title:  "Two resources create one key",

@@ -60,6 +60,13 @@ terraform {
 // serves the provider for the test's lifetime.
 func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 	t.Helper()
+	return newTerraformCLIAtLeast(t, tfversion.Version1_14_0, why)
+}
+
+// newTerraformCLIAtLeast is newTerraformCLI for a test that needs Terraform
+// minimum (why says what for).
+func newTerraformCLIAtLeast(t *testing.T, minimum *version.Version, why string) *terraformCLI {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -84,7 +91,7 @@ func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 	if err != nil {
 		t.Fatalf("%s reports version %q: %v", bin, v.Version, err)
 	}
-	if minimum := tfversion.Version1_14_0; got.Core().LessThan(minimum) {
+	if got.Core().LessThan(minimum) {
 		t.Skipf("Terraform %s is older than %s, which %s (make testacc-latest runs this test)", got, minimum, why)
 	}
 
