@@ -338,8 +338,9 @@ resource "netmaker_enrollment_key" "rot" {
 				PreConfig: func() { gone.Store(false) },
 				Config:    config("two"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					// Still ours: updated in place, not created anew.
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					// Still ours, and the rotation it sent is recorded as done:
+					// neither created anew nor rotated a second time.
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkStateMatchesServer(srv, addr, "tf-rot"),

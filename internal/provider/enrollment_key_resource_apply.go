@@ -37,11 +37,11 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 		// apply replaces it (or creates it if it never came to exist).
 		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateUncertainCreate, &createReq)...)
 		resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, uncertainCreateState(plan, createReq))...)
-		resp.Diagnostics.AddError("Enrollment key may have been created",
+		resp.Diagnostics.Append(refusalOutcomeUnknown.at(path.Empty(),
 			fmt.Sprintf("Creating key %q on %s may have succeeded, but the server stopped answering before the provider "+
 				"could find out. What was sent is recorded, and the resource is saved as tainted: the next apply finds the "+
 				"key by that record and replaces it, or creates it if it never came to exist. No import is needed. "+
-				"Cause: %s", createReq.Name, client.Host(), err))
+				"Cause: %s", createReq.Name, client.Host(), err)))
 		return
 	}
 	if err != nil {
@@ -72,7 +72,7 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 		}
 		return refusalNameTaken.at(path.Root("name"), detail)
 	case errors.Is(err, netmaker.ErrValidation):
-		return diag.NewErrorDiagnostic("Netmaker rejected the key",
+		return refusalRejected.at(path.Empty(),
 			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", r.data.client.Host(), name, apiErrorMessage(err)))
 	default:
 		return diag.NewErrorDiagnostic("Could not create enrollment key",
@@ -198,16 +198,15 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 }
 
 // changeDefault makes the key a default key or stops it being one, in
-// place (the plan chose an update because the server can).
+// place (the plan chose an update because the server can). Its refusals are
+// the plan's (defaultChangeDiagnostic).
 func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker.EnrollmentKey, isDefault bool) (*netmaker.EnrollmentKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	client := r.data.client
-	at := path.Root("default")
 	if isDefault {
 		made, err := client.MakeDefault(ctx, key.Value, netmaker.MakeDefaultOptions{})
 		if err != nil {
-			diags.AddAttributeError(at, "Could not make the key a default key",
-				fmt.Sprintf("Making enrollment key %q the default of its networks failed: %s. %s", key.Name, err, planAgainHint(err)))
+			diags.Append(defaultChangeDiagnostic(ctx, client, key.Name, err))
 			return nil, diags
 		}
 		return made, diags
@@ -217,8 +216,7 @@ func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker
 		addRestoredWarning(rd, &diags)
 	}
 	if err != nil {
-		diags.AddAttributeError(at, "Could not stop the key being a default key",
-			fmt.Sprintf("Giving the networks of enrollment key %q their default back failed: %s", key.Name, err))
+		diags.Append(defaultChangeDiagnostic(ctx, client, key.Name, err))
 		return nil, diags
 	}
 	k, err := client.KeyByValue(ctx, key.Value)
@@ -229,15 +227,8 @@ func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker
 	return k, diags
 }
 
-// planAgainHint: a refusal that the plan would have shown, had it known.
-func planAgainHint(err error) string {
-	if errors.Is(err, netmaker.ErrNeedsRecreate) {
-		return "Nothing was changed; run terraform plan again: on this server the change replaces the key."
-	}
-	return ""
-}
-
-// rotationDiagnostic explains a rotation the server at hand cannot make.
+// rotationDiagnostic explains a rotation the server at hand cannot make:
+// the plan's refusal (checkRotation) and the apply's are this one.
 func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic {
 	at := path.Root("regenerate_trigger")
 	if !errors.Is(err, netmaker.ErrUnsupported) && !errors.Is(err, netmaker.ErrCannotRecreate) {
@@ -245,20 +236,16 @@ func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic 
 			fmt.Sprintf("Rotating the token of key %q failed (the next refresh records the key's current token, and the "+
 				"next apply retries the rotation): %s", key.Name, err))
 	}
-	summary := "Cannot rotate this key on this server"
+	r := refusalRotateOther
 	switch {
 	case key.Default:
-		summary = "Cannot rotate a default key on this server"
+		r = refusalRotateDefault
 	case key.Type == netmaker.KeyTypeUses && key.UsesRemaining <= 0:
-		summary = "Cannot rotate a used-up key on this server"
+		r = refusalRotateUsedUp
 	case key.Type == netmaker.KeyTypeTimeBound:
-		summary = "Cannot rotate an expired key on this server"
+		r = refusalRotateExpired
 	}
-	detail := err.Error() + ". Nothing was changed."
-	if errors.Is(err, netmaker.ErrCannotRecreate) {
-		detail += " Replace the key instead (change uses, expires_at or ttl, or set recreate_when_invalid = true)."
-	}
-	return diag.NewAttributeErrorDiagnostic(at, summary, detail)
+	return r.at(at, err.Error()+". Nothing was changed.")
 }
 
 func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
@@ -363,9 +350,8 @@ func gatewayError(name, host, gatewayID string, err error) diag.Diagnostic {
 	if gatewayID == "" || !errors.Is(err, netmaker.ErrGatewayNotFound) {
 		return nil
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
-		fmt.Sprintf("Netmaker at %s refused key %q: gateway %s was not found (%s). gateway_id must be the ID of "+
-			"an existing gateway (relay) node in one of the key's networks.", host, name, gatewayID, apiErrorMessage(err)))
+	return refusalGatewayNotFound.at(path.Root("gateway_id"),
+		fmt.Sprintf("Netmaker at %s refused key %q: gateway %s was not found (%s).", host, name, gatewayID, apiErrorMessage(err)))
 }
 
 // apiErrorMessage answers the message of an API error as the server worded it, or the error itself.

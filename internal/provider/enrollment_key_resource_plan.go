@@ -92,7 +92,7 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
 	r.checkNewKey(ctx, req, config, resp)
 	if !config.Name.IsUnknown() {
-		r.noteKeyPlan(ctx, config.Name.ValueString(), *plan, true, &resp.Diagnostics)
+		r.noteKeyPlan(ctx, config.Name.ValueString(), config, *plan, true, &resp.Diagnostics)
 	}
 }
 
@@ -102,8 +102,8 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 // configuration only when everything it needs is known.
 func (r *enrollmentKeyResource) checkCreate(ctx context.Context, config, plan enrollmentKeyModel, diags *diag.Diagnostics) {
 	if config.Default.ValueBool() && !config.Networks.IsUnknown() && len(config.Networks.Elements()) == 0 {
-		diags.AddAttributeError(path.Root("default"), "A default key needs a network",
-			"default = true makes the key the default key of its networks, and it has none: set networks.")
+		diags.Append(refusalDefaultNeedsNetwork.at(path.Root("default"),
+			fmt.Sprintf("Enrollment key %q has no networks.", config.Name.ValueString())))
 		return
 	}
 	if !config.ExpiresAt.IsNull() && !config.ExpiresAt.IsUnknown() && config.Type.ValueString() == keyTypeTimeBound {
@@ -122,10 +122,8 @@ func (r *enrollmentKeyResource) checkCreate(ctx context.Context, config, plan en
 	}
 	req := netmaker.CreateKeyRequest{Name: plan.Name.ValueString(), Default: true}
 	diags.Append(plan.Networks.ElementsAs(ctx, &req.Networks, false)...)
-	err := client.CheckCreate(ctx, req)
-	if errors.Is(err, netmaker.ErrUnsupported) {
-		diags.AddAttributeError(path.Root("default"), unsupportedDefaultSummary,
-			fmt.Sprintf("%s. Remove default = true.", err))
+	if err := client.CheckCreate(ctx, req); errors.Is(err, netmaker.ErrUnsupported) {
+		diags.Append(refusalUnsupportedDefault.at(path.Root("default"), fmt.Sprintf("%s. Remove default = true.", err)))
 	}
 }
 
@@ -162,7 +160,7 @@ func (r *enrollmentKeyResource) planChange(ctx context.Context, req resource.Mod
 		}
 	}
 	r.planDefaultRelease(ctx, state, config, replacing, &resp.Diagnostics)
-	r.noteKeyPlan(ctx, name, *plan, replacing, &resp.Diagnostics)
+	r.noteKeyPlan(ctx, name, config, *plan, replacing, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

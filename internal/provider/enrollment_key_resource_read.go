@@ -32,6 +32,9 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the name, whatever the read finds (the framework
+	// wants one even for a resource it removes).
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, r.keyClaim(ctx, state, records).Name, &resp.Diagnostics)
 	newState, found, diags := r.readKey(ctx, state, records)
 	resp.Diagnostics.Append(diags...)
 	switch {
@@ -41,7 +44,6 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, newState.Name.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, newState)...)
 	// What was in flight is settled: the key exists and is recorded.
 	resp.Diagnostics.Append(clearKeyRecords(ctx, resp.Private)...)

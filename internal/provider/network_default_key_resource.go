@@ -48,8 +48,6 @@ type networkDefaultKeyModel struct {
 	AllowRecreate types.Bool   `tfsdk:"allow_recreate"`
 }
 
-const unsupportedDefaultSummary = "Not supported by this Netmaker server version"
-
 func (r *networkDefaultKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_network_default_key"
 }
@@ -217,8 +215,8 @@ func (r *networkDefaultKeyResource) checkPlan(ctx context.Context, client *netma
 	case isPlanned && planned.creating:
 		// Created (or replaced) in this apply.
 		if planned.networksKnown && !slices.Contains(planned.networks, network) {
-			diags.Append(refusalKeyNotInNetwork.at(path.Root("key_name"), fmt.Sprintf("Enrollment key %q, as this "+
-				"configuration plans it, does not include network %q, so it cannot be that network's default key.", keyName, network)))
+			diags.Append(refusalKeyNotInNetwork.at(path.Root("key_name"), fmt.Sprintf("Enrollment key %q does not include "+
+				"network %q as this configuration plans it, so it cannot be that network's default key.", keyName, network)))
 			return
 		}
 		if planned.isDefault {
@@ -271,11 +269,11 @@ func makeDefaultDiagnostic(network, keyName string, err error) diag.Diagnostic {
 			fmt.Sprintf("Enrollment key %q cannot become the default key of network %q as it is: %s. Nothing was changed.",
 				keyName, network, err))
 	case errors.Is(err, netmaker.ErrUnsupported):
-		return diag.NewAttributeErrorDiagnostic(at, unsupportedDefaultSummary,
+		return refusalUnsupportedDefault.at(at,
 			fmt.Sprintf("Enrollment key %q cannot become the default key of network %q: %s. Nothing was changed. On this "+
 				"server, key_name can only be %q, the network's auto-generated key.", keyName, network, err, network))
 	case errors.Is(err, netmaker.ErrCannotRecreate), errors.Is(err, netmaker.ErrValidation):
-		return diag.NewAttributeErrorDiagnostic(at, "Enrollment key cannot become the network's default",
+		return refusalCannotBecomeDefault.at(at,
 			fmt.Sprintf("Enrollment key %q cannot become the default key of network %q: %s. Nothing was changed.", keyName, network, err))
 	default:
 		return diag.NewErrorDiagnostic("Could not change the network's default enrollment key",
@@ -315,9 +313,9 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 	key, err := client.KeyByName(ctx, keyName)
 	switch {
 	case errors.Is(err, netmaker.ErrNotFound):
-		diags.AddAttributeError(path.Root("key_name"), "Enrollment key not found",
+		diags.Append(refusalKeyNotFound.at(path.Root("key_name"),
 			fmt.Sprintf("The Netmaker server has no enrollment key named %q, so it cannot become the default key of network %q.",
-				keyName, network))
+				keyName, network)))
 		return nil
 	case err != nil:
 		diags.AddError("Could not read enrollment key", fmt.Sprintf("Looking up enrollment key %q failed: %s", keyName, err))
