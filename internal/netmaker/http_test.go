@@ -28,7 +28,7 @@ func TestNewConfig(t *testing.T) {
 		{"https with slash", Config{Host: "https://api.example.com/", APIToken: "t"}, "", "api.example.com", "https://api.example.com"},
 		{"http with port and path", Config{Host: "http://10.0.0.1:8081/nm//", APIToken: "t"}, "", "10.0.0.1:8081", "http://10.0.0.1:8081/nm"},
 		{"login", Config{Host: "https://h", Username: "u", Password: "p"}, "", "h", "https://h"},
-		{"no scheme", Config{Host: "api.example.com", APIToken: "t"}, "must start with https://", "", ""},
+		{"no scheme", Config{Host: "api.example.com", APIToken: "t"}, "host has no scheme: add https://", "", ""},
 		{"ftp", Config{Host: "ftp://api.example.com", APIToken: "t"}, "must start with https://", "", ""},
 		{"empty", Config{APIToken: "t"}, "host is empty", "", ""},
 		{"no host", Config{Host: "https://", APIToken: "t"}, "no host name", "", ""},

@@ -55,9 +55,6 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 	if config.Default.IsNull() {
 		plan.Default = types.BoolValue(false) // a new key is a default only when asked
 	}
-	if !config.Name.IsUnknown() {
-		plan.ID = config.Name // known at plan time, for whatever refers to it
-	}
 	// The static validator lets through the short names of networks'
 	// auto-generated keys (to import them); a new key needs 3–32 characters.
 	if !config.Name.IsNull() && !config.Name.IsUnknown() {

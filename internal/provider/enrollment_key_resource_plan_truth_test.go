@@ -217,7 +217,7 @@ resource "netmaker_enrollment_key" "k" {
 
 resource "netmaker_network_default_key" "net" {
   network  = "tf-twin-net"
-  key_name = netmaker_enrollment_key.k.id
+  key_name = netmaker_enrollment_key.k.name
 }
 `
 		},
