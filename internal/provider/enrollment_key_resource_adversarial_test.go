@@ -63,13 +63,7 @@ func goneAfterCreate(t *testing.T, name string, commit bool, gone *atomic.Bool) 
 }
 
 func goneConfig(url string) string {
-	return fmt.Sprintf(`
-provider "netmaker" {
-  host            = %q
-  api_token       = %q
-  max_retries     = 1
-  request_timeout = "2s"
-}
+	return fmt.Sprintf(`%s
 
 resource "netmaker_enrollment_key" "gone" {
   name     = "tf-gone"
@@ -78,7 +72,7 @@ resource "netmaker_enrollment_key" "gone" {
   networks = ["tf-net-a"]
   tags     = ["tf-net-a.web"]
 }
-`, url, testMasterKey)
+`, providerBlock(url, `max_retries = 1`, `request_timeout = "2s"`))
 }
 
 // TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate: the server
@@ -310,13 +304,7 @@ func TestAccEnrollmentKeyResource_AdversarialRotationAnswerLost(t *testing.T) {
 	var gone atomic.Bool
 	srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent, Intercept: goneAfterRegenerate(t, &gone)})
 	config := func(trigger string) string {
-		return fmt.Sprintf(`
-provider "netmaker" {
-  host            = %q
-  api_token       = %q
-  max_retries     = 1
-  request_timeout = "2s"
-}
+		return fmt.Sprintf(`%s
 
 resource "netmaker_enrollment_key" "rot" {
   name               = "tf-rot"
@@ -324,7 +312,7 @@ resource "netmaker_enrollment_key" "rot" {
   networks           = ["tf-net-a"]
   regenerate_trigger = %q
 }
-`, srv.URL(), testMasterKey, trigger)
+`, providerBlock(srv.URL(), `max_retries = 1`, `request_timeout = "2s"`), trigger)
 	}
 	const addr = "netmaker_enrollment_key.rot"
 	resource.Test(t, resource.TestCase{

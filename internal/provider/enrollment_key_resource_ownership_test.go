@@ -85,17 +85,12 @@ func (o *outcomeLost) intercept(w http.ResponseWriter, r *http.Request, next htt
 
 // lostOutcomeConfig is a provider that retries once, and one key.
 func lostOutcomeConfig(srv *netmakertest.Server, body string) string {
-	return fmt.Sprintf(`
-provider "netmaker" {
-  host        = %q
-  api_token   = %q
-  max_retries = 1
-}
+	return fmt.Sprintf(`%s
 
 resource "netmaker_enrollment_key" "test" {
 %s
 }
-`, srv.URL(), testMasterKey, body)
+`, providerBlock(srv.URL(), `max_retries = 1`), body)
 }
 
 var createRoute = regexp.MustCompile(`^/api/v1/enrollment-keys$`)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,11 +201,4 @@ func (c *terraformCLI) expectEmptyPlan() {
 }
 
 // cliProviderConfig is the provider configuration pointing at a test server URL.
-func cliProviderConfig(url string) string {
-	return requiredProvidersBlock + fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-`, url, testMasterKey)
-}
+func cliProviderConfig(url string) string { return requiredProvidersBlock + providerBlock(url) }
