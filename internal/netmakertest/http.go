@@ -308,9 +308,20 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	writeEncoded(w, code, "application/json", v)
+}
+
+// writeBare answers v as the key routes and the network list do: their
+// handlers set no Content-Type, so Go's server sniffs the JSON as text
+// (both recordings in testdata/conformance).
+func writeBare(w http.ResponseWriter, v any) {
+	writeEncoded(w, http.StatusOK, "text/plain; charset=utf-8", v)
+}
+
+func writeEncoded(w http.ResponseWriter, code int, contentType string, v any) {
 	var buf bytes.Buffer
 	_ = json.NewEncoder(&buf).Encode(v)
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(code)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -597,7 +608,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ map[string
 	sortByValue(out)
 	s.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	s.mu.Unlock()
-	writeJSON(w, 200, out)
+	writeBare(w, out)
 }
 
 func sortByValue(ks []listShape) {
@@ -633,7 +644,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[stri
 		// missing name; the client gets no answer.
 		hangUp(w, false)
 	default:
-		writeJSON(w, 200, ans)
+		writeBare(w, ans)
 	}
 }
 
@@ -679,7 +690,7 @@ func (s *Server) answerKey(w http.ResponseWriter, r *http.Request, op func() (*s
 		writeError(w, e)
 		return
 	}
-	writeJSON(w, 200, ans)
+	writeBare(w, ans)
 }
 
 // answerShape is how update, regenerate and network-default answer a key:
@@ -750,7 +761,7 @@ func (s *Server) handleListNetworks(w http.ResponseWriter, _ *http.Request, _ ma
 	}
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].NetID < out[j].NetID })
-	writeJSON(w, 200, out)
+	writeBare(w, out)
 }
 
 func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
