@@ -253,10 +253,16 @@ func TestCreateAnswer(t *testing.T) {
 		t.Errorf("relay/auto/groups: %+v", k)
 	}
 
-	t.Run("empty groups are stored as null, no networks as []", func(t *testing.T) {
+	t.Run("empty groups are stored as [], no networks as []", func(t *testing.T) {
 		a := call(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["bare-key"],"unlimited":true,"groups":[]}`).mustOK(t)
 		m := fieldsOf(t, a.body)
-		if string(m["groups"]) != "null" || string(m["networks"]) != "[]" || string(m["relay"]) != `"`+NilUUID+`"` {
+		if string(m["groups"]) != "[]" || string(m["networks"]) != "[]" || string(m["relay"]) != `"`+NilUUID+`"` {
+			t.Fatalf("got %s", a.body)
+		}
+	})
+	t.Run("absent groups are null", func(t *testing.T) {
+		a := call(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["bare-key-2"],"unlimited":true}`).mustOK(t)
+		if m := fieldsOf(t, a.body); string(m["groups"]) != "null" {
 			t.Fatalf("got %s", a.body)
 		}
 	})

@@ -21,7 +21,6 @@
 //     "tags": []) and the connection is closed with no answer.
 //   - A relay on create is stored with auto_assign_gw as sent (the reset to
 //     false is documented for update only).
-//   - Create with "groups": [] stores null; update stores [] as sent.
 //   - "default" on update: current ignores it (a default key stays one, a
 //     non-default key cannot become one, and no networks is no error). v1.7
 //     follows its server source: true on a non-default key with neither

@@ -136,9 +136,7 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 	if len(b.Networks) > 0 {
 		key.Networks = slices.Clone(b.Networks)
 	}
-	if len(b.Groups) > 0 { // an empty list is stored as null, as real servers do
-		key.Groups = slices.Clone(b.Groups)
-	}
+	key.Groups = slices.Clone(b.Groups) // as sent: [] stays [], absent or null is null (recorded)
 	if relay != NilUUID && !s.relayOK(relay, key.Networks) {
 		return nil, false, errf(500, msgNoResult)
 	}
