@@ -216,6 +216,9 @@ func TestNetworkCascade(t *testing.T) {
 	createKey(t, s, `{"tags":["both-nets"],"networks":["net1","net2"],"unlimited":true,"relay":"`+gw+`"}`)
 	createKey(t, s, `{"tags":["no-nets"],"unlimited":true}`)
 	createKey(t, s, `{"tags":["only-net2"],"networks":["net2"],"unlimited":true}`)
+	createKey(t, s, `{"tags":["tagged"],"networks":["net1","net2"],"unlimited":true,"groups":["net1.web","net2.web","net10.web"]}`)
+	createKey(t, s, `{"tags":["no-nets-tagged"],"unlimited":true,"groups":["net1.web"]}`)
+	createKey(t, s, `{"tags":["no-nets-other-tag"],"unlimited":true,"groups":["net2.web"]}`)
 
 	a := call(t, s, "DELETE", "/api/networks/net1", "").mustOK(t)
 	if a.body != `{"Code":200,"Message":"success","Response":null}`+"\n" {
@@ -234,8 +237,18 @@ func TestNetworkCascade(t *testing.T) {
 	if _, ok := findByName(ks, "only-net1"); ok {
 		t.Error("key left with no network not deleted")
 	}
-	if k, ok := findByName(ks, "both-nets"); !ok || strings.Join(k.Networks, ",") != "net2" || k.Relay != NilUUID {
-		t.Errorf("multi-network key: %+v", k)
+	if k, ok := findByName(ks, "both-nets"); !ok || strings.Join(k.Networks, ",") != "net2" || k.Relay != NilUUID ||
+		k.Groups == nil || len(k.Groups) != 0 {
+		t.Errorf("multi-network key (its null device tags become []): %+v", k)
+	}
+	if k, ok := findByName(ks, "tagged"); !ok || strings.Join(k.Groups, ",") != "net2.web,net10.web" {
+		t.Errorf("the network's device tags stay: %+v", k)
+	}
+	if _, ok := findByName(ks, "no-nets-tagged"); ok {
+		t.Error("a key with no network but a device tag of the network survived")
+	}
+	if k, ok := findByName(ks, "no-nets-other-tag"); !ok || strings.Join(k.Groups, ",") != "net2.web" {
+		t.Errorf("a key with no network and another network's tag: %+v", k)
 	}
 	if _, ok := findByName(ks, "no-nets"); !ok {
 		t.Error("key created with no network deleted")

@@ -329,8 +329,9 @@ func (s *Server) CreateNetwork(name, addressRange string) error {
 }
 
 // DeleteNetwork deletes the network and its default key at once; the rest
-// of the cascade (removing the network from keys, deleting keys left with
-// none) runs asynchronously, as on real servers. WaitIdle waits for it.
+// of the cascade (removing the network and its device tags from keys,
+// deleting keys left with no network) runs asynchronously, as on real
+// servers. WaitIdle waits for it.
 func (s *Server) DeleteNetwork(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

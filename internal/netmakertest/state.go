@@ -382,10 +382,14 @@ func (s *Server) deleteNetworkLocked(name string) *apiError {
 	return nil
 }
 
-// cascadeLocked is the asynchronous part of a network deletion: the network
-// leaves every key, and keys left with no network are deleted (keys that
-// never had one are not touched). Decision: the network's nodes go with it,
-// so keys relaying through one of its gateways get the nil UUID.
+// cascadeLocked is the asynchronous part of a network deletion, as real
+// servers run it (UnlinkNetworkAndTagsFromEnrollmentKeys, recorded in
+// testdata/conformance): every key that joins the network or carries one
+// of its device tags ("<network>.<tag>") loses both; such a key left with
+// no network is deleted, even one that never had a network. The device
+// tags of a key it touches become [] rather than null. Decision: the
+// network's nodes go with it, so keys relaying through one of its gateways
+// get the nil UUID.
 func (s *Server) cascadeLocked(name string) {
 	if _, back := s.networks[name]; back {
 		return // recreated meanwhile: leave its keys alone
@@ -397,14 +401,21 @@ func (s *Server) cascadeLocked(name string) {
 	}
 	now := s.now()
 	for v, k := range s.keys {
-		if !slices.Contains(k.Networks, name) {
+		nets := slices.DeleteFunc(slices.Clone(k.Networks), func(n string) bool { return n == name })
+		groups := slices.DeleteFunc(slices.Clone(k.Groups), func(g string) bool {
+			network, _, _ := strings.Cut(g, ".")
+			return network == name
+		})
+		if len(nets) == len(k.Networks) && len(groups) == len(k.Groups) {
 			continue
 		}
-		k.Networks = slices.DeleteFunc(k.Networks, func(n string) bool { return n == name })
-		k.updatedAt = now
-		if len(k.Networks) == 0 {
+		if len(nets) == 0 {
 			delete(s.keys, v)
+			continue
 		}
+		k.Networks = nets
+		k.Groups = append([]string{}, groups...)
+		k.updatedAt = now
 	}
 }
 
