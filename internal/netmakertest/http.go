@@ -773,8 +773,7 @@ func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars m
 	}
 	s.mu.Unlock()
 	if !ok {
-		// Decision: real servers report the failed database lookup as an internal error.
-		writeError(w, errf(500, msgNoResult))
+		writeError(w, errf(404, msgNoRecord)) // recorded
 		return
 	}
 	writeJSON(w, 200, ans)
@@ -782,12 +781,8 @@ func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars m
 
 func (s *Server) handleDeleteNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
 	s.mu.Lock()
-	e := s.deleteNetworkLocked(vars["netid"])
+	s.deleteNetworkLocked(vars["netid"])
 	s.mu.Unlock()
-	if e != nil {
-		writeError(w, e)
-		return
-	}
 	writeJSON(w, 200, errorBody{Code: 200, Message: "success"})
 }
 

@@ -259,8 +259,18 @@ func TestNetworkCascade(t *testing.T) {
 	if _, ok := findByName(ks, "net2"); !ok {
 		t.Error("other network's default key deleted")
 	}
-	call(t, s, "DELETE", "/api/networks/net1", "").wantError(t, 400, "no result found")
-	call(t, s, "GET", "/api/networks/net1", "").wantError(t, 500, "no result found")
+	call(t, s, "GET", "/api/networks/net1", "").wantError(t, 404, "record not found")
+
+	// A network that does not exist is deleted all the same: 200, and the
+	// cascade deletes the keys that join only it.
+	createKey(t, s, `{"tags":["ghost-key"],"networks":["ghost"],"unlimited":true}`)
+	if a := call(t, s, "DELETE", "/api/networks/ghost", "").mustOK(t); a.body != `{"Code":200,"Message":"success","Response":null}`+"\n" {
+		t.Fatalf("unknown network delete answer %q", a.body)
+	}
+	s.WaitIdle()
+	if _, ok := findByName(list(t, s), "ghost-key"); ok {
+		t.Error("deleting an unknown network left its key")
+	}
 }
 
 func TestNetworks(t *testing.T) {

@@ -43,7 +43,6 @@
 //     `invalid enrollment key`; an unknown key is 400 `no enrollmentkey found`.
 //   - Network default GET for a network with no default key (removed out of
 //     band, or cleared by a v1.7 PUT): 400 `no enrollmentkey found`.
-//   - GET /api/networks/{netid} unknown: 500 `no result found`; DELETE: 400.
 //   - Deleting a network also removes its gateways (keys relaying through
 //     them get the nil UUID) when the asynchronous cascade runs.
 //   - gateway_id in the detail shape is null when there is no relay; the
@@ -335,9 +334,10 @@ func (s *Server) CreateNetwork(name, addressRange string) error {
 func (s *Server) DeleteNetwork(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.deleteNetworkLocked(name); e != nil {
-		return e
+	if _, ok := s.networks[name]; !ok {
+		return fmt.Errorf("no network named %q", name)
 	}
+	s.deleteNetworkLocked(name)
 	return nil
 }
 

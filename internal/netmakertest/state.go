@@ -28,6 +28,7 @@ const (
 	msgNoKey       = "no enrollmentkey found"
 	msgNotUnique   = "key names must be unique"
 	msgNoResult    = "no result found"
+	msgNoRecord    = "record not found" // gorm's, where the servers read through it
 	msgDefaultNets = "default enrollment keys require at least one network or tag"
 )
 
@@ -358,10 +359,11 @@ func (s *Server) createNetworkLocked(name, addressRange, user string) *apiError 
 	return nil
 }
 
-func (s *Server) deleteNetworkLocked(name string) *apiError {
-	if _, ok := s.networks[name]; !ok {
-		return errf(400, msgNoResult)
-	}
+// deleteNetworkLocked deletes the network, if there is one: real servers
+// run the whole deletion, cascade included, for any name (recorded:
+// deleting an unknown network answers 200 and deletes the keys that join
+// only it).
+func (s *Server) deleteNetworkLocked(name string) {
 	delete(s.networks, name)
 	for v, k := range s.keys {
 		if k.Default && slices.Contains(k.Networks, name) {
@@ -379,7 +381,6 @@ func (s *Server) deleteNetworkLocked(name string) *apiError {
 			s.idle.Broadcast()
 		}
 	}()
-	return nil
 }
 
 // cascadeLocked is the asynchronous part of a network deletion, as real
