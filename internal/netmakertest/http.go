@@ -716,34 +716,63 @@ func (s *Server) handleRegister(w http.ResponseWriter, _ *http.Request, vars map
 
 // ---- Network handlers -------------------------------------------------------
 
+// networkShape is a network as v1.5 answers it (recorded). Only netid
+// and addressrange are the caller's; the rest are the defaults a network
+// created with just those two gets.
 type networkShape struct {
-	NetID               string `json:"netid"`
-	AddressRange        string `json:"addressrange"`
-	AddressRange6       string `json:"addressrange6"`
-	NodesLastModified   int64  `json:"nodeslastmodified"`
-	NetworkLastModified int64  `json:"networklastmodified"`
-	DefaultACL          string `json:"defaultacl"`
+	NetID                       string    `json:"netid"`
+	ID                          string    `json:"id"`
+	AddressRange                string    `json:"addressrange"`
+	AddressRange6               string    `json:"addressrange6"`
+	DefaultKeepAlive            int       `json:"defaultkeepalive"`
+	DefaultMTU                  int       `json:"defaultmtu"`
+	AutoJoin                    bool      `json:"auto_join"`
+	AutoRemove                  bool      `json:"auto_remove"`
+	AutoRemoveTags              []string  `json:"auto_remove_tags"`
+	AutoRemoveThreshold         int       `json:"auto_remove_threshold"`
+	JITEnabled                  bool      `json:"jit_enabled"`
+	VirtualNATPoolIPv4          string    `json:"virtual_nat_pool_ipv4"`
+	VirtualNATSitePrefixLenIPv4 int       `json:"virtual_nat_site_prefixlen_ipv4"`
+	NodesUpdatedAt              time.Time `json:"nodes_updated_at"`
+	CreatedBy                   string    `json:"created_by"` // always "": the server never sets it
+	CreatedAt                   time.Time `json:"created_at"`
+	UpdatedAt                   time.Time `json:"updated_at"`
 }
 
-func toNetwork(n *network) networkShape {
-	return networkShape{NetID: n.name, AddressRange: n.addressRange, NodesLastModified: n.created.Unix(),
-		NetworkLastModified: n.created.Unix(), DefaultACL: "yes"}
+// networkShapeJIT is a network as current answers it (recorded), and
+// v1.7 (decision: as current).
+type networkShapeJIT struct {
+	networkShape
+	JITUserGroupIDs []string `json:"jit_user_group_ids"` // null
+}
+
+func (s *Server) toNetwork(n *network) any {
+	ns := networkShape{
+		NetID: n.name, ID: n.id, AddressRange: n.addressRange, AddressRange6: n.addressRange6,
+		DefaultKeepAlive: 20, DefaultMTU: 1280, AutoJoin: true, AutoRemoveTags: []string{},
+		NodesUpdatedAt: n.created.UTC(), CreatedAt: n.created, UpdatedAt: n.created,
+	}
+	if !s.networksHaveJIT() {
+		return ns
+	}
+	return networkShapeJIT{networkShape: ns}
 }
 
 func (s *Server) handleCreateNetwork(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
 	var body struct {
-		NetID        string `json:"netid"`
-		AddressRange string `json:"addressrange"`
+		NetID         string `json:"netid"`
+		AddressRange  string `json:"addressrange"`
+		AddressRange6 string `json:"addressrange6"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		writeError(w, errf(400, "%s", err.Error()))
 		return
 	}
 	s.mu.Lock()
-	e := s.createNetworkLocked(body.NetID, body.AddressRange, user)
-	var ans networkShape
+	e := s.createNetworkLocked(body.NetID, body.AddressRange, body.AddressRange6, user)
+	var ans any
 	if e == nil {
-		ans = toNetwork(s.networks[body.NetID])
+		ans = s.toNetwork(s.networks[body.NetID])
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -755,21 +784,21 @@ func (s *Server) handleCreateNetwork(w http.ResponseWriter, r *http.Request, _ m
 
 func (s *Server) handleListNetworks(w http.ResponseWriter, _ *http.Request, _ map[string]string, _ string) {
 	s.mu.Lock()
-	out := make([]networkShape, 0, len(s.networks))
-	for _, n := range s.networks {
-		out = append(out, toNetwork(n))
+	names := sortedKeys(s.networks)
+	out := make([]any, 0, len(names))
+	for _, name := range names {
+		out = append(out, s.toNetwork(s.networks[name]))
 	}
 	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].NetID < out[j].NetID })
 	writeBare(w, out)
 }
 
 func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
 	s.mu.Lock()
 	n, ok := s.networks[vars["netid"]]
-	var ans networkShape
+	var ans any
 	if ok {
-		ans = toNetwork(n)
+		ans = s.toNetwork(n)
 	}
 	s.mu.Unlock()
 	if !ok {

@@ -71,6 +71,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -183,9 +184,22 @@ type session struct {
 }
 
 type network struct {
-	name         string
-	addressRange string
-	created      time.Time
+	name          string
+	id            string // a UUID
+	addressRange  string // normalized CIDRs; "" for none
+	addressRange6 string
+	created       time.Time
+}
+
+// ranges answers the network's IPv4 and IPv6 ranges (nil for none).
+func (n *network) ranges() [2]*net.IPNet {
+	var out [2]*net.IPNet
+	for i, r := range []string{n.addressRange, n.addressRange6} {
+		if r != "" {
+			_, out[i], _ = net.ParseCIDR(r)
+		}
+	}
+	return out
 }
 
 // Server is a running test server (an httptest.Server underneath).
@@ -313,6 +327,10 @@ func (s *Server) namesExcludeKeyNetworks() bool { return s.opts.Generation == Ge
 // shape (v1.7 only; every other answer is in the list shape).
 func (s *Server) detailAnswers() bool { return s.opts.Generation == GenerationV17 }
 
+// networksHaveJIT: networks answer jit_user_group_ids (current, and v1.7
+// as current; v1.5 has no such field).
+func (s *Server) networksHaveJIT() bool { return s.opts.Generation != GenerationV15 }
+
 // ---- Out-of-band operations -------------------------------------------------
 
 // Out-of-band operations: what an administrator or a device does outside
@@ -321,7 +339,7 @@ func (s *Server) detailAnswers() bool { return s.opts.Generation == GenerationV1
 func (s *Server) CreateNetwork(name, addressRange string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.createNetworkLocked(name, addressRange, "masteradministrator"); e != nil {
+	if e := s.createNetworkLocked(name, addressRange, "", "masteradministrator"); e != nil {
 		return e
 	}
 	return nil

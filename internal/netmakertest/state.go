@@ -4,9 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net/netip"
-	"regexp"
+	"net"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -314,32 +314,67 @@ func (s *Server) registerLocked(token string) *apiError {
 
 // ---- Networks ---------------------------------------------------------------
 
-var netNameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
+// netNameChars are the characters a network name may hold.
+const netNameChars = "abcdefghijklmnopqrstuvwxyz1234567890-_"
 
-func (s *Server) createNetworkLocked(name, addressRange, user string) *apiError {
-	// Messages imitate go-playground/validator as real servers answer them.
-	if name == "" || len(name) > 32 || !netNameRE.MatchString(name) {
-		return errf(400, "Key: 'Network.NetID' Error:Field validation for 'NetID' failed on the 'netid_valid' tag")
+// createNetworkLocked checks a new network as real servers do (their
+// createNetwork, CreateNetwork and ValidateNetwork), in their order and
+// with their texts (recorded): first refusal wins, except that the name
+// checks are reported together, one per line.
+func (s *Server) createNetworkLocked(name, addressRange, addressRange6, user string) *apiError {
+	if len(name) > 32 {
+		return errf(400, "network name shouldn't exceed 32 characters")
 	}
-	if _, ok := s.networks[name]; ok {
-		return errf(400, "network %s already exists", name)
+	if addressRange == "" && addressRange6 == "" {
+		return errf(400, "IPv4 or IPv6 CIDR required")
 	}
-	p, err := netip.ParsePrefix(addressRange)
-	if err != nil {
-		return errf(400, "Key: 'Network.AddressRange' Error:Field validation for 'AddressRange' failed on the 'cidrv4' tag")
+	var ranges [2]*net.IPNet
+	for i, r := range []struct{ cidr, tooSmall string }{
+		{addressRange, "cannot create network with /31 or /32 cidr"},
+		{addressRange6, "cannot create network with /127 or /128 cidr"},
+	} {
+		if r.cidr == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(r.cidr)
+		if err != nil {
+			return errf(400, "%s", err.Error())
+		}
+		if ones, bits := n.Mask.Size(); bits-ones <= 1 {
+			return errf(400, "%s", r.tooSmall)
+		}
+		ranges[i] = n
 	}
-	if bits := p.Bits(); (p.Addr().Is4() && bits >= 31) || (p.Addr().Is6() && bits >= 127) {
-		return errf(400, "network address range is too small: %s", addressRange)
-	}
-	p = p.Masked()
 	for _, other := range s.networks {
-		op, err := netip.ParsePrefix(other.addressRange)
-		if err == nil && op.Masked().Overlaps(p) {
-			return errf(400, "network cidr already in use")
+		for i, n := range ranges {
+			if o := other.ranges()[i]; n != nil && o != nil && (n.Contains(o.IP) || o.Contains(n.IP)) {
+				return errf(400, "network cidr already in use")
+			}
 		}
 	}
+	var invalid []string
+	if name == "" {
+		invalid = append(invalid, "network name cannot be empty")
+	}
+	if strings.IndexFunc(name, func(r rune) bool { return !strings.ContainsRune(netNameChars, r) }) >= 0 {
+		invalid = append(invalid, "invalid character(s) in network name")
+	}
+	// An empty name is never unique: the server's lookup refuses it.
+	if _, taken := s.networks[name]; taken || name == "" {
+		invalid = append(invalid, "invalid network name")
+	}
+	if invalid != nil {
+		return errf(400, "%s", strings.Join(invalid, "\n"))
+	}
 	now := s.now()
-	s.networks[name] = &network{name: name, addressRange: p.String(), created: now}
+	nw := &network{name: name, id: s.newUUIDLocked(), created: now}
+	if ranges[0] != nil {
+		nw.addressRange = ranges[0].String()
+	}
+	if ranges[1] != nil {
+		nw.addressRange6 = ranges[1].String()
+	}
+	s.networks[name] = nw
 	// The auto-generated default key. Real servers do not check its name
 	// against existing keys.
 	k := &storedKey{
@@ -519,3 +554,13 @@ func toLowerASCII(s string) string {
 }
 
 func equalFoldASCII(a, b string) bool { return toLowerASCII(a) == toLowerASCII(b) }
+
+// sortedKeys answers the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
