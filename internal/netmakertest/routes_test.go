@@ -157,9 +157,11 @@ func TestCreateErrors(t *testing.T) {
 		{"duplicate name", GenerationCurrent, `{"tags":["taken"],"unlimited":true}`, 400, "key names must be unique"},
 		{"network's name", GenerationCurrent, `{"tags":["net1"],"unlimited":true}`, 400, "key names must be unique"},
 		{"nothing: no uses, no expiry, not unlimited", GenerationCurrent, `{"tags":["abc"]}`, 500,
-			"enrollment key is not valid: uses remaining: 0, expiration: "},
-		{"negative uses", GenerationCurrent, `{"tags":["abc"],"uses_remaining":-1,"unlimited":true}`, 500, "enrollment key is not valid: uses remaining: -1"},
-		{"expiry in the past", GenerationCurrent, `{"tags":["abc"],"expiration":1000}`, 500, "enrollment key is not valid: "},
+			"enrollment key is not valid: uses remaining: 0, expiration: 0001-01-01 00:00:00 +0000 UTC, unlimited: false"},
+		{"negative uses", GenerationCurrent, `{"tags":["abc"],"uses_remaining":-1}`, 500,
+			"enrollment key is not valid: uses remaining: 0, expiration: 0001-01-01 00:00:00 +0000 UTC, unlimited: false"},
+		{"expiry in the past", GenerationCurrent, `{"tags":["abc"],"expiration":1000}`, 500,
+			"enrollment key is not valid: uses remaining: 0, expiration: 1970-01-01 00:16:40 +0000 UTC, unlimited: false"},
 		{"relay not a UUID", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"gw-1"}`, 400, "invalid UUID length: 4"},
 		{"relay unknown", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "no result found"},
 		{"relay in another network", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"GW2"}`, 500, "no result found"},
@@ -213,6 +215,8 @@ func TestCreateDerivesType(t *testing.T) {
 		{"unlimited", `{"unlimited":true}`, TypeUnlimited, 0, none, true},
 		{"sent type ignored", `{"unlimited":true,"type":1}`, TypeUnlimited, 0, none, true},
 		{"negative expiration is none", `{"unlimited":true,"expiration":-5}`, TypeUnlimited, 0, none, true},
+		{"negative uses with unlimited", `{"uses_remaining":-1,"unlimited":true}`, TypeUnlimited, 0, none, true},
+		{"a past expiration with unlimited", `{"expiration":1000,"unlimited":true}`, TypeTimeBound, 0, "1970-01-01T00:16:40Z", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

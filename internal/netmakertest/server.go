@@ -37,10 +37,11 @@
 //     network's name is taken through its auto-generated key (measured on
 //     current). v1.7 (its source) also refuses a new key named like a
 //     network that any stored key joins (400 `key names must be unique`).
-//   - Register: a uses key counts down while above zero (unlimited flag or
-//     not); a key admits a device while it has uses left, is time-bound and
-//     unexpired, or has the unlimited flag and no expiration. Otherwise 400
-//     `invalid enrollment key`; an unknown key is 400 `no enrollmentkey found`.
+//   - Register: a key with uses left counts down; any other key admits a
+//     device while it is valid by the rule create applies (Key.usable, the
+//     server's IsValid: an expiration ahead, or the unlimited flag on any
+//     type). Otherwise 400 `invalid enrollment key`; an unknown key is 400
+//     `no enrollmentkey found`.
 //   - Network default GET for a network with no default key (removed out of
 //     band, or cleared by a v1.7 PUT): 400 `no enrollmentkey found`.
 //   - Deleting a network also removes its gateways (keys relaying through

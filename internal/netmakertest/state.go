@@ -92,6 +92,13 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 			}
 		}
 	}
+	def := false
+	if s.hasDefaultRoutes() && b.Default { // v1.5 ignores it
+		if len(b.Networks) == 0 {
+			return nil, false, errf(400, msgDefaultNets)
+		}
+		def = true
+	}
 	relay := NilUUID
 	if b.Relay != "" {
 		u, err := parseUUID(b.Relay)
@@ -99,13 +106,6 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 			return nil, false, errf(400, "%s", err.Error())
 		}
 		relay = u
-	}
-	def := false
-	if s.hasDefaultRoutes() && b.Default { // v1.5 ignores it
-		if len(b.Networks) == 0 {
-			return nil, false, errf(400, msgDefaultNets)
-		}
-		def = true
 	}
 	// Type is derived; the type sent is ignored.
 	now := s.now()
@@ -128,11 +128,11 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 	case b.Unlimited:
 		key.Type = TypeUnlimited
 	}
-	valid := b.UsesRemaining >= 0 && key.Type != TypeUndefined &&
-		(key.Type != TypeTimeBound || now.Before(key.Expiration))
-	if !valid {
+	if !key.usable(now) {
+		// The key's own fields, as Go prints them (recorded): negative uses
+		// show as 0, an expiration as "2001-09-09 01:46:40 +0000 UTC".
 		return nil, false, errf(500, "enrollment key is not valid: uses remaining: %d, expiration: %s, unlimited: %t",
-			b.UsesRemaining, exp.Format(time.RFC3339), b.Unlimited)
+			key.UsesRemaining, key.Expiration, key.Unlimited)
 	}
 	if len(b.Networks) > 0 {
 		key.Networks = slices.Clone(b.Networks)
@@ -292,24 +292,35 @@ func (s *Server) registerLocked(token string) *apiError {
 	if k == nil {
 		return errf(400, msgNoKey)
 	}
-	// Decision (doc: expired or used-up keys are unusable; the unlimited
-	// flag never runs out): the counter of a uses key falls while above
-	// zero, unlimited or not; a key is usable while it has uses left, is
-	// time-bound and not expired, or carries the unlimited flag with no
-	// expiration.
+	// As real servers do (TryToUseEnrollmentKey): a key with uses left
+	// counts down; any other key admits the device while it is usable.
 	now := s.now()
-	if k.Type == TypeUses && k.UsesRemaining > 0 {
+	if k.UsesRemaining > 0 {
 		k.UsesRemaining--
 		k.updatedAt = now
 		return nil
 	}
-	switch {
-	case !k.Expiration.IsZero() && now.Before(k.Expiration):
-	case k.Expiration.IsZero() && k.Unlimited:
-	default:
+	if !k.usable(now) {
 		return errf(400, "invalid enrollment key")
 	}
 	return nil
+}
+
+// usable is the server's validity rule (EnrollmentKey.IsValid), on create
+// and on registration: uses left, or an expiration still ahead, or any
+// type with the unlimited flag, even a time-bound key past its expiration
+// (recorded: create answers 200 for such a key, and a uses_remaining of -1
+// with unlimited makes an unlimited key).
+func (k *Key) usable(now time.Time) bool {
+	switch {
+	case k.UsesRemaining > 0:
+		return true
+	case !k.Expiration.IsZero() && now.Before(k.Expiration):
+		return true
+	case k.Type == TypeUndefined:
+		return false
+	}
+	return k.Unlimited
 }
 
 // ---- Networks ---------------------------------------------------------------
