@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -618,9 +619,25 @@ func sortByValue(ks []listShape) {
 func decodeKeyBody(r *http.Request) (APIEnrollmentKey, *apiError) {
 	var b APIEnrollmentKey
 	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		return b, errf(400, "%s", err.Error())
+		return b, errf(400, "%s", serverTypeNames(err))
 	}
 	return b, nil
+}
+
+// serverTypeNames words a decoder error as the server's does: "type" and
+// the device tags are named types of its package models there (recorded:
+// `... APIEnrollmentKey.type of type models.KeyType`).
+func serverTypeNames(err error) string {
+	msg := err.Error()
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Type == nil {
+		return msg
+	}
+	name, ok := map[string]string{"type": "models.KeyType", "groups": "models.TagID"}[te.Field]
+	if !ok {
+		return msg
+	}
+	return strings.TrimSuffix(msg, te.Type.String()) + name
 }
 
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
