@@ -540,17 +540,27 @@ func (s *Server) handleCreateSuperAdmin(w http.ResponseWriter, r *http.Request, 
 		writeError(w, e)
 		return
 	}
-	// The server answers the user as it returns users (no password).
+	// The server answers the user as it returns users, no password
+	// (recorded on v1.5 and current).
+	now := s.now()
 	writeJSON(w, 200, map[string]any{
-		"username":         body.UserName,
-		"isadmin":          false,
-		"issuperadmin":     true,
-		"auth_type":        "basic_auth",
-		"remote_gw_ids":    nil,
-		"user_group_ids":   nil,
-		"platform_role_id": "super-admin",
-		"network_roles":    nil,
-		"last_login_time":  time.Time{},
+		"username":                      body.UserName,
+		"display_name":                  "",
+		"account_disabled":              false,
+		"isadmin":                       true,
+		"issuperadmin":                  true,
+		"is_mfa_enabled":                false,
+		"auth_type":                     "basic_auth",
+		"external_identity_provider_id": "",
+		"remote_gw_ids":                 nil,
+		"user_group_ids":                map[string]any{},
+		"platform_role_id":              "super-admin",
+		"network_roles":                 nil,
+		"num_access_tokens":             0,
+		"last_login_time":               time.Time{},
+		"created_by":                    "",
+		"created_at":                    now,
+		"updated_at":                    now,
 	})
 }
 
