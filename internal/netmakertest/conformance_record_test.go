@@ -312,6 +312,7 @@ var conformanceSteps = []step{
 	{name: "list networks after a deletion", method: "GET", path: networksPath},
 	{name: "get a deleted network", method: "GET", path: networksPath + "/cf-net1"},
 	{name: "delete a network that does not exist", method: "DELETE", path: networksPath + "/cf-nowhere"},
+	{name: "list keys after the cascade of a network that did not exist", method: "GET", path: keysPath, settle: true},
 	{name: "network default of a deleted network", method: "GET", path: keysPath + "/network/cf-net1/default"},
 
 	// Users and their credentials.
