@@ -332,6 +332,16 @@ func (s *Server) detailAnswers() bool { return s.opts.Generation == GenerationV1
 // as current; v1.5 has no such field).
 func (s *Server) networksHaveJIT() bool { return s.opts.Generation != GenerationV15 }
 
+// noNodeMessage is how a failed node lookup reads: v1.5's own database
+// layer says `no result found`; current reads nodes through gorm, `record
+// not found` (both recorded). v1.7: decision, as current.
+func (s *Server) noNodeMessage() string {
+	if s.opts.Generation == GenerationV15 {
+		return msgNoResult
+	}
+	return msgNoRecord
+}
+
 // ---- Out-of-band operations -------------------------------------------------
 
 // Out-of-band operations: what an administrator or a device does outside

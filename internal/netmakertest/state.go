@@ -138,8 +138,8 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 		key.Networks = slices.Clone(b.Networks)
 	}
 	key.Groups = slices.Clone(b.Groups) // as sent: [] stays [], absent or null is null (recorded)
-	if relay != NilUUID && !s.relayOK(relay, key.Networks) {
-		return nil, false, errf(500, msgNoResult)
+	if e := s.relayError(relay, key.Networks); e != nil {
+		return nil, false, e
 	}
 	if len(b.Tags) > 0 {
 		key.Name = b.Tags[0]
@@ -153,10 +153,22 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 	return k, len(b.Tags) == 0, nil
 }
 
-// relayOK: the node exists and sits in one of the key's networks.
-func (s *Server) relayOK(relay string, networks []string) bool {
+// relayError answers why relay cannot serve a key of networks, or nil
+// when it can (or is the nil UUID): the node must exist and sit in one of
+// the key's networks. An unknown node is the server's failed node lookup
+// (recorded: v1.5 `no result found`, current `record not found`).
+func (s *Server) relayError(relay string, networks []string) *apiError {
+	if relay == NilUUID {
+		return nil
+	}
 	net, ok := s.gateways[relay]
-	return ok && slices.Contains(networks, net)
+	if !ok {
+		return errf(500, "%s", s.noNodeMessage())
+	}
+	if !slices.Contains(networks, net) {
+		return errf(500, msgNoResult)
+	}
+	return nil
 }
 
 // makeDefaultLocked makes k the default key of nets: any other key of those
@@ -199,8 +211,8 @@ func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey) (*storedKey, 
 	if k == nil {
 		return nil, errf(500, msgNoKey)
 	}
-	if relay != NilUUID && !s.relayOK(relay, k.Networks) {
-		return nil, errf(500, msgNoResult)
+	if e := s.relayError(relay, k.Networks); e != nil {
+		return nil, e
 	}
 	if s.putSetsDefault() && b.Default && !k.Default && len(k.Networks) == 0 && len(b.Groups) == 0 {
 		// Decision (v1.7's source): the create rule, checked against the
