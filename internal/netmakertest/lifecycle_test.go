@@ -74,7 +74,7 @@ func TestUpdateErrors(t *testing.T) {
 		{"relay not a UUID", "", `{"relay":"abc"}`, 400, "invalid UUID length: 3"},
 		{"relay bad UUID format", "", `{"relay":"zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}`, 400, "invalid UUID format"},
 		{"relay unknown", "", `{"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, noNode},
-		{"relay outside the key's networks", "", `{"relay":"GW2"}`, 500, "no result found"},
+		{"relay outside the key's networks", "", `{"relay":"GW2"}`, 500, "relay node not in key's networks"},
 	}
 	for _, gen := range Generations() {
 		for _, tt := range tests {

@@ -169,7 +169,7 @@ func TestCreateErrors(t *testing.T) {
 		{"relay not a UUID", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"gw-1"}`, 400, "invalid UUID length: 4"},
 		{"relay unknown", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "record not found"},
 		{"relay unknown on v1.5", GenerationV15, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "no result found"},
-		{"relay in another network", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"GW2"}`, 500, "no result found"},
+		{"relay in another network", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"GW2"}`, 500, "relay node not in key's networks"},
 		{"default without networks", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"default":true}`, 400,
 			"default enrollment keys require at least one network or tag"},
 		{"unauthorized comes first", GenerationCurrent, `{`, 401, "unauthorized"},

@@ -156,7 +156,9 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 // relayError answers why relay cannot serve a key of networks, or nil
 // when it can (or is the nil UUID): the node must exist and sit in one of
 // the key's networks. An unknown node is the server's failed node lookup
-// (recorded: v1.5 `no result found`, current `record not found`).
+// (recorded: v1.5 `no result found`, current `record not found`); a node
+// of another network is `relay node not in key's networks` (the server
+// source of both: a recording would need a netclient to make a node).
 func (s *Server) relayError(relay string, networks []string) *apiError {
 	if relay == NilUUID {
 		return nil
@@ -166,7 +168,7 @@ func (s *Server) relayError(relay string, networks []string) *apiError {
 		return errf(500, "%s", s.noNodeMessage())
 	}
 	if !slices.Contains(networks, net) {
-		return errf(500, msgNoResult)
+		return errf(500, "relay node not in key's networks")
 	}
 	return nil
 }
