@@ -328,6 +328,10 @@ var conformanceSteps = []step{
 	{name: "create a personal access token", method: "POST", path: "/api/v1/users/access_token", auth: authJWT,
 		body: `{"name":"cf-token","user_name":"cf-admin","expires_at":"{{time:+720h}}"}`},
 	{name: "list networks with the access token", method: "GET", path: networksPath, auth: authPAT},
+	{name: "create a personal access token with the master key", method: "POST", path: "/api/v1/users/access_token",
+		body: `{"name":"cf-token2","user_name":"cf-admin","expires_at":"{{time:+720h}}"}`},
+	{name: "create a personal access token for a user that does not exist", method: "POST", path: "/api/v1/users/access_token", auth: authJWT,
+		body: `{"name":"cf-token3","user_name":"cf-nobody","expires_at":"{{time:+720h}}"}`},
 
 	// Last, as it leaves a key with no name behind.
 	{name: "create with an empty name list: the server stores the key and hangs up", method: "POST", path: keysPath,
