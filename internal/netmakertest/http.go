@@ -600,7 +600,7 @@ func (s *Server) handleCreateAccessToken(w http.ResponseWriter, r *http.Request,
 	if token == "" {
 		// The caller (master key, Options.AccessTokens) or the user is no
 		// stored user: the server's user lookup fails.
-		writeError(w, errf(401, msgNoResult))
+		writeError(w, errf(401, msgNoRecord))
 		return
 	}
 	writeJSON(w, 200, loginAnswer("api access token has generated for user "+body.UserName, body.UserName, token))

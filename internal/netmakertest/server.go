@@ -59,7 +59,7 @@
 //     admin is 400 `superadmin user already exists`, as the server source has it.
 //   - Access tokens (POST /api/v1/users/access_token) need a logged-in
 //     user's credential (a JWT or a token issued here): the master key and
-//     Options.AccessTokens name no user and get 401 `no result found`, as
+//     Options.AccessTokens name no user and get 401 `record not found` (recorded), as
 //     an unknown user_name does; name or user_name missing is 400
 //     `name is required` / `username is required`. A token for another user
 //     is allowed (every user here is a super admin). The token works until
