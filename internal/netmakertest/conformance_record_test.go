@@ -178,7 +178,7 @@ func (st step) exchange(r *roles) exchange {
 	if st.body != "" {
 		b := latest(st.body)
 		if st.raw {
-			e.Text = &b
+			e.BodyText = &b
 		} else {
 			e.Body = json.RawMessage(b)
 		}
