@@ -172,7 +172,9 @@ func (r *roles) normalizeField(field string, v any) any {
 		for i, e := range v {
 			out[i] = r.normalizeField(field, e)
 		}
-		return out
+		// Real servers list from a Go map: in a stable order, a new
+		// recording of the same server is the same file.
+		return sortedByContent(out)
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
