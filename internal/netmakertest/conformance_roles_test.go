@@ -160,27 +160,19 @@ func decodeToken(tok string) (map[string]any, bool) {
 	return m, true
 }
 
-// normalize answers v with every volatile value replaced by its placeholder.
+// normalize answers v with every volatile value replaced by its
+// placeholder, and its lists of objects in a stable order: real servers
+// list from a Go map, and a new recording of the same server must be the
+// same file.
 func (r *roles) normalize(v any) any {
-	return r.normalizeField("", v)
+	out, _ := walkJSON("", v, true, func(field string, leaf any) (any, error) {
+		return r.normalizeLeaf(field, leaf), nil
+	})
+	return out
 }
 
-func (r *roles) normalizeField(field string, v any) any {
+func (r *roles) normalizeLeaf(field string, v any) any {
 	switch v := v.(type) {
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = r.normalizeField(field, e)
-		}
-		// Real servers list from a Go map: in a stable order, a new
-		// recording of the same server is the same file.
-		return sortedByContent(out)
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = r.normalizeField(k, e)
-		}
-		return out
 	case json.Number:
 		if n, err := v.Int64(); err == nil {
 			if off, ok := r.instants[n]; ok {
@@ -190,11 +182,40 @@ func (r *roles) normalizeField(field string, v any) any {
 				return "{{unix:recent}}"
 			}
 		}
-		return v
 	case string:
 		return r.normalizeString(field, v)
 	}
 	return v
+}
+
+// walkJSON answers a copy of v (decoded JSON) with every leaf replaced by
+// leaf(field, value), field naming the object member that holds it (a
+// list's members take the list's). sortObjects orders lists of objects
+// by content.
+func walkJSON(field string, v any, sortObjects bool, leaf func(field string, v any) (any, error)) (any, error) {
+	var err error
+	switch v := v.(type) {
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			if out[i], err = walkJSON(field, e, sortObjects, leaf); err != nil {
+				return nil, err
+			}
+		}
+		if sortObjects {
+			out = sortedByContent(out)
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			if out[k], err = walkJSON(k, e, sortObjects, leaf); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return leaf(field, v)
 }
 
 func (r *roles) normalizeString(field, s string) string {
@@ -239,29 +260,12 @@ func (r *roles) recent(t time.Time) bool {
 // replaced by this run's actual values. {{unix:+D}} and {{time:+D}} make
 // the instant D after the start (a number, an RFC 3339 string).
 func (r *roles) substitute(v any) (any, error) {
-	switch v := v.(type) {
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			s, err := r.substitute(e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = s
+	return walkJSON("", v, false, func(_ string, leaf any) (any, error) {
+		s, ok := leaf.(string)
+		if !ok {
+			return leaf, nil
 		}
-		return out, nil
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			s, err := r.substitute(e)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = s
-		}
-		return out, nil
-	case string:
-		if m := placeholderRE.FindStringSubmatch(v); m != nil && m[0] == v && (m[1] == "unix" || m[1] == "time") {
+		if m := placeholderRE.FindStringSubmatch(s); m != nil && m[0] == s && (m[1] == "unix" || m[1] == "time") {
 			t, err := r.instant(m[2])
 			if err != nil {
 				return nil, err
@@ -271,9 +275,8 @@ func (r *roles) substitute(v any) (any, error) {
 			}
 			return t.Format(time.RFC3339), nil
 		}
-		return r.substituteString(v)
-	}
-	return v, nil
+		return r.substituteString(s)
+	})
 }
 
 // substituteString replaces every placeholder inside s (a path, a header).
