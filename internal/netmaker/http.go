@@ -405,6 +405,11 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	}
 	lower := strings.ToLower(msg)
 	has := func(s string) bool { return strings.Contains(lower, s) }
+	// A key's create or update refuses a relay that is no node of the key's
+	// networks: "no result found" (v1.5), "record not found" (current), or
+	// "relay node ..." (a node that is no relay, or of another network).
+	keyWrite := (method == http.MethodPost && route == routeKeys) || (method == http.MethodPut && route == routeKey)
+	unknownRelay := keyWrite && (has("no result found") || has("record not found") || has("relay node"))
 	if a.notJSON {
 		e.Kind = ErrServer
 		e.Message = fmt.Sprintf("the answer is not JSON (Content-Type %s)", a.header.Get("Content-Type"))
@@ -452,15 +457,12 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	case s >= 400 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout:
 		e.Kind = ErrValidation
 	case s == http.StatusInternalServerError && (has("enrollment key is not valid") || has("no result found") ||
-		has("invalid uuid") || has("default enrollment keys require") || has("validation error")):
+		has("invalid uuid") || has("default enrollment keys require") || has("validation error") || unknownRelay):
 		e.Kind = ErrValidation
 	default:
 		e.Kind = ErrServer
 	}
-	// A key's create or update answers "no result found" when its relay is
-	// not a node of the key's networks (Netmaker looks the node up).
-	keyWrite := (method == http.MethodPost && route == routeKeys) || (method == http.MethodPut && route == routeKey)
-	if keyWrite && e.Kind == ErrValidation && has("no result found") {
+	if unknownRelay && e.Kind == ErrValidation {
 		e.Detail = ErrGatewayNotFound
 	}
 	return e

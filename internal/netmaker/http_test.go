@@ -65,26 +65,31 @@ func TestGatewayNotFoundDetail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(`{"Code":500,"Message":"no result found","Response":null}`)
-	tests := []struct {
-		method, route string
-		want          bool
-	}{
-		{http.MethodPost, routeKeys, true},
-		{http.MethodPut, routeKey, true},
-		{http.MethodGet, routeNetwork, false},
-		{http.MethodDelete, routeKey, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.method+" "+tt.route, func(t *testing.T) {
-			e := c.apiError(tt.method, tt.route, &answer{status: 500, body: body})
-			if got := errors.Is(e, ErrGatewayNotFound); got != tt.want {
-				t.Errorf("errors.Is(ErrGatewayNotFound) = %v, want %v", got, tt.want)
-			}
-			if !errors.Is(e, ErrValidation) {
-				t.Errorf("kind %v, want ErrValidation", e.Kind)
-			}
-		})
+	// v1.5 words an unknown relay "no result found", current "record not
+	// found" (both recorded); a node that is no relay, or of another network,
+	// "relay node ..." (server source).
+	for _, msg := range []string{"no result found", "record not found", "relay node not in key's networks"} {
+		body := []byte(`{"Code":500,"Message":"` + msg + `","Response":null}`)
+		tests := []struct {
+			method, route string
+			want          bool
+		}{
+			{http.MethodPost, routeKeys, true},
+			{http.MethodPut, routeKey, true},
+			{http.MethodGet, routeNetwork, false},
+			{http.MethodDelete, routeKey, false},
+		}
+		for _, tt := range tests {
+			t.Run(msg+"/"+tt.method+" "+tt.route, func(t *testing.T) {
+				e := c.apiError(tt.method, tt.route, &answer{status: 500, body: body})
+				if got := errors.Is(e, ErrGatewayNotFound); got != tt.want {
+					t.Errorf("errors.Is(ErrGatewayNotFound) = %v, want %v", got, tt.want)
+				}
+				if tt.want && !errors.Is(e, ErrValidation) {
+					t.Errorf("kind %v, want ErrValidation", e.Kind)
+				}
+			})
+		}
 	}
 }
 
