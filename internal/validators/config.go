@@ -7,20 +7,29 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// OnlyWhenStringIs is a resource config validator: the attributes in attrs
+// ConfigValidator validates the configuration of a resource or of an
+// ephemeral resource (netmaker_enrollment_key has both kinds).
+type ConfigValidator interface {
+	resource.ConfigValidator
+	ephemeral.ConfigValidator
+}
+
+// OnlyWhenStringIs is a config validator: the attributes in attrs
 // may be set only when the string attribute at discriminator is one of
 // values. valid lists every value the discriminator may take: for any other
 // (a typo) it says nothing, because the discriminator's own validator
 // reports that, and a second error about attrs would only confuse. It says
 // nothing while the discriminator is null or unknown, and ignores unknown
 // attributes (they are checked once known).
-func OnlyWhenStringIs(discriminator path.Path, valid, values []string, attrs ...path.Path) resource.ConfigValidator {
+func OnlyWhenStringIs(discriminator path.Path, valid, values []string, attrs ...path.Path) ConfigValidator {
 	return onlyWhenStringIs{discriminator: discriminator, valid: valid, values: values, attrs: attrs}
 }
 
@@ -38,9 +47,17 @@ func (v onlyWhenStringIs) Description(context.Context) string {
 func (v onlyWhenStringIs) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (v onlyWhenStringIs) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	v.validate(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (v onlyWhenStringIs) ValidateEphemeralResource(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	v.validate(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (v onlyWhenStringIs) validate(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var disc types.String
-	if diags := req.Config.GetAttribute(ctx, v.discriminator, &disc); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
+	if d := config.GetAttribute(ctx, v.discriminator, &disc); d.HasError() {
+		diags.Append(d...)
 		return
 	}
 	if disc.IsNull() || disc.IsUnknown() || !slices.Contains(v.valid, disc.ValueString()) {
@@ -52,18 +69,18 @@ func (v onlyWhenStringIs) ValidateResource(ctx context.Context, req resource.Val
 		}
 	}
 	for _, p := range v.attrs {
-		if isSet(ctx, req.Config, p) {
-			resp.Diagnostics.AddAttributeError(p, fmt.Sprintf("Attribute not allowed for this %s", v.discriminator),
+		if isSet(ctx, config, p) {
+			diags.AddAttributeError(p, fmt.Sprintf("Attribute not allowed for this %s", v.discriminator),
 				fmt.Sprintf("%s can only be set when %s is %s; here %s is %q. Remove %s or change %s.",
 					p, v.discriminator, quoteAll(v.values), v.discriminator, disc.ValueString(), p, v.discriminator))
 		}
 	}
 }
 
-// ConflictsWhenTrue is a resource config validator: attr must not be set
+// ConflictsWhenTrue is a config validator: attr must not be set
 // while the bool attribute flag is true. advice, when not empty, ends the
 // error with what to do instead.
-func ConflictsWhenTrue(attr, flag path.Path, advice string) resource.ConfigValidator {
+func ConflictsWhenTrue(attr, flag path.Path, advice string) ConfigValidator {
 	return conflictsWhenTrue{attr: attr, flag: flag, advice: advice}
 }
 
@@ -79,20 +96,28 @@ func (v conflictsWhenTrue) Description(context.Context) string {
 func (v conflictsWhenTrue) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (v conflictsWhenTrue) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	v.validate(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (v conflictsWhenTrue) ValidateEphemeralResource(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	v.validate(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (v conflictsWhenTrue) validate(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var flag types.Bool
-	if diags := req.Config.GetAttribute(ctx, v.flag, &flag); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
+	if d := config.GetAttribute(ctx, v.flag, &flag); d.HasError() {
+		diags.Append(d...)
 		return
 	}
 	if !flag.ValueBool() || flag.IsUnknown() {
 		return
 	}
-	if isSet(ctx, req.Config, v.attr) {
+	if isSet(ctx, config, v.attr) {
 		detail := v.Description(ctx)
 		if v.advice != "" {
 			detail += ": " + v.advice
 		}
-		resp.Diagnostics.AddAttributeError(v.attr, "Conflicting attributes", detail+".")
+		diags.AddAttributeError(v.attr, "Conflicting attributes", detail+".")
 	}
 }
 

@@ -176,16 +176,42 @@ func KeyNameProblem(s string) string {
 	case n > 32:
 		return fmt.Sprintf("Netmaker allows key names of at most 32 characters; %q has %d.", s, n)
 	}
+	return invisibleProblem("A key name", s)
+}
+
+// invisibleProblem explains why s, what a name (or its start), holds a
+// character that is not visible, or answers "".
+func invisibleProblem(what, s string) string {
 	for _, r := range s {
 		if !unicode.IsGraphic(r) {
 			// A name is shown in plans, logs and Netmaker's UI: a control or
 			// formatting character (a bidirectional override among them)
 			// moves or hides text there and makes one key look like another.
-			return fmt.Sprintf("A key name must hold only visible characters and spaces; %q has %U, a control or "+
-				"formatting character.", s, r)
+			return fmt.Sprintf("%s must hold only visible characters and spaces; %q has %U, a control or "+
+				"formatting character.", what, s, r)
 		}
 	}
 	return ""
+}
+
+// KeyNamePrefix accepts the start of the names the provider generates:
+// visible characters and spaces, not only whitespace. room, when not nil,
+// explains why the prefix leaves no room for the rest of the name (the
+// caller has that rule from the client), or answers "".
+func KeyNamePrefix(room func(string) string) validator.String {
+	return stringCheck{
+		summary:     "Invalid name prefix",
+		description: "must start a key name: visible characters and spaces, not only whitespace",
+		problem: func(s string) string {
+			if strings.TrimSpace(s) == "" {
+				return fmt.Sprintf("A name prefix must not be empty or only whitespace; %q is.", s)
+			}
+			if msg := invisibleProblem("A name prefix", s); msg != "" || room == nil {
+				return msg
+			}
+			return room(s)
+		},
+	}
 }
 
 // NewKeyNameProblem explains why Netmaker would refuse to create a key named

@@ -84,6 +84,16 @@ func TestStringValidators(t *testing.T) {
 		{"name 33", KeyName(), types.StringValue(strings.Repeat("k", 33)), "at most 32 characters"},
 		{"name runes not bytes", KeyName(), types.StringValue(strings.Repeat("ü", 32)), ""},
 		{"name null", KeyName(), types.StringNull(), ""},
+
+		{"prefix", KeyNamePrefix(nil), types.StringValue("ci-"), ""},
+		{"prefix one character", KeyNamePrefix(nil), types.StringValue("c"), ""},
+		{"prefix empty", KeyNamePrefix(nil), types.StringValue(""), "A name prefix must not be empty or only whitespace"},
+		{"prefix spaces", KeyNamePrefix(nil), types.StringValue("  "), "must not be empty or only whitespace"},
+		{"prefix with a bidi override", KeyNamePrefix(nil), types.StringValue("ci\u202E-"), "A name prefix must hold only visible characters"},
+		{"prefix room", KeyNamePrefix(func(s string) string { return "no room after " + s }), types.StringValue("long"), "no room after long"},
+		{"prefix visibility before room", KeyNamePrefix(func(string) string { return "no room" }), types.StringValue("a\tb"), "U+0009"},
+		{"prefix null", KeyNamePrefix(func(string) string { return "no room" }), types.StringNull(), ""},
+		{"prefix unknown", KeyNamePrefix(func(string) string { return "no room" }), types.StringUnknown(), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
