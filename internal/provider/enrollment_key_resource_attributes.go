@@ -12,8 +12,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -121,15 +119,13 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Validators: []validator.String{validators.KeyName()},
 	}, request: func(p *keyRequestPlan) { p.req.Name = p.plan.Name.ValueString() }},
 	{name: "networks", change: replaces, fromServer: true, schema: schema.SetAttribute{
-		MarkdownDescription: "Networks a device enrolling with the key joins: names of 1–32 characters of `a-z`, " +
-			"`0-9`, `_` and `-`. Defaults to none. The plan warns about networks the server does not have. Changing " +
-			"it replaces the key.",
-		ElementType: types.StringType,
-		CustomType:  newBoundedStringSetType(),
-		Optional:    true,
-		Computed:    true,
-		Default:     setdefault.StaticValue(emptyStringSet),
-		Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.NetworkName())},
+		MarkdownDescription: networksAbout + " Changing it replaces the key.",
+		ElementType:         types.StringType,
+		CustomType:          newBoundedStringSetType(),
+		Optional:            true,
+		Computed:            true,
+		Default:             setdefault.StaticValue(emptyStringSet),
+		Validators:          networksValidators(),
 	}, request: func(p *keyRequestPlan) {
 		p.diags.Append(p.plan.Networks.ElementsAs(p.ctx, &p.req.Networks, false)...)
 	}},
@@ -140,11 +136,11 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Validators: []validator.String{stringvalidator.OneOf(keyTypeNames...)},
 	}, request: func(p *keyRequestPlan) { p.req.Type = keyTypeFromName(p.plan.Type.ValueString()) }},
 	{name: "uses", change: replaces, schema: schema.Int64Attribute{
-		MarkdownDescription: "For `uses` keys: how many devices may enroll (at least 1). The live counter is " +
-			"`uses_remaining`; after an import this is the key's remaining uses then. Changing it replaces the key.",
+		MarkdownDescription: usesAbout + " The live counter is `uses_remaining`; after an import this is the key's " +
+			"remaining uses then. Changing it replaces the key.",
 		Optional:      true,
 		Computed:      true,
-		Validators:    []validator.Int64{int64validator.AtLeast(1)},
+		Validators:    usesValidators(),
 		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 	}, whenUnrecorded: func(k *netmaker.EnrollmentKey) attr.Value {
 		if k.Type != netmaker.KeyTypeUses {
@@ -177,57 +173,50 @@ var enrollmentKeyAttributes = []keyAttribute{
 			"Conflicts with `expires_at`. Changing it replaces the key; setting it on an imported key, or removing it, does not.",
 		Optional: true,
 		Validators: []validator.String{
-			validators.DurationAtLeast(netmaker.MinKeyLifetime),
+			ttlValidator(),
 			stringvalidator.ConflictsWith(path.MatchRoot("expires_at")),
 		},
 	}, replaceIf: planmodifiers.RequiresReplaceIfDurationChanges()},
 	{name: "tags", change: inPlace, fromServer: true, schema: schema.SetAttribute{
-		MarkdownDescription: "Device tags Netmaker applies to devices enrolling with the key, as `<network>.<tag>` " +
-			"(e.g. `prod.contractors`). The plan warns about a tag that can never apply. Defaults to none. Changed " +
-			"in place.",
-		ElementType: types.StringType,
-		Optional:    true,
-		Computed:    true,
-		Default:     setdefault.StaticValue(emptyStringSet),
-		CustomType:  newBoundedStringSetType(),
-		Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+		MarkdownDescription: deviceTagsAbout + " Changed in place.",
+		ElementType:         types.StringType,
+		Optional:            true,
+		Computed:            true,
+		Default:             setdefault.StaticValue(emptyStringSet),
+		CustomType:          newBoundedStringSetType(),
+		Validators:          deviceTagsValidators(),
 	}, request: func(p *keyRequestPlan) {
 		p.diags.Append(p.plan.Tags.ElementsAs(p.ctx, &p.req.Tags, false)...)
 	}},
 	{name: "gateway_id", change: inPlace, fromServer: true, same: sameUUID, schema: schema.StringAttribute{
-		MarkdownDescription: "ID (a UUID) of a gateway (relay) node in one of the key's networks that enrolled " +
-			"devices use. Unset: none. Conflicts with `auto_select_gateway = true`. Changed in place; if the node " +
-			"is deleted, Netmaker clears it and the next plan shows the change.",
+		MarkdownDescription: gatewayIDAbout + " Changed in place; if the node is deleted, Netmaker clears it and the " +
+			"next plan shows the change.",
 		Optional:   true,
-		Validators: []validator.String{validators.UUID(noGatewayProblem)},
+		Validators: gatewayIDValidators(),
 	}, request: func(p *keyRequestPlan) { p.req.GatewayID = p.plan.GatewayID.ValueString() }},
 	{name: "auto_select_gateway", change: inPlace, fromServer: true, schema: schema.BoolAttribute{
-		MarkdownDescription: "Let Netmaker pick a gateway for enrolled devices (acts on Netmaker Pro servers only). " +
-			"Defaults to `false`. Conflicts with `gateway_id`. Changed in place.",
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
+		MarkdownDescription: autoSelectGatewayAbout + " Changed in place.",
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
 	}, request: func(p *keyRequestPlan) { p.req.AutoAssignGateway = p.plan.AutoSelectGateway.ValueBool() }},
 	{name: "auto_egress", change: replaces, fromServer: true, schema: schema.BoolAttribute{
-		MarkdownDescription: "Netmaker's auto-egress flag for devices enrolling with the key. Defaults to `false`. " +
-			"Changing it replaces the key.",
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
+		MarkdownDescription: autoEgressAbout + " Changing it replaces the key.",
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
 	}, request: func(p *keyRequestPlan) { p.req.AutoEgress = p.plan.AutoEgress.ValueBool() }},
 	{name: "value", change: observed, fromServer: true, schema: schema.StringAttribute{
-		MarkdownDescription: "The key's server-assigned value, its ID on the API. Secret: the token embeds it. " +
-			"Changes when the key is replaced or rotated.",
-		Computed:      true,
-		Sensitive:     true,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: valueAbout + " Changes when the key is replaced or rotated.",
+		Computed:            true,
+		Sensitive:           true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}},
 	{name: "token", change: observed, fromServer: true, schema: schema.StringAttribute{
-		MarkdownDescription: "The enrollment token devices use: `netclient join -t <token>`. Secret. Changes when " +
-			"the key is replaced or rotated.",
-		Computed:      true,
-		Sensitive:     true,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: tokenAbout + " Changes when the key is replaced or rotated.",
+		Computed:            true,
+		Sensitive:           true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}},
 	{name: "default", change: serverDecides, fromServer: true, schema: schema.BoolAttribute{
 		MarkdownDescription: "Whether the key is the default key of its networks. `true` makes it the default of " +

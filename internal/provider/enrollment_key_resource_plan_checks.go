@@ -53,7 +53,7 @@ func (r *enrollmentKeyResource) checkNewKey(ctx context.Context, req resource.Mo
 				"Two resources of this configuration plan to create an enrollment key named %q; only one could.", name)))
 		}
 	}
-	r.warnMissingNetworks(ctx, config.Networks.SetValue, &resp.Diagnostics)
+	warnMissingNetworks(ctx, r.data, config.Networks.SetValue, &resp.Diagnostics)
 }
 
 // nameTakenDetail says that name is taken by key (the refusal adds the fix).
@@ -65,40 +65,6 @@ func nameTakenDetail(name, host string, key netmaker.EnrollmentKey) string {
 	}
 	return fmt.Sprintf("%s already has %s, which is not this resource's. To adopt it instead: "+
 		"import {\n    to = netmaker_enrollment_key.<label>\n    id = %q\n  }", host, holder, name)
-}
-
-// warnMissingNetworks warns about networks the server does not have:
-// Netmaker accepts a key for a network that does not exist, and devices
-// enrolling with it then fail to join.
-func (r *enrollmentKeyResource) warnMissingNetworks(ctx context.Context, networks types.Set, diags *diag.Diagnostics) {
-	client, ok := r.data.planClient()
-	if !ok || networks.IsNull() || networks.IsUnknown() {
-		return
-	}
-	var names []types.String
-	diags.Append(networks.ElementsAs(ctx, &names, false)...)
-	var known []string
-	for _, n := range names {
-		if n.IsUnknown() {
-			return
-		}
-		known = append(known, n.ValueString())
-	}
-	if len(known) == 0 {
-		return
-	}
-	missing, err := client.MissingNetworks(ctx, known)
-	if err != nil {
-		tflog.Debug(ctx, "network check skipped: listing networks failed", map[string]any{"error": err.Error()})
-		return
-	}
-	for _, n := range missing {
-		diags.AddAttributeWarning(path.Root("networks"), "Network not found",
-			fmt.Sprintf("%s has no network %q. Netmaker accepts keys for networks that do not exist, but devices "+
-				"enrolling with this key cannot join it. Check the spelling. If this configuration creates the network, "+
-				"reference it (networks = [netmaker_network.<label>.id]) so that the key is planned after it and this "+
-				"warning goes away.", client.Host(), n))
-	}
 }
 
 // checkReplacement checks a planned replacement: a network's auto-generated
@@ -131,7 +97,7 @@ func (r *enrollmentKeyResource) checkReplacement(ctx context.Context, state, con
 				name, setText(ctx, state.Networks.SetValue)))
 		return
 	}
-	r.warnMissingNetworks(ctx, config.Networks.SetValue, diags)
+	warnMissingNetworks(ctx, r.data, config.Networks.SetValue, diags)
 }
 
 // pathNames names attribute paths for messages: "a, b".
