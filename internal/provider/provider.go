@@ -104,6 +104,7 @@ func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.Da
 func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewEnrollmentKeyTokenEphemeralResource,
+		NewEnrollmentKeyEphemeralResource,
 	}
 }
 
