@@ -67,6 +67,11 @@ var mintableKeyTypes = []string{keyTypeUses, keyTypeTimeBound}
 // its answer, which runs even when the run's own context has ended.
 const lostCreateCleanupTime = 30 * time.Second
 
+// lostCreateRetryWaits are the pauses between lookups of such a key: a
+// server that has just stopped answering (and failed the client's own
+// recovery, retries included) often answers again within seconds.
+var lostCreateRetryWaits = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+
 func (e *enrollmentKeyEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_enrollment_key"
 }
@@ -307,12 +312,26 @@ func (e *enrollmentKeyEphemeralResource) deleteStaleKeys(ctx context.Context, pr
 // revokeLostCreate settles a create whose outcome the client could not
 // learn: the key may exist, and nothing would ever revoke it (Terraform
 // closes only what opened). It looks the generated name up and revokes what
-// it finds, with a context of its own (the run's may be what ended).
+// it finds, a few times over some seconds, with a context of its own (the
+// run's may be what ended).
 func (e *enrollmentKeyEphemeralResource) revokeLostCreate(ctx context.Context, req netmaker.CreateKeyRequest, cause error) diag.Diagnostic {
 	host := e.data.client.Host()
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostCreateCleanupTime)
 	defer cancel()
 	found, err := e.data.client.RevokeMintedKey(cleanup, req.Name)
+	for _, wait := range lostCreateRetryWaits {
+		if err == nil {
+			break
+		}
+		select {
+		case <-time.After(wait):
+		case <-cleanup.Done():
+		}
+		if cleanup.Err() != nil {
+			break
+		}
+		found, err = e.data.client.RevokeMintedKey(cleanup, req.Name)
+	}
 	switch {
 	case err != nil:
 		return diag.NewErrorDiagnostic("Minted key may be left on the server",

@@ -119,6 +119,13 @@ func (m *mintWatch) secrets() []string {
 	return out
 }
 
+// lost answers how many create answers were lost.
+func (m *mintWatch) lost() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lostCreates
+}
+
 func (m *mintWatch) wasDeleted(value string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
