@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
-	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
 )
 
 // The ephemeral netmaker_enrollment_key mints a key for one Terraform run:
@@ -42,21 +41,38 @@ type enrollmentKeyEphemeralResource struct {
 	ephemeralData
 }
 
+// enrollmentKeyEphemeralModel is the configuration, and what an open
+// answers, in three parts.
 type enrollmentKeyEphemeralModel struct {
-	NamePrefix        types.String     `tfsdk:"name_prefix"`
+	NamePrefix types.String `tfsdk:"name_prefix"`
+	mintedKeyLife
+	mintedKeyEnrollment
+	mintedKey
+}
+
+// mintedKeyLife: how long the key lives.
+type mintedKeyLife struct {
+	Type          types.String `tfsdk:"type"`
+	Uses          types.Int64  `tfsdk:"uses"`
+	TTL           types.String `tfsdk:"ttl"`
+	RevokeOnClose types.Bool   `tfsdk:"revoke_on_close"`
+}
+
+// mintedKeyEnrollment: what a device enrolling with the key gets.
+type mintedKeyEnrollment struct {
 	Networks          boundedStringSet `tfsdk:"networks"`
-	Type              types.String     `tfsdk:"type"`
-	Uses              types.Int64      `tfsdk:"uses"`
-	TTL               types.String     `tfsdk:"ttl"`
-	Tags              boundedStringSet `tfsdk:"tags"`
 	GatewayID         types.String     `tfsdk:"gateway_id"`
 	AutoSelectGateway types.Bool       `tfsdk:"auto_select_gateway"`
 	AutoEgress        types.Bool       `tfsdk:"auto_egress"`
-	RevokeOnClose     types.Bool       `tfsdk:"revoke_on_close"`
-	Name              types.String     `tfsdk:"name"`
-	Value             types.String     `tfsdk:"value"`
-	Token             types.String     `tfsdk:"token"`
-	ExpiresAt         types.String     `tfsdk:"expires_at"`
+	Tags              boundedStringSet `tfsdk:"tags"`
+}
+
+// mintedKey: the key minted (computed).
+type mintedKey struct {
+	Name      types.String `tfsdk:"name"`
+	Value     types.String `tfsdk:"value"`
+	Token     types.String `tfsdk:"token"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
 }
 
 // mintableKeyTypes: a minted key must end, so never unlimited (time_bound
@@ -95,7 +111,7 @@ func (e *enrollmentKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.S
 					"(`netmaker_enrollment_keys`, the list resource).",
 					netmaker.MaxMintedNamePrefixLen, netmaker.MintedNameSuffixLen),
 				Required:   true,
-				Validators: []validator.String{validators.KeyNamePrefix(netmaker.MintedNamePrefixProblem)},
+				Validators: mintedNamePrefixValidators(),
 			},
 			"networks": stringSetAttribute(networksAbout, networksValidators()),
 			"type": schema.StringAttribute{
@@ -114,7 +130,7 @@ func (e *enrollmentKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.S
 					"`time_bound` key expires then. The end is also in the key's name: an open deletes a key of its " +
 					"prefix whose `ttl` has passed, if its close never came.",
 				Required:   true,
-				Validators: []validator.String{ttlValidator()},
+				Validators: ttlValidators(),
 			},
 			"tags":                stringSetAttribute(deviceTagsAbout, deviceTagsValidators()),
 			"gateway_id":          schema.StringAttribute{MarkdownDescription: gatewayIDAbout, Optional: true, Validators: gatewayIDValidators()},
@@ -231,8 +247,8 @@ func (e *enrollmentKeyEphemeralResource) Open(ctx context.Context, req ephemeral
 	}
 
 	result := config
-	result.Name, result.Value, result.Token = types.StringValue(key.Name), types.StringValue(key.Value), types.StringValue(key.Token)
-	result.ExpiresAt = types.StringNull()
+	result.mintedKey = mintedKey{Name: types.StringValue(key.Name), Value: types.StringValue(key.Value),
+		Token: types.StringValue(key.Token), ExpiresAt: types.StringNull()}
 	if key.Type.Expires() && !key.Expiration.IsZero() {
 		result.ExpiresAt = types.StringValue(key.Expiration.UTC().Format(time.RFC3339))
 	}
@@ -256,7 +272,7 @@ func mintRequest(ctx context.Context, config enrollmentKeyEphemeralModel, now ti
 	var diags diag.Diagnostics
 	ttl, err := time.ParseDuration(config.TTL.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("ttl"), "Invalid duration", validators.PositiveDurationProblem(config.TTL.ValueString()))
+		diags.AddAttributeError(path.Root("ttl"), "Invalid duration", err.Error()) // the attribute's validator said why
 		return netmaker.CreateKeyRequest{}, diags
 	}
 	req := netmaker.CreateKeyRequest{

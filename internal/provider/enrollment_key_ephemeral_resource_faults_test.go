@@ -22,29 +22,16 @@ import (
 
 // lostMintConfig is a provider that retries once, and a minted uses key.
 func lostMintConfig(srv *netmakertest.Server) string {
-	return fmt.Sprintf(`
+	return mintConsumerConfig(fmt.Sprintf(`
 provider "netmaker" {
   host        = %q
   api_token   = %q
   max_retries = 1
 }
-
-ephemeral "netmaker_enrollment_key" "test" {
-  name_prefix = "tf-lost-"
+`, srv.URL(), testMasterKey), `  name_prefix = "tf-lost-"
   type        = "uses"
   uses        = 1
-  ttl         = "10m"
-}
-
-resource "terraform_data" "test" {
-  lifecycle {
-    precondition {
-      condition     = startswith(ephemeral.netmaker_enrollment_key.test.name, "tf-lost-")
-      error_message = "no key minted"
-    }
-  }
-}
-`, srv.URL(), testMasterKey)
+  ttl         = "10m"`, "tf-lost-")
 }
 
 // TestAccEnrollmentKeyEphemeralResource_lostCreate: a create is applied and
@@ -57,8 +44,7 @@ func TestAccEnrollmentKeyEphemeralResource_lostCreate(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen)+"/revoked", func(t *testing.T) {
 			t.Parallel()
-			watch := newMintWatch(t)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: watch.intercept})
+			watch, srv := newMintTestServer(t, gen)
 			// The lists of the client's own recovery (retries included) are
 			// lost, and the first lookups after it: the ephemeral resource
 			// looks again a few times over some seconds.
@@ -75,8 +61,7 @@ func TestAccEnrollmentKeyEphemeralResource_lostCreate(t *testing.T) {
 		})
 		t.Run(string(gen)+"/left", func(t *testing.T) {
 			t.Parallel()
-			watch := newMintWatch(t)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: watch.intercept})
+			watch, srv := newMintTestServer(t, gen)
 			clk := clock.NewManual(time.Now())
 			watch.arm(-1) // every list, until disarmed
 			resource.Test(t, resource.TestCase{
@@ -138,8 +123,7 @@ func TestAccEnrollmentKeyEphemeralResource_traceLogsHoldNoSecret(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_LOG_PATH", logPath) // Terraform's log; the provider, served in-process, writes its own there too
 	cli := newTerraformCLIAtLeast(t, tfversion.Version1_10_0, "ephemeral resources need it")
-	watch := newMintWatch(t)
-	srv := newTestServerWithOptions(t, netmakertest.Options{Generation: netmakertest.GenerationCurrent, Intercept: watch.intercept})
+	watch, srv := newMintTestServer(t, netmakertest.GenerationCurrent)
 	testAccCreateNetworks(t, srv, "net-a")
 	cli.write("main.tf", cliProviderConfig(srv.URL())+`
 ephemeral "netmaker_enrollment_key" "join" {

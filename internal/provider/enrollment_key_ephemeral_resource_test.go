@@ -132,6 +132,13 @@ func (m *mintWatch) wasDeleted(value string) bool {
 	return m.deleted[value]
 }
 
+// newMintTestServer starts a test server of gen watched by a mintWatch.
+func newMintTestServer(t *testing.T, gen netmakertest.Generation) (*mintWatch, *netmakertest.Server) {
+	t.Helper()
+	watch := newMintWatch(t)
+	return watch, newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: watch.intercept})
+}
+
 // keysWithPrefix answers the server's keys whose name starts with prefix.
 func keysWithPrefix(srv *netmakertest.Server, prefix string) []netmakertest.Key {
 	var out []netmakertest.Key
@@ -143,19 +150,28 @@ func keysWithPrefix(srv *netmakertest.Server, prefix string) []netmakertest.Key 
 	return out
 }
 
-// mintConfig is srv's provider, the ephemeral key with body, and the echo
-// provider and resource, which reveal what the ephemeral key answers.
+// mintConfig is the ephemeral key with body, revealed by the echo provider.
 func mintConfig(srv *netmakertest.Server, body string) string {
-	return providerConfig(srv) + `
+	return echoConfig(srv, "netmaker_enrollment_key", body)
+}
+
+// mintConsumerConfig is provider, the ephemeral key with body, and a
+// terraform_data whose precondition reads the key's name: the key is
+// opened in plan and apply, and nothing records it.
+func mintConsumerConfig(provider, body, prefix string) string {
+	return provider + `
 ephemeral "netmaker_enrollment_key" "test" {
 ` + body + `
 }
 
-provider "echo" {
-  data = ephemeral.netmaker_enrollment_key.test
+resource "terraform_data" "test" {
+  lifecycle {
+    precondition {
+      condition     = startswith(ephemeral.netmaker_enrollment_key.test.name, "` + prefix + `")
+      error_message = "no key minted"
+    }
+  }
 }
-
-resource "echo" "test" {}
 `
 }
 
@@ -256,8 +272,7 @@ func TestAccEnrollmentKeyEphemeralResource_basic(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			t.Parallel()
-			watch := newMintWatch(t)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: watch.intercept})
+			watch, srv := newMintTestServer(t, gen)
 			testAccCreateNetworks(t, srv, "net-a")
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccEchoFactories(),
@@ -302,8 +317,7 @@ func TestAccEnrollmentKeyEphemeralResource_keepOnClose(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			t.Parallel()
-			watch := newMintWatch(t)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: watch.intercept})
+			watch, srv := newMintTestServer(t, gen)
 			start := time.Now().Truncate(time.Second)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccEchoFactories(),
@@ -391,23 +405,10 @@ func TestAccEnrollmentKeyEphemeralResource_staleKeysDeleted(t *testing.T) {
 		ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
 		TerraformVersionChecks:   skipWithoutEphemeral,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
-ephemeral "netmaker_enrollment_key" "test" {
-  name_prefix = "tf-ci-"
+			Config: mintConsumerConfig(providerConfig(srv), `  name_prefix = "tf-ci-"
   type        = "uses"
   uses        = 1
-  ttl         = "15m"
-}
-
-resource "terraform_data" "test" {
-  lifecycle {
-    precondition {
-      condition     = startswith(ephemeral.netmaker_enrollment_key.test.name, "tf-ci-")
-      error_message = "no key minted"
-    }
-  }
-}
-`,
+  ttl         = "15m"`, "tf-ci-"),
 			Check: func(*terraform.State) error {
 				for _, gone := range []string{staleUses, staleTimed, usedUp} {
 					if _, ok := srv.KeyByName(gone); ok {

@@ -171,11 +171,8 @@ var enrollmentKeyAttributes = []keyAttribute{
 		MarkdownDescription: "For `time_bound` keys: how long the key lives from its creation, as a Go duration " +
 			"such as `\"720h\"` (at least `1m`), fixed in `expires_at` at creation so that plans do not drift. " +
 			"Conflicts with `expires_at`. Changing it replaces the key; setting it on an imported key, or removing it, does not.",
-		Optional: true,
-		Validators: []validator.String{
-			ttlValidator(),
-			stringvalidator.ConflictsWith(path.MatchRoot("expires_at")),
-		},
+		Optional:   true,
+		Validators: ttlValidators(stringvalidator.ConflictsWith(path.MatchRoot("expires_at"))),
 	}, replaceIf: planmodifiers.RequiresReplaceIfDurationChanges()},
 	{name: "tags", change: inPlace, fromServer: true, schema: schema.SetAttribute{
 		MarkdownDescription: deviceTagsAbout + " Changed in place.",

@@ -56,8 +56,17 @@ func gatewayIDValidators() []validator.String {
 	return []validator.String{validators.UUID(noGatewayProblem)}
 }
 
-// ttlValidator: the shortest lifetime a new key may be asked for.
-func ttlValidator() validator.String { return validators.DurationAtLeast(netmaker.MinKeyLifetime) }
+// ttlValidators: a duration, at least the shortest lifetime a new key may
+// be asked for; and more.
+func ttlValidators(more ...validator.String) []validator.String {
+	return append([]validator.String{validators.DurationAtLeast(netmaker.MinKeyLifetime)}, more...)
+}
+
+// mintedNamePrefixValidators: the start of a minted key's name, leaving room
+// for the marker the client adds.
+func mintedNamePrefixValidators() []validator.String {
+	return []validator.String{validators.KeyNamePrefix(netmaker.MintedNamePrefixProblem)}
+}
 
 // gatewayConflict refuses a gateway of one's own choice beside Netmaker's.
 func gatewayConflict() validators.ConfigValidator {
