@@ -378,7 +378,7 @@ func (e *enrollmentKeyEphemeralResource) mintError(req netmaker.CreateKeyRequest
 				"random part repeated one of another key of this prefix, a rare chance). Nothing was created; run "+
 				"Terraform again.", host, req.Name))
 	case errors.Is(err, netmaker.ErrValidation):
-		return diag.NewErrorDiagnostic("Netmaker rejected the key",
+		return refusalRejected.at(path.Empty(),
 			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", host, req.Name, apiErrorMessage(err)))
 	default:
 		return diag.NewErrorDiagnostic("Could not mint enrollment key",
