@@ -259,7 +259,9 @@ func (e *enrollmentKeyEphemeralResource) Open(ctx context.Context, req ephemeral
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &result)...)
 	if resp.Diagnostics.HasError() {
 		// Terraform closes only what opened: revoke the key now.
-		if _, err := client.RevokeMintedKey(context.WithoutCancel(ctx), key.Name); err != nil {
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostCreateCleanupTime)
+		defer cancel()
+		if _, err := client.RevokeMintedKey(cleanup, key.Name); err != nil {
 			resp.Diagnostics.AddError("Minted key left on the server", fmt.Sprintf("Enrollment key %q was minted, but "+
 				"the provider could not hand it over, and revoking it failed: %s. %s", key.Name, err, leftKeyAdvice(key.Name, key.Type.Expires())))
 		}
