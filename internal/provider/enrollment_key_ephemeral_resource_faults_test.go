@@ -22,13 +22,7 @@ import (
 
 // lostMintConfig is a provider that retries once, and a minted uses key.
 func lostMintConfig(srv *netmakertest.Server) string {
-	return mintConsumerConfig(fmt.Sprintf(`
-provider "netmaker" {
-  host        = %q
-  api_token   = %q
-  max_retries = 1
-}
-`, srv.URL(), testMasterKey), `  name_prefix = "tf-lost-"
+	return mintConsumerConfig(providerBlock(srv.URL(), "max_retries = 1"), `  name_prefix = "tf-lost-"
   type        = "uses"
   uses        = 1
   ttl         = "10m"`, "tf-lost-")
