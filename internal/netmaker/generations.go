@@ -279,7 +279,8 @@ func (c *Client) planRestore(ctx context.Context, network string) (RestoredDefau
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return out, nil, err
 	}
-	if err == nil && auto.Default {
+	found := err == nil
+	if found && auto.Default {
 		out.Key = auto
 		return out, auto, nil
 	}
@@ -291,7 +292,7 @@ func (c *Client) planRestore(ctx context.Context, network string) (RestoredDefau
 		return out, nil, fmt.Errorf("%w, so network %q cannot be given its default key back: the default never moves there",
 			c.noCustomDefaults(), network)
 	}
-	if err != nil { // no auto-generated key
+	if !found {
 		out.Created = true
 		return out, nil, nil
 	}

@@ -89,7 +89,7 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
 	r.checkNewKey(ctx, req, config, resp)
 	if !config.Name.IsUnknown() {
-		r.noteKeyPlan(ctx, config.Name.ValueString(), config, *plan, true, &resp.Diagnostics)
+		r.noteKeyPlan(config.Name.ValueString(), config, *plan, true, &resp.Diagnostics)
 	}
 }
 
@@ -157,7 +157,7 @@ func (r *enrollmentKeyResource) planChange(ctx context.Context, req resource.Mod
 		}
 	}
 	r.planDefaultRelease(ctx, state, config, replacing, &resp.Diagnostics)
-	r.noteKeyPlan(ctx, name, config, *plan, replacing, &resp.Diagnostics)
+	r.noteKeyPlan(name, config, *plan, replacing, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -172,7 +172,7 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 // Only configuration claims a default (default = true): a default flag the
 // state records from the server (a key chosen by netmaker_network_default_key)
 // is no claim.
-func (r *enrollmentKeyResource) noteKeyPlan(ctx context.Context, name string, config, plan enrollmentKeyModel, creating bool, diags *diag.Diagnostics) {
+func (r *enrollmentKeyResource) noteKeyPlan(name string, config, plan enrollmentKeyModel, creating bool, diags *diag.Diagnostics) {
 	k := plannedKey{creating: creating, isDefault: config.Default.ValueBool(), networksKnown: !plan.Networks.IsUnknown()}
 	if k.networksKnown {
 		for _, n := range plan.Networks.Elements() {
