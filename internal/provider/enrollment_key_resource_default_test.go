@@ -264,7 +264,7 @@ resource "netmaker_enrollment_key" "test" {
   default = true
 }
 `,
-						ExpectError: wrappedText(`default = true makes the key the default key of its networks, and it has none`),
+						ExpectError: wrappedText(`has no networks. default = true makes the key the default key of its networks: set networks`),
 					},
 					{Config: auto(""), ResourceName: "netmaker_enrollment_key.auto", ImportState: true, ImportStateId: "net-a", ImportStatePersist: true},
 					{
