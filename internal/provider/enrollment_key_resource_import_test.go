@@ -354,7 +354,8 @@ removed {
 }
 
 // TestAccEnrollmentKeyResource_importByIdentityErrors: an identity naming no
-// key, or an empty name, fails the plan clearly.
+// key, or an empty name, fails the plan clearly: the provider's own words, not
+// Terraform's generic "non-existent remote object".
 func TestAccEnrollmentKeyResource_importByIdentityErrors(t *testing.T) {
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	config := func(name string) string {
@@ -378,7 +379,7 @@ resource "netmaker_enrollment_key" "k" {
 			{
 				Config:      config("tf-missing"),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`),
+				ExpectError: regexp.MustCompile(`(?s)No enrollment key to import.*has no enrollment key named "tf-missing"`),
 			},
 			{
 				Config:      config(""),
