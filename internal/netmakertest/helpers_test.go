@@ -7,32 +7,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 )
 
 const testMaster = "master-key-for-tests"
 
-// clock is a settable server clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock answers the settable clock a test shares with its server
+// (Options.Now), at a fixed start.
+func newClock() *clock.Manual { return clock.NewManual(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 func newTest(t *testing.T, opts Options) *Server {
 	t.Helper()
@@ -222,7 +207,7 @@ func wantToken(host, value string) string {
 	return base64.StdEncoding.EncodeToString([]byte(`{"server":"` + host + `","value":"` + value + `"}`))
 }
 
-func future(c *clock, d time.Duration) string { return itoa(int(c.Now().Add(d).Unix())) }
+func future(c *clock.Manual, d time.Duration) string { return itoa(int(c.Now().Add(d).Unix())) }
 
 // detailKey is the detail shape (v1.7's update, regenerate and network
 // default answers).
