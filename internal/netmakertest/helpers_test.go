@@ -107,20 +107,12 @@ func (a answer) wantError(t *testing.T, status int, msgPrefix string) {
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
+// wireKey is a key in the list shape as a client decodes it: the server's
+// listShape, but with expiration as the string on the wire (checkFields
+// checks the field names against listFields, the test's own list).
 type wireKey struct {
-	Value         string   `json:"value"`
-	Token         string   `json:"token"`
-	Tags          []string `json:"tags"`
-	Groups        []string `json:"groups"`
-	Networks      []string `json:"networks"`
-	Type          int      `json:"type"`
-	Unlimited     bool     `json:"unlimited"`
-	UsesRemaining int      `json:"uses_remaining"`
-	Expiration    string   `json:"expiration"`
-	Relay         string   `json:"relay"`
-	AutoAssignGW  bool     `json:"auto_assign_gw"`
-	AutoEgress    bool     `json:"auto_egress"`
-	Default       bool     `json:"default"`
+	listShape
+	Expiration string `json:"expiration"`
 }
 
 var listFields = []string{"value", "token", "tags", "groups", "networks", "type", "unlimited",
@@ -249,11 +241,11 @@ func decodeAnswer(t *testing.T, gen Generation, body string) wireKey {
 	if d.GatewayID != nil {
 		relay = *d.GatewayID
 	}
-	return wireKey{
+	return wireKey{listShape: listShape{
 		Value: d.Value, Token: d.Token, Tags: []string{d.Name}, Groups: d.Tags, Networks: d.Networks,
-		Type: d.Type, Unlimited: d.Unlimited, UsesRemaining: d.UsesRemaining, Expiration: d.Expiration,
+		Type: d.Type, Unlimited: d.Unlimited, UsesRemaining: d.UsesRemaining,
 		Relay: relay, AutoAssignGW: d.AutoAssignGateway, AutoEgress: d.AutoEgress, Default: d.Default,
-	}
+	}, Expiration: d.Expiration}
 }
 
 // defaultNames answers the names of network's default keys, as the server
