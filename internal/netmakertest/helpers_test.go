@@ -202,23 +202,12 @@ func wantToken(host, value string) string {
 func future(c *clock.Manual, d time.Duration) string { return itoa(int(c.Now().Add(d).Unix())) }
 
 // detailKey is the detail shape (v1.7's update, regenerate and network
-// default answers).
+// default answers) as a client decodes it: the server's detailShape, with
+// expiration as the string on the wire (checkFields checks the names
+// against detailFields).
 type detailKey struct {
-	ID                string   `json:"id"`
-	Name              string   `json:"name"`
-	Value             string   `json:"value"`
-	Token             string   `json:"token"`
-	Default           bool     `json:"default"`
-	Unlimited         bool     `json:"unlimited"`
-	UsesRemaining     int      `json:"uses_remaining"`
-	Expiration        string   `json:"expiration"`
-	Networks          []string `json:"networks"`
-	Tags              []string `json:"tags"`
-	GatewayID         *string  `json:"gateway_id"`
-	AutoAssignGateway bool     `json:"auto_assign_gateway"`
-	AutoEgress        bool     `json:"auto_egress"`
-	Type              int      `json:"type"`
-	CreatedBy         string   `json:"created_by"`
+	detailShape
+	Expiration string `json:"expiration"`
 }
 
 // wantsDetail: the generation answers update, regenerate and network
