@@ -76,11 +76,9 @@ var (
 		"Choose a key that can be created again as it is (uses left, expiry ahead), or create the key as the default (default = true).")
 	refusalRotateDefault = planAndApply("Cannot rotate a default key on this server",
 		"Keys that are not a network's default can be rotated there.")
-	refusalRotateUsedUp = planAndApply("Cannot rotate a used-up key on this server",
-		"Replace the key instead (change uses, or set recreate_when_invalid = true).")
-	refusalRotateExpired = planAndApply("Cannot rotate an expired key on this server",
-		"Replace the key instead (change expires_at or ttl, or set recreate_when_invalid = true).")
-	refusalRotateOther = applyOnly("Cannot rotate this key on this server",
+	refusalRotateUsedUp  = planAndApply("Cannot rotate a used-up key on this server", replaceInstead("uses"))
+	refusalRotateExpired = planAndApply("Cannot rotate an expired key on this server", replaceInstead("expires_at or ttl"))
+	refusalRotateOther   = applyOnly("Cannot rotate this key on this server",
 		"It is known at plan time, by the same CheckRotate as the other rotation refusals, but only a key the "+
 			"server reports with an undefined type meets it, and no server makes such keys to test with.")
 	refusalOutcomeUnknown = applyOnly("Enrollment key may have been created",
@@ -98,6 +96,12 @@ var (
 		"A key the configuration creates without referring to it (key_name written as a string) may be "+
 			"planned after this resource; referred to, it is checked as planned.")
 )
+
+// replaceInstead advises replacing a key that cannot be rotated, by changing
+// the named settings or by recreate_when_invalid.
+func replaceInstead(settings string) string {
+	return "Replace the key instead (change " + settings + ", or set recreate_when_invalid = true)."
+}
 
 // refusals lists every refusal, for the test of plan-time twins.
 var refusals = []*refusal{
