@@ -32,9 +32,7 @@ func TestAccEnrollmentKeyResource_deleteDefault(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("tf-def-net", "10.55.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateNetworks(t, srv, "tf-def-net")
 			adopt := func(tags string) string {
 				return providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "def" {
@@ -60,10 +58,8 @@ resource "netmaker_enrollment_key" "def" {
 				Steps: []resource.TestStep{
 					{Config: adopt(""), ResourceName: "netmaker_enrollment_key.def", ImportState: true, ImportStateId: "tf-def-net", ImportStatePersist: true},
 					{
-						Config: adopt(`"tf-def-net.web"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("netmaker_enrollment_key.def", plancheck.ResourceActionUpdate),
-						}},
+						Config:           adopt(`"tf-def-net.web"`),
+						ConfigPlanChecks: plannedAction("netmaker_enrollment_key.def", plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue("netmaker_enrollment_key.def", tfjsonpath.New("default"), knownvalue.Bool(true)),
 						},
@@ -71,11 +67,9 @@ resource "netmaker_enrollment_key" "def" {
 					},
 					{
 						// Destroyed: forgotten, not deleted (Netmaker deletes it with its network).
-						Config: providerConfig(srv),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("netmaker_enrollment_key.def", plancheck.ResourceActionDestroy),
-						}},
-						Check: stillDefault("tf-def-net.web"),
+						Config:           providerConfig(srv),
+						ConfigPlanChecks: plannedAction("netmaker_enrollment_key.def", plancheck.ResourceActionDestroy),
+						Check:            stillDefault("tf-def-net.web"),
 					},
 				},
 			})
@@ -150,11 +144,9 @@ func TestAccEnrollmentKeyResource_defaultOnCreate(t *testing.T) {
 					},
 					{
 						// A tag change keeps the default (every PUT sends the flag).
-						Config: strings.Replace(defaultKeyConfig(srv, "true"), `["net-a.web"]`, `["net-a.db"]`, 1),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
-						Check: checkServerDefault(srv, "net-a", "custom-one"),
+						Config:           strings.Replace(defaultKeyConfig(srv, "true"), `["net-a.web"]`, `["net-a.db"]`, 1),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+						Check:            checkServerDefault(srv, "net-a", "custom-one"),
 					},
 				},
 			})

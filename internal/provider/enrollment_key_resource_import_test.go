@@ -28,9 +28,7 @@ func TestAccEnrollmentKeyResource_import(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("iot-network", "10.77.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateNetworks(t, srv, "iot-network")
 			expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 			created := providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "uses" {
@@ -161,9 +159,7 @@ removed {
 						Config: keyConfig(srv, `  name = "tf-adopt-tb"
   type = "time_bound"
   ttl  = "720h"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
@@ -182,9 +178,7 @@ func TestAccEnrollmentKeyResource_adoptShortName(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("n1", "10.77.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateNetworks(t, srv, "n1")
 			const addr = "netmaker_enrollment_key.n1"
 			adopted := `
 resource "netmaker_enrollment_key" "n1" {
@@ -225,10 +219,8 @@ removed {
 						ExpectError: regexp.MustCompile(`(?s)Invalid key name.*must not be empty or only\s+whitespace`),
 					},
 					{
-						Config: providerConfig(srv) + importBlock + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-						}},
+						Config:           providerConfig(srv) + importBlock + adopted,
+						ConfigPlanChecks: plannedAction(addr, plancheck.ResourceActionNoop),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("n1")),
 							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
@@ -325,10 +317,8 @@ import {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config: providerConfig(srv) + importBlock + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-						}},
+						Config:           providerConfig(srv) + importBlock + adopted,
+						ConfigPlanChecks: plannedAction(addr, plancheck.ResourceActionNoop),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"name": knownvalue.StringExact("net-id")}),
 							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("net-id")),

@@ -387,9 +387,7 @@ func TestAccEnrollmentKeyResource_badInput(t *testing.T) {
 		t.Run(string(gen), func(t *testing.T) {
 			t.Parallel()
 			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("tf-taken-net", "10.66.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateNetworks(t, srv, "tf-taken-net")
 			unknownGateway := "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"
 			past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 			tests := []struct {

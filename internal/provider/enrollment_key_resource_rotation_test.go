@@ -221,9 +221,7 @@ func TestAccEnrollmentKeyResource_defaultKeyRotation(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("tf-rot-net", "10.33.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateNetworks(t, srv, "tf-rot-net")
 			config := func(trigger string) string {
 				body := "  name     = \"tf-rot-net\"\n  type     = \"unlimited\"\n  networks = [\"tf-rot-net\"]\n"
 				if trigger != "" {
@@ -234,10 +232,8 @@ func TestAccEnrollmentKeyResource_defaultKeyRotation(t *testing.T) {
 			tokenSame := statecheck.CompareValue(compare.ValuesSame())
 			var before netmakertest.Key
 			rotate := resource.TestStep{
-				Config: config("two"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config("two"),
+				ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
 				},

@@ -398,20 +398,16 @@ func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
 					},
 					{
 						// Another gateway, then auto-select: still in place.
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  gateway_id = %q", gwB))),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  gateway_id = %q", gwB))),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(0)),
 						},
 					},
 					{
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, "  auto_select_gateway = true")),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           keyConfig(srv, body("tf-key", `["tf-net-a"]`, "  auto_select_gateway = true")),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.Null()),
@@ -425,10 +421,8 @@ func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
 					},
 					{
 						// networks forces a new key.
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true")),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-						}},
+						Config:           keyConfig(srv, body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true")),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
 						},
@@ -439,9 +433,7 @@ func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
   type = "uses"
   uses = 3
   networks = ["tf-net-a", "tf-net-b"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-						}},
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(3)),
@@ -453,9 +445,7 @@ func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
   type = "uses"
   uses = 3
   networks = ["tf-net-a", "tf-net-b"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-						}},
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-key-renamed")),
@@ -494,10 +484,8 @@ func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 								t.Fatal(err)
 							}
 						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config,
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
 							if len(k.Groups) != 1 || k.Groups[0] != "tf-net-a.web" || k.Relay != netmakertest.NilUUID {
 								return fmt.Errorf("out-of-band change not reverted: %+v", k)
@@ -545,10 +533,8 @@ func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 								t.Fatal(err)
 							}
 						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-						}},
+						Config:           config,
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionCreate),
 						Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
 							if k.UsesRemaining != 2 {
 								return fmt.Errorf("recreated key has %d uses", k.UsesRemaining)

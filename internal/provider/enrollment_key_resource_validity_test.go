@@ -73,10 +73,8 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Another spelling of the same duration is no change.
-						Config: config("1440m", false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config("1440m", false),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
 						},
@@ -109,10 +107,8 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Changing the TTL replaces the key.
-						Config: config("48h", true),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config("48h", true),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"),
 								knownvalue.StringExact(clockStart.Add(25*time.Hour+48*time.Hour).Format(time.RFC3339))),
@@ -148,10 +144,8 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					},
 					{
 						// Same instant, another spelling: recorded in place, kept as written.
-						Config: config(offset, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config(offset, ""),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(offset)),
@@ -160,11 +154,9 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					{
 						// The key expires; a later in-place change still plans (the
 						// past expiry only matters to a create).
-						PreConfig: func() { clk.Advance(3 * time.Hour) },
-						Config:    config(offset, `  tags = ["tf-net-a.late"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						PreConfig:        func() { clk.Advance(3 * time.Hour) },
+						Config:           config(offset, `  tags = ["tf-net-a.late"]`),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
@@ -173,10 +165,8 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					{
 						// Opting in to recreation with a past expires_at cannot replace the key
 						// (its create would fail): recorded in place, the key is kept with a warning.
-						Config: config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
@@ -184,10 +174,8 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					},
 					{
 						// A new instant replaces the key.
-						Config: config(clockStart.Add(10*time.Hour).Format(time.RFC3339), `  tags = ["tf-net-a.late"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config(clockStart.Add(10*time.Hour).Format(time.RFC3339), `  tags = ["tf-net-a.late"]`),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 						},
@@ -262,10 +250,8 @@ func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 								t.Errorf("v1.5: the refused rotation changed the key")
 							}
 						},
-						Config: config("b", true),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config("b", true),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(2)),
@@ -321,10 +307,8 @@ func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 					},
 					{
 						// A later expiry replaces it.
-						Config: config(later),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config(later),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(later)),

@@ -104,11 +104,9 @@ func TestAccEnrollmentKeyRotateAction_trigger(t *testing.T) {
 						Check:  serverValue(srv, "tf-rotate", &before),
 					},
 					{
-						Config: rotateTriggerConfig(srv, "2"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("netmaker_enrollment_key.ci", plancheck.ResourceActionNoop),
-						}},
-						Check: expectRotated(srv, "tf-rotate", &before, 5),
+						Config:           rotateTriggerConfig(srv, "2"),
+						ConfigPlanChecks: plannedAction("netmaker_enrollment_key.ci", plancheck.ResourceActionNoop),
+						Check:            expectRotated(srv, "tf-rotate", &before, 5),
 					},
 					{
 						// The refresh picks up the new token; nothing to change.
