@@ -24,15 +24,10 @@ import (
 // eachSeededServer runs test, in parallel, on a server of each generation
 // that holds testAccSeedKeys' keys.
 func eachSeededServer(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccSeedKeys(t, srv)
-			test(t, srv)
-		})
-	}
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccSeedKeys(t, srv)
+		test(t, srv)
+	})
 }
 
 // testAccSeedKeys creates, out of band, networks net-a and net-b (with

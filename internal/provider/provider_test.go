@@ -98,6 +98,25 @@ func plannedAction(addr string, action plancheck.ResourceActionType) resource.Co
 	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
 }
 
+// eachGeneration runs test on a new test server of each generation, one
+// subtest per generation (named after it); eachGenerationParallel runs the
+// test and its subtests in parallel.
+func eachGeneration(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) { test(t, newTestServer(t, gen)) })
+	}
+}
+
+func eachGenerationParallel(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
+	t.Parallel()
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
+			test(t, newTestServer(t, gen))
+		})
+	}
+}
+
 // newTestServerWithOptions starts a test server with opts (the master key
 // is filled in) that the test closes at its end.
 func newTestServerWithOptions(t *testing.T, opts netmakertest.Options) *netmakertest.Server {
