@@ -42,3 +42,20 @@ reports_version() {
   have=$("$bin" version 2>/dev/null || true)
   [ "${have%%$'\n'*}" = "$want" ]
 }
+
+# build_unless_current BIN WANT BUILD: unless BIN already reports WANT (reports_version),
+# runs BUILD, a shell function, with a fresh work directory (removed on exit), and
+# says what it built and how long it took: several minutes on a cold cache.
+build_unless_current() {
+  local bin=$1 want=$2 build=$3 started
+  if reports_version "$bin" "$want"; then
+    echo ">> using $bin ($want)"
+    return 0
+  fi
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  started=$(date +%s)
+  echo ">> building $want in $work (several minutes on a cold cache)"
+  "$build" "$work"
+  echo ">> built $("$bin" version | head -1) in $(($(date +%s) - started))s"
+}

@@ -23,13 +23,9 @@ tf="$root/bin/terraform-latest"
 . "$root/scripts/lib.sh"
 use_empty_cli_config "$root"
 
-if reports_version "$tf" "Terraform ${VERSION}"; then
-  echo ">> using $tf (Terraform ${VERSION})"
-else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  started=$(date +%s)
-  echo ">> building Terraform $VERSION in $work (several minutes on a cold cache)"
+# build_terraform WORK builds Terraform $VERSION into $tf through a wrapper module in WORK.
+build_terraform() {
+  local work=$1
   src=$(go mod download -json github.com/hashicorp/terraform@"$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   # The local replaces in Terraform's go.mod: "replace <path> => ./<dir>".
   mapfile -t replaced < <(sed -n 's#^replace \(github.com/hashicorp/terraform/[^ ]*\) => \./.*#\1#p' "$src/go.mod")
@@ -86,8 +82,9 @@ GOMOD
     nice go build -trimpath -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$tf.tmp" github.com/hashicorp/terraform
     mv "$tf.tmp" "$tf"
   )
-  echo ">> built $("$tf" version | head -1) in $(($(date +%s) - started))s"
-fi
+}
+
+build_unless_current "$tf" "Terraform ${VERSION}" build_terraform
 
 # For tools that look `terraform` up on PATH (tfplugindocs in make docs): bin/latest/terraform.
 mkdir -p "$root/bin/latest"

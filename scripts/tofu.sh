@@ -19,13 +19,9 @@ tofu="$root/bin/tofu"
 . "$root/scripts/lib.sh"
 use_empty_cli_config "$root"
 
-if reports_version "$tofu" "OpenTofu ${TOFU_VERSION}"; then
-  echo ">> using $tofu (OpenTofu ${TOFU_VERSION})"
-else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  started=$(date +%s)
-  echo ">> building OpenTofu $TOFU_VERSION in $work (several minutes on a cold cache)"
+# build_tofu WORK builds OpenTofu $TOFU_VERSION into $tofu through a wrapper module in WORK.
+build_tofu() {
+  local work=$1
   cat >"$work/go.mod" <<GOMOD
 module tofubuild
 
@@ -42,8 +38,9 @@ GOMOD
     go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" \
       -o "$tofu" github.com/opentofu/opentofu/cmd/tofu
   )
-  echo ">> built $("$tofu" version | head -1) in $(($(date +%s) - started))s"
-fi
+}
+
+build_unless_current "$tofu" "OpenTofu ${TOFU_VERSION}" build_tofu
 
 if [ "${BUILD_ONLY:-0}" = "1" ]; then
   exit 0

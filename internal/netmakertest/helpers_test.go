@@ -7,32 +7,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 )
 
 const testMaster = "master-key-for-tests"
 
-// clock is a settable server clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock answers the settable clock a test shares with its server
+// (Options.Now), at a fixed start.
+func newClock() *clock.Manual { return clock.NewManual(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 func newTest(t *testing.T, opts Options) *Server {
 	t.Helper()
@@ -122,20 +107,12 @@ func (a answer) wantError(t *testing.T, status int, msgPrefix string) {
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
+// wireKey is a key in the list shape as a client decodes it: the server's
+// listShape, but with expiration as the string on the wire (checkFields
+// checks the field names against listFields, the test's own list).
 type wireKey struct {
-	Value         string   `json:"value"`
-	Token         string   `json:"token"`
-	Tags          []string `json:"tags"`
-	Groups        []string `json:"groups"`
-	Networks      []string `json:"networks"`
-	Type          int      `json:"type"`
-	Unlimited     bool     `json:"unlimited"`
-	UsesRemaining int      `json:"uses_remaining"`
-	Expiration    string   `json:"expiration"`
-	Relay         string   `json:"relay"`
-	AutoAssignGW  bool     `json:"auto_assign_gw"`
-	AutoEgress    bool     `json:"auto_egress"`
-	Default       bool     `json:"default"`
+	listShape
+	Expiration string `json:"expiration"`
 }
 
 var listFields = []string{"value", "token", "tags", "groups", "networks", "type", "unlimited",
@@ -222,26 +199,15 @@ func wantToken(host, value string) string {
 	return base64.StdEncoding.EncodeToString([]byte(`{"server":"` + host + `","value":"` + value + `"}`))
 }
 
-func future(c *clock, d time.Duration) string { return itoa(int(c.Now().Add(d).Unix())) }
+func future(c *clock.Manual, d time.Duration) string { return itoa(int(c.Now().Add(d).Unix())) }
 
 // detailKey is the detail shape (v1.7's update, regenerate and network
-// default answers).
+// default answers) as a client decodes it: the server's detailShape, with
+// expiration as the string on the wire (checkFields checks the names
+// against detailFields).
 type detailKey struct {
-	ID                string   `json:"id"`
-	Name              string   `json:"name"`
-	Value             string   `json:"value"`
-	Token             string   `json:"token"`
-	Default           bool     `json:"default"`
-	Unlimited         bool     `json:"unlimited"`
-	UsesRemaining     int      `json:"uses_remaining"`
-	Expiration        string   `json:"expiration"`
-	Networks          []string `json:"networks"`
-	Tags              []string `json:"tags"`
-	GatewayID         *string  `json:"gateway_id"`
-	AutoAssignGateway bool     `json:"auto_assign_gateway"`
-	AutoEgress        bool     `json:"auto_egress"`
-	Type              int      `json:"type"`
-	CreatedBy         string   `json:"created_by"`
+	detailShape
+	Expiration string `json:"expiration"`
 }
 
 // wantsDetail: the generation answers update, regenerate and network
@@ -264,11 +230,11 @@ func decodeAnswer(t *testing.T, gen Generation, body string) wireKey {
 	if d.GatewayID != nil {
 		relay = *d.GatewayID
 	}
-	return wireKey{
+	return wireKey{listShape: listShape{
 		Value: d.Value, Token: d.Token, Tags: []string{d.Name}, Groups: d.Tags, Networks: d.Networks,
-		Type: d.Type, Unlimited: d.Unlimited, UsesRemaining: d.UsesRemaining, Expiration: d.Expiration,
+		Type: d.Type, Unlimited: d.Unlimited, UsesRemaining: d.UsesRemaining,
 		Relay: relay, AutoAssignGW: d.AutoAssignGateway, AutoEgress: d.AutoEgress, Default: d.Default,
-	}
+	}, Expiration: d.Expiration}
 }
 
 // defaultNames answers the names of network's default keys, as the server

@@ -137,7 +137,7 @@ func TestRegenerate(t *testing.T) {
 			if err := s.Register(k.Token); err != nil {
 				t.Fatal(err)
 			}
-			c.Add(time.Minute)
+			c.Advance(time.Minute)
 			a := call(t, s, "POST", "/api/v1/enrollment-keys/"+k.Value+"/regenerate-token", "").mustOK(t)
 			d := decodeAnswer(t, gen, a.body)
 			if d.Value == k.Value || !validValue(d.Value) || d.Token != wantToken(hostOf(t, s), d.Value) {
@@ -373,7 +373,7 @@ func TestRegister(t *testing.T) {
 		c := newClock()
 		s := newTest(t, Options{Now: c.Now})
 		k := createKey(t, s, `{"tags":["reg-key"],"expiration":`+future(c, time.Minute)+`}`)
-		c.Add(2 * time.Minute)
+		c.Advance(2 * time.Minute)
 		callAuth(t, s, "POST", "/api/v1/host/register/"+k.Token, "{}", "").wantError(t, 400, "invalid enrollment key")
 		if len(list(t, s)) != 1 {
 			t.Fatal("expired keys are never cleaned up")

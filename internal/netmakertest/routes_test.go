@@ -104,9 +104,9 @@ func TestAuth(t *testing.T) {
 	}
 
 	t.Run("jwt expires on the server clock", func(t *testing.T) {
-		c.Add(59 * time.Minute)
+		c.Advance(59 * time.Minute)
 		callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+jwt).mustOK(t)
-		c.Add(2 * time.Minute)
+		c.Advance(2 * time.Minute)
 		callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+jwt).wantError(t, 401, "unauthorized")
 		// a new login works again
 		a := login("alice", "s3cret").mustOK(t)

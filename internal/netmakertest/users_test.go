@@ -53,7 +53,7 @@ func TestCredentialFlow(t *testing.T) {
 			pat := p.Response.AuthToken
 
 			// The token is a credential of its own: it outlives the JWT.
-			c.Add(2 * time.Hour)
+			c.Advance(2 * time.Hour)
 			callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+jwt).wantError(t, 401, "unauthorized")
 			callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+pat).mustOK(t)
 			callAuth(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["pat-key"],"unlimited":true}`, "Bearer "+pat).mustOK(t)
@@ -61,9 +61,9 @@ func TestCredentialFlow(t *testing.T) {
 			decodeLogin(t, callAuth(t, s, "POST", "/api/v1/users/access_token", `{"name":"t2","user_name":"admin","expires_at":"2099-01-01T00:00:00Z"}`, "Bearer "+pat))
 
 			// ... until expires_at on the server clock.
-			c.Add(22*time.Hour - time.Second)
+			c.Advance(22*time.Hour - time.Second)
 			callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+pat).mustOK(t)
-			c.Add(time.Second)
+			c.Advance(time.Second)
 			callAuth(t, s, "GET", "/api/v1/enrollment-keys", "", "Bearer "+pat).wantError(t, 401, "unauthorized")
 		})
 	}

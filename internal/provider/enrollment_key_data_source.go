@@ -44,10 +44,7 @@ func (d *enrollmentKeyDataSource) Metadata(_ context.Context, req datasource.Met
 
 func (d *enrollmentKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := keyDetailsAttributes()
-	attrs["id"] = schema.StringAttribute{
-		MarkdownDescription: "The key's name.",
-		Computed:            true,
-	}
+	attrs["id"] = computedString("The key's name.")
 	attrs["name"] = schema.StringAttribute{
 		MarkdownDescription: "Name of the key to look up. Exactly one of `name` and `network` must be set. " +
 			"When looking up by `network`, the name of the network's default key.",
@@ -66,11 +63,7 @@ func (d *enrollmentKeyDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		Optional: true,
 		Computed: true,
 	}
-	attrs["value"] = schema.StringAttribute{
-		MarkdownDescription: "The key's server-assigned value (its ID on the API). Secret: the token embeds it.",
-		Computed:            true,
-		Sensitive:           true,
-	}
+	attrs["value"] = computedSecret(keyValueDescription)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one enrollment key, by `name` or as the default key of a `network`, and " +
 			"answers all its attributes, including its secret `token` (which then sits in the Terraform state: " +
@@ -108,26 +101,12 @@ func (d *enrollmentKeyDataSource) ValidateConfig(ctx context.Context, req dataso
 }
 
 func (d *enrollmentKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config enrollmentKeyDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
+	config, ok := operationModel[enrollmentKeyDataSourceModel](ctx, req.Config, d.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	if !requireConfigured(d.data, &resp.Diagnostics) {
-		return
-	}
-	lookup := keyLookup{Network: config.Network.ValueString()}
-	if config.Network.IsNull() {
-		lookup.Name = config.Name.ValueString()
-	}
-	key, problem := lookup.find(ctx, d.data.client)
-	if problem != nil {
-		resp.Diagnostics.Append(problem)
-		return
-	}
-	details, diags := newKeyDetails(ctx, *key, d.data.clock().Now())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	key, details := lookUpDetails(ctx, d.data, lookupOf(config.Name, config.Network), &resp.Diagnostics)
+	if key == nil {
 		return
 	}
 	state := enrollmentKeyDataSourceModel{

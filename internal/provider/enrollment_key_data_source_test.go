@@ -15,19 +15,14 @@ import (
 )
 
 func TestAccEnrollmentKeyDataSource_basic(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccSeedKeys(t, srv)
-			contractor, _ := srv.KeyByName("contractor")
-			netA, _ := srv.KeyByName("net-a")
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: providerConfig(srv) + `
+	eachSeededServer(t, func(t *testing.T, srv *netmakertest.Server) {
+		contractor, _ := srv.KeyByName("contractor")
+		netA, _ := srv.KeyByName("net-a")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "by_name" {
   name = "contractor"
 }
@@ -42,38 +37,37 @@ data "netmaker_enrollment_key" "by_network_alone" {
   network = "net-a"
 }
 `,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_name", tfjsonpath.Path{}, knownvalue.ObjectExact(map[string]knownvalue.Check{
-								"id":                  knownvalue.StringExact("contractor"),
-								"name":                knownvalue.StringExact("contractor"),
-								"network":             knownvalue.Null(),
-								"default":             knownvalue.Bool(false),
-								"value":               knownvalue.StringExact(contractor.Value),
-								"token":               knownvalue.StringExact(srv.Token(contractor.Value)),
-								"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-a")}),
-								"type":                knownvalue.StringExact("time_bound"),
-								"uses_remaining":      knownvalue.Int64Exact(0),
-								"expires_at":          knownvalue.StringExact(contractor.Expiration.UTC().Format(time.RFC3339)),
-								"tags":                knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("laptop")}),
-								"gateway_id":          knownvalue.Null(),
-								"auto_select_gateway": knownvalue.Bool(false),
-								"auto_egress":         knownvalue.Bool(false),
-								"status":              knownvalue.StringExact("active"),
-								"valid":               knownvalue.Bool(true),
-							})),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("name"), knownvalue.StringExact("net-a")),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("default"), knownvalue.Bool(true)),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("type"), knownvalue.StringExact("unlimited")),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("token"), knownvalue.StringExact(srv.Token(netA.Value))),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("name"), knownvalue.StringExact("net-a")),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("default"), knownvalue.Bool(true)),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("value"), knownvalue.StringExact(netA.Value)),
-						},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_name", tfjsonpath.Path{}, knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id":                  knownvalue.StringExact("contractor"),
+							"name":                knownvalue.StringExact("contractor"),
+							"network":             knownvalue.Null(),
+							"default":             knownvalue.Bool(false),
+							"value":               knownvalue.StringExact(contractor.Value),
+							"token":               knownvalue.StringExact(srv.Token(contractor.Value)),
+							"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-a")}),
+							"type":                knownvalue.StringExact("time_bound"),
+							"uses_remaining":      knownvalue.Int64Exact(0),
+							"expires_at":          knownvalue.StringExact(contractor.Expiration.UTC().Format(time.RFC3339)),
+							"tags":                knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("laptop")}),
+							"gateway_id":          knownvalue.Null(),
+							"auto_select_gateway": knownvalue.Bool(false),
+							"auto_egress":         knownvalue.Bool(false),
+							"status":              knownvalue.StringExact("active"),
+							"valid":               knownvalue.Bool(true),
+						})),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("name"), knownvalue.StringExact("net-a")),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("default"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("type"), knownvalue.StringExact("unlimited")),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network", tfjsonpath.New("token"), knownvalue.StringExact(srv.Token(netA.Value))),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("name"), knownvalue.StringExact("net-a")),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("default"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_key.by_network_alone", tfjsonpath.New("value"), knownvalue.StringExact(netA.Value)),
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyDataSource_movedDefault follows the default of a
@@ -108,69 +102,63 @@ data "netmaker_enrollment_key" "by_network" {
 }
 
 func TestAccEnrollmentKeyDataSource_errors(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccSeedKeys(t, srv)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: providerConfig(srv) + `
+	eachSeededServer(t, func(t *testing.T, srv *netmakertest.Server) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   name = "ghost"
 }
 `,
-						ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost".`),
-					},
-					{
-						Config: providerConfig(srv) + `
+					ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost".`),
+				},
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   network = "no-such-network"
   default = true
 }
 `,
-						ExpectError: wrappedText(`No enrollment key on the Netmaker server is the default key of network "no-such-network"`),
-					},
-					{
-						Config: providerConfig(srv) + `
+					ExpectError: wrappedText(`No enrollment key on the Netmaker server is the default key of network "no-such-network"`),
+				},
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   name    = "batch"
   network = "net-a"
 }
 `,
-						ExpectError: wrappedText(`Invalid Attribute Combination`),
-					},
-					{
-						Config: providerConfig(srv) + `
+					ExpectError: wrappedText(`Invalid Attribute Combination`),
+				},
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {}
 `,
-						ExpectError: wrappedText(`Exactly one of these attributes must be configured: [name,network]`),
-					},
-					{
-						Config: providerConfig(srv) + `
+					ExpectError: wrappedText(`Exactly one of these attributes must be configured: [name,network]`),
+				},
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   network = "net-a"
   default = false
 }
 `,
-						ExpectError: wrappedText(`Lookup by network finds the default key`),
-					},
-					{
-						Config: providerConfig(srv) + `
+					ExpectError: wrappedText(`Lookup by network finds the default key`),
+				},
+				{
+					Config: providerConfig(srv) + `
 data "netmaker_enrollment_key" "test" {
   name    = "batch"
   default = true
 }
 `,
-						ExpectError: wrappedText(`Invalid Attribute Combination`),
-					},
+					ExpectError: wrappedText(`Invalid Attribute Combination`),
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyDataSource_twoDefaults: a server that lists two
@@ -205,9 +193,7 @@ data "netmaker_enrollment_key" "test" {
 // key (its token included).
 func TestAccEnrollmentKeyDataSource_AdversarialEmptyName(t *testing.T) {
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	if err := srv.CreateNetwork("tf-only-net", "10.91.0.0/16"); err != nil {
-		t.Fatal(err)
-	}
+	testAccCreateNetworks(t, srv, "tf-only-net")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccEchoFactories(),

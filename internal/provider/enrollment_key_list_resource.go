@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -45,14 +46,14 @@ func (r *enrollmentKeyListResource) ListResourceConfigSchema(_ context.Context, 
 			"identified by their name; neither the results nor the generated configuration hold a secret (`value` and " +
 			"`token` are read at import). One query lists the keys once, " +
 			"however many there are.",
-		Attributes: keyFilterListAttributes(),
+		Attributes: keyFilterAttributes(keyFilter.listAttribute),
 	}
 }
 
 func (r *enrollmentKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config enrollmentKeyListModel
-	diags := req.Config.Get(ctx, &config)
-	if diags.HasError() || !requireConfigured(r.data, &diags) {
+	var diags diag.Diagnostics
+	config, ok := operationModel[enrollmentKeyListModel](ctx, req.Config, r.data, &diags)
+	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -169,61 +169,45 @@ resource "netmaker_enrollment_key" "proxied" {
 // (the key stays in state and on the server), never "already gone".
 func TestAccEnrollmentKeyResource_AdversarialProxyNotFound(t *testing.T) {
 	const addr = "netmaker_enrollment_key.proxied"
-	t.Run("list", func(t *testing.T) {
-		var on atomic.Bool
-		srv := newTestServerWithOptions(t, netmakertest.Options{Intercept: proxyNotFound(&on, http.MethodGet, "/api/v1/enrollment-keys")})
-		config := providerConfig(srv) + proxyKey
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { testAccPreCheck(t) },
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             checkServerEmpty(srv),
-			Steps: []resource.TestStep{
-				{Config: config},
-				{
-					PreConfig:   func() { on.Store(true) },
-					Config:      config,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)404.*not\s+Netmaker's\s+own\s+answer`),
-				},
-				{
-					PreConfig:        func() { on.Store(false) },
-					Config:           config,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-					Check:            checkStateMatchesServer(srv, addr, "tf-proxied"),
-				},
-			},
-		})
-	})
-	t.Run("delete", func(t *testing.T) {
-		var on atomic.Bool
-		srv := newTestServerWithOptions(t, netmakertest.Options{Intercept: proxyNotFound(&on, http.MethodDelete, "/api/v1/enrollment-keys/")})
-		config := providerConfig(srv) + proxyKey
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { testAccPreCheck(t) },
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             checkServerEmpty(srv),
-			Steps: []resource.TestStep{
-				{Config: config},
-				{
-					PreConfig:   func() { on.Store(true) },
-					Config:      config,
-					Destroy:     true,
-					ExpectError: regexp.MustCompile(`(?s)Could not delete enrollment key.*404`),
-				},
-				{
-					PreConfig: func() {
-						on.Store(false)
-						if n := countKeys(srv, "tf-proxied"); n != 1 {
-							t.Errorf("%d keys named tf-proxied after the failed destroy, want 1", n)
-						}
+	for _, tt := range []struct {
+		name, method, path string
+		// failing is the step that meets the proxy's 404.
+		failing resource.TestStep
+	}{
+		{"list", http.MethodGet, "/api/v1/enrollment-keys",
+			resource.TestStep{PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)404.*not\s+Netmaker's\s+own\s+answer`)}},
+		{"delete", http.MethodDelete, "/api/v1/enrollment-keys/",
+			resource.TestStep{Destroy: true, ExpectError: regexp.MustCompile(`(?s)Could not delete enrollment key.*404`)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var on atomic.Bool
+			srv := newTestServerWithOptions(t, netmakertest.Options{Intercept: proxyNotFound(&on, tt.method, tt.path)})
+			config := providerConfig(srv) + proxyKey
+			failing := tt.failing
+			failing.PreConfig = func() { on.Store(true) }
+			failing.Config = config
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerEmpty(srv),
+				Steps: []resource.TestStep{
+					{Config: config},
+					failing,
+					{
+						PreConfig: func() {
+							on.Store(false)
+							if n := countKeys(srv, "tf-proxied"); n != 1 {
+								t.Errorf("%d keys named tf-proxied after the failed %s, want 1", n, tt.name)
+							}
+						},
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check:            checkStateMatchesServer(srv, addr, "tf-proxied"),
 					},
-					Config:           config,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-					Check:            checkStateMatchesServer(srv, addr, "tf-proxied"),
 				},
-			},
+			})
 		})
-	})
+	}
 }
 
 // TestAdversarial_DeleteNeverFallsBackToName: a destroy without refresh

@@ -19,9 +19,8 @@ import (
 // an outcome; how the server at hand reaches it is the client's choice.
 
 func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan enrollmentKeyModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	plan, ok := operationModel[enrollmentKeyModel](ctx, rawModel(req.Plan.Raw), r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	createReq, diags := createRequest(ctx, plan, r.now())
@@ -261,9 +260,8 @@ func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
 }
 
 func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state enrollmentKeyModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	state, ok := operationModel[enrollmentKeyModel](ctx, rawModel(req.State.Raw), r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if isDetached(state) {

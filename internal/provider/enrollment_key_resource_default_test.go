@@ -29,14 +29,10 @@ import (
 // the state with a warning) and the key stays on the server, still the
 // network's default, with the tags of the last apply.
 func TestAccEnrollmentKeyResource_deleteDefault(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("tf-def-net", "10.55.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			adopt := func(tags string) string {
-				return providerConfig(srv) + fmt.Sprintf(`
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-def-net")
+		adopt := func(tags string) string {
+			return providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "def" {
   name     = "tf-def-net"
   type     = "unlimited"
@@ -44,43 +40,38 @@ resource "netmaker_enrollment_key" "def" {
   tags     = [%s]
 }
 `, tags)
-			}
-			stillDefault := func(groups ...string) resource.TestCheckFunc {
-				return checkServerKey(srv, "tf-def-net", func(k netmakertest.Key) error {
-					if !k.Default || !slices.Equal(k.Groups, groups) && (len(groups) > 0 || len(k.Groups) > 0) {
-						return fmt.Errorf("auto-generated key: default %v, groups %v; want default, groups %v", k.Default, k.Groups, groups)
-					}
-					return nil
-				})
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             stillDefault("tf-def-net.web"),
-				Steps: []resource.TestStep{
-					{Config: adopt(""), ResourceName: "netmaker_enrollment_key.def", ImportState: true, ImportStateId: "tf-def-net", ImportStatePersist: true},
-					{
-						Config: adopt(`"tf-def-net.web"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("netmaker_enrollment_key.def", plancheck.ResourceActionUpdate),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue("netmaker_enrollment_key.def", tfjsonpath.New("default"), knownvalue.Bool(true)),
-						},
-						Check: stillDefault("tf-def-net.web"),
-					},
-					{
-						// Destroyed: forgotten, not deleted (Netmaker deletes it with its network).
-						Config: providerConfig(srv),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("netmaker_enrollment_key.def", plancheck.ResourceActionDestroy),
-						}},
-						Check: stillDefault("tf-def-net.web"),
-					},
-				},
+		}
+		stillDefault := func(groups ...string) resource.TestCheckFunc {
+			return checkServerKey(srv, "tf-def-net", func(k netmakertest.Key) error {
+				if !k.Default || !slices.Equal(k.Groups, groups) && (len(groups) > 0 || len(k.Groups) > 0) {
+					return fmt.Errorf("auto-generated key: default %v, groups %v; want default, groups %v", k.Default, k.Groups, groups)
+				}
+				return nil
 			})
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             stillDefault("tf-def-net.web"),
+			Steps: []resource.TestStep{
+				{Config: adopt(""), ResourceName: "netmaker_enrollment_key.def", ImportState: true, ImportStateId: "tf-def-net", ImportStatePersist: true},
+				{
+					Config:           adopt(`"tf-def-net.web"`),
+					ConfigPlanChecks: plannedAction("netmaker_enrollment_key.def", plancheck.ResourceActionUpdate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.def", tfjsonpath.New("default"), knownvalue.Bool(true)),
+					},
+					Check: stillDefault("tf-def-net.web"),
+				},
+				{
+					// Destroyed: forgotten, not deleted (Netmaker deletes it with its network).
+					Config:           providerConfig(srv),
+					ConfigPlanChecks: plannedAction("netmaker_enrollment_key.def", plancheck.ResourceActionDestroy),
+					Check:            stillDefault("tf-def-net.web"),
+				},
+			},
 		})
-	}
+	})
 }
 
 // defaultKeyConfig is key custom-one of net-a with default as given (an
@@ -107,99 +98,30 @@ resource "netmaker_enrollment_key" "test" {
 // destroying it gives the default back to the auto-generated key. v1.5
 // refuses at plan time.
 func TestAccEnrollmentKeyResource_defaultOnCreate(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			if gen == netmakertest.GenerationV15 {
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					Steps: []resource.TestStep{{
-						Config:      defaultKeyConfig(srv, "true"),
-						ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its default`),
-					}},
-				})
-				if _, ok := srv.KeyByName("custom-one"); ok {
-					t.Fatal("v1.5: the refused key was created")
-				}
-				return
-			}
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		if srv.Generation() == netmakertest.GenerationV15 {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
-				Steps: []resource.TestStep{
-					{
-						Config: defaultKeyConfig(srv, "true"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-						},
-						Check: resource.ComposeAggregateTestCheckFunc(
-							checkServerDefault(srv, "net-a", "custom-one"),
-							checkServerKey(srv, "net-a", func(k netmakertest.Key) error {
-								if k.Default {
-									return fmt.Errorf("the auto-generated key kept the flag")
-								}
-								return nil
-							}),
-						),
-					},
-					{
-						// A tag change keeps the default (every PUT sends the flag).
-						Config: strings.Replace(defaultKeyConfig(srv, "true"), `["net-a.web"]`, `["net-a.db"]`, 1),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
-						Check: checkServerDefault(srv, "net-a", "custom-one"),
-					},
-				},
-			})
-		})
-	}
-}
-
-// TestAccEnrollmentKeyResource_defaultToggle turns default on and off for an
-// existing key: in place on v1.7, by replacement on current, refused at plan
-// time on v1.5. After each step net-a has exactly one default key and the
-// state's token is the server's.
-func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			change := plancheck.ResourceActionUpdate
-			if gen == netmakertest.GenerationCurrent {
-				change = plancheck.ResourceActionDestroyBeforeCreate
-			}
-			var first netmakertest.Key
-			steps := []resource.TestStep{{
-				Config: defaultKeyConfig(srv, ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkServerDefault(srv, "net-a", "net-a"),
-					func(*terraform.State) error { first, _ = srv.KeyByName("custom-one"); return nil },
-				),
-			}}
-			if gen == netmakertest.GenerationV15 {
-				steps = append(steps, resource.TestStep{
+				Steps: []resource.TestStep{{
 					Config:      defaultKeyConfig(srv, "true"),
 					ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its default`),
-				}, resource.TestStep{
-					Config:   defaultKeyConfig(srv, ""),
-					PlanOnly: true,
-					Check:    checkServerDefault(srv, "net-a", "net-a"),
-				})
-			} else {
-				steps = append(steps, resource.TestStep{
+				}},
+			})
+			if _, ok := srv.KeyByName("custom-one"); ok {
+				t.Fatal("v1.5: the refused key was created")
+			}
+			return
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
+			Steps: []resource.TestStep{
+				{
 					Config: defaultKeyConfig(srv, "true"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, change),
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
@@ -207,32 +129,93 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
 						checkServerDefault(srv, "net-a", "custom-one"),
-						checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
-							if (k.Value != first.Value) != (gen == netmakertest.GenerationCurrent) {
-								return fmt.Errorf("value changed %v; want a new key on current only", k.Value != first.Value)
+						checkServerKey(srv, "net-a", func(k netmakertest.Key) error {
+							if k.Default {
+								return fmt.Errorf("the auto-generated key kept the flag")
 							}
 							return nil
 						}),
 					),
-				}, resource.TestStep{
-					Config: defaultKeyConfig(srv, "false"),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, change),
-					}},
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-					},
-					Check: checkServerDefault(srv, "net-a", "net-a"),
-				})
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkServerDefault(srv, "net-a", "net-a"),
-				Steps:                    steps,
-			})
+				},
+				{
+					// A tag change keeps the default (every PUT sends the flag).
+					Config:           strings.Replace(defaultKeyConfig(srv, "true"), `["net-a.web"]`, `["net-a.db"]`, 1),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+					Check:            checkServerDefault(srv, "net-a", "custom-one"),
+				},
+			},
 		})
-	}
+	})
+}
+
+// TestAccEnrollmentKeyResource_defaultToggle turns default on and off for an
+// existing key: in place on v1.7, by replacement on current, refused at plan
+// time on v1.5. After each step net-a has exactly one default key and the
+// state's token is the server's.
+func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		change := plancheck.ResourceActionUpdate
+		if srv.Generation() == netmakertest.GenerationCurrent {
+			change = plancheck.ResourceActionDestroyBeforeCreate
+		}
+		var first netmakertest.Key
+		steps := []resource.TestStep{{
+			Config: defaultKeyConfig(srv, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkServerDefault(srv, "net-a", "net-a"),
+				func(*terraform.State) error { first, _ = srv.KeyByName("custom-one"); return nil },
+			),
+		}}
+		if srv.Generation() == netmakertest.GenerationV15 {
+			steps = append(steps, resource.TestStep{
+				Config:      defaultKeyConfig(srv, "true"),
+				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its default`),
+			}, resource.TestStep{
+				Config:   defaultKeyConfig(srv, ""),
+				PlanOnly: true,
+				Check:    checkServerDefault(srv, "net-a", "net-a"),
+			})
+		} else {
+			steps = append(steps, resource.TestStep{
+				Config: defaultKeyConfig(srv, "true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, change),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-a", "custom-one"),
+					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
+						if (k.Value != first.Value) != (srv.Generation() == netmakertest.GenerationCurrent) {
+							return fmt.Errorf("value changed %v; want a new key on current only", k.Value != first.Value)
+						}
+						return nil
+					}),
+				),
+			}, resource.TestStep{
+				Config: defaultKeyConfig(srv, "false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, change),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+				},
+				Check: checkServerDefault(srv, "net-a", "net-a"),
+			})
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkServerDefault(srv, "net-a", "net-a"),
+			Steps:                    steps,
+		})
+	})
 }
 
 // TestAccEnrollmentKeyResource_defaultRefusals: a default key needs a

@@ -25,14 +25,10 @@ import (
 // (Terraform 1.12+), of managed, time-bound and auto-generated keys.
 
 func TestAccEnrollmentKeyResource_import(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("iot-network", "10.77.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
-			created := providerConfig(srv) + fmt.Sprintf(`
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "iot-network")
+		expires := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+		created := providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "uses" {
   name     = "tf-imp-uses"
   type     = "uses"
@@ -53,14 +49,14 @@ resource "netmaker_enrollment_key" "expiry" {
   expires_at = %q
 }
 `, expires)
-			adopt := created + `
+		adopt := created + `
 resource "netmaker_enrollment_key" "iot" {
   name     = "iot-network"
   type     = "unlimited"
   networks = ["iot-network"]
 }
 `
-			forget := created + `
+		forget := created + `
 removed {
   from = netmaker_enrollment_key.iot
   lifecycle {
@@ -68,50 +64,49 @@ removed {
   }
 }
 `
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{Config: created},
-					{ResourceName: "netmaker_enrollment_key.uses", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-uses"},
-					{ResourceName: "netmaker_enrollment_key.ttl", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-ttl",
-						ImportStateVerifyIgnore: []string{"ttl"}},
-					{ResourceName: "netmaker_enrollment_key.expiry", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-exp"},
-					{
-						// Adopt the key Netmaker generated for the network.
-						Config:             adopt,
-						ResourceName:       "netmaker_enrollment_key.iot",
-						ImportState:        true,
-						ImportStateId:      "iot-network",
-						ImportStatePersist: true,
-						ImportStateCheck: func(states []*terraform.InstanceState) error {
-							for _, st := range states {
-								if st.ID != "iot-network" {
-									continue
-								}
-								a := st.Attributes
-								if a["type"] != "unlimited" || a["default"] != "true" || a["networks.0"] != "iot-network" || a["uses"] != "" {
-									return fmt.Errorf("imported attributes %v", a)
-								}
-								return nil
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: created},
+				{ResourceName: "netmaker_enrollment_key.uses", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-uses"},
+				{ResourceName: "netmaker_enrollment_key.ttl", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-ttl",
+					ImportStateVerifyIgnore: []string{"ttl"}},
+				{ResourceName: "netmaker_enrollment_key.expiry", ImportState: true, ImportStateVerify: true, ImportStateId: "tf-imp-exp"},
+				{
+					// Adopt the key Netmaker generated for the network.
+					Config:             adopt,
+					ResourceName:       "netmaker_enrollment_key.iot",
+					ImportState:        true,
+					ImportStateId:      "iot-network",
+					ImportStatePersist: true,
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						for _, st := range states {
+							if st.ID != "iot-network" {
+								continue
 							}
-							return fmt.Errorf("no imported key iot-network among %d states", len(states))
-						},
+							a := st.Attributes
+							if a["type"] != "unlimited" || a["default"] != "true" || a["networks.0"] != "iot-network" || a["uses"] != "" {
+								return fmt.Errorf("imported attributes %v", a)
+							}
+							return nil
+						}
+						return fmt.Errorf("no imported key iot-network among %d states", len(states))
 					},
-					{
-						Config: adopt,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-					},
-					{Config: forget},
 				},
-			})
-			if k, ok := srv.KeyByName("iot-network"); !ok || !k.Default {
-				t.Errorf("the adopted default key must stay on the server: %+v", k)
-			}
+				{
+					Config: adopt,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+				},
+				{Config: forget},
+			},
 		})
-	}
+		if k, ok := srv.KeyByName("iot-network"); !ok || !k.Default {
+			t.Errorf("the adopted default key must stay on the server: %+v", k)
+		}
+	})
 }
 
 // TestAccEnrollmentKeyResource_importTimeBound adopts a time-bound key without
@@ -161,9 +156,7 @@ removed {
 						Config: keyConfig(srv, `  name = "tf-adopt-tb"
   type = "time_bound"
   ttl  = "720h"`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
@@ -179,27 +172,23 @@ removed {
 // network with a two-character name (network names have 1–32 characters),
 // while a new key still needs Netmaker's 3–32 characters.
 func TestAccEnrollmentKeyResource_adoptShortName(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("n1", "10.77.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			const addr = "netmaker_enrollment_key.n1"
-			adopted := `
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "n1")
+		const addr = "netmaker_enrollment_key.n1"
+		adopted := `
 resource "netmaker_enrollment_key" "n1" {
   name     = "n1"
   type     = "unlimited"
   networks = ["n1"]
 }
 `
-			importBlock := `
+		importBlock := `
 import {
   to = netmaker_enrollment_key.n1
   id = "n1"
 }
 `
-			forget := `
+		forget := `
 removed {
   from = netmaker_enrollment_key.n1
   lifecycle {
@@ -207,50 +196,47 @@ removed {
   }
 }
 `
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						// A new key with a two-character name fails at plan.
-						Config:      keyConfig(srv, `  name = "ab"`+"\n"+`  type = "unlimited"`),
-						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(`(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`),
-					},
-					{
-						// So does a name of only spaces (the client refuses it at apply).
-						Config:      keyConfig(srv, `  name = "   "`+"\n"+`  type = "unlimited"`),
-						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(`(?s)Invalid key name.*must not be empty or only\s+whitespace`),
-					},
-					{
-						Config: providerConfig(srv) + importBlock + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("n1")),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-						},
-					},
-					{
-						Config: providerConfig(srv) + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-					},
-					{Config: providerConfig(srv) + forget},
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutRemovedBlocks,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					// A new key with a two-character name fails at plan.
+					Config:      keyConfig(srv, `  name = "ab"`+"\n"+`  type = "unlimited"`),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`),
 				},
-			})
-			if k, ok := srv.KeyByName("n1"); !ok || !k.Default {
-				t.Errorf("the adopted default key must stay on the server: %+v", k)
-			}
-			if _, ok := srv.KeyByName("ab"); ok {
-				t.Error(`key "ab" was created`)
-			}
+				{
+					// So does a name of only spaces (the client refuses it at apply).
+					Config:      keyConfig(srv, `  name = "   "`+"\n"+`  type = "unlimited"`),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Invalid key name.*must not be empty or only\s+whitespace`),
+				},
+				{
+					Config:           providerConfig(srv) + importBlock + adopted,
+					ConfigPlanChecks: plannedAction(addr, plancheck.ResourceActionNoop),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("n1")),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+					},
+				},
+				{
+					Config: providerConfig(srv) + adopted,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+				},
+				{Config: providerConfig(srv) + forget},
+			},
 		})
-	}
+		if k, ok := srv.KeyByName("n1"); !ok || !k.Default {
+			t.Errorf("the adopted default key must stay on the server: %+v", k)
+		}
+		if _, ok := srv.KeyByName("ab"); ok {
+			t.Error(`key "ab" was created`)
+		}
+	})
 }
 
 // TestAccEnrollmentKeyResource_identity checks that a managed key's identity
@@ -301,44 +287,40 @@ func TestAccEnrollmentKeyResource_identity(t *testing.T) {
 // network's auto-generated key with `identity = { name = ... }` on every
 // server generation; the next plan is empty.
 func TestAccEnrollmentKeyResource_importAutoGeneratedByIdentity(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-id")
-			const addr = "netmaker_enrollment_key.auto"
-			adopted := `
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-id")
+		const addr = "netmaker_enrollment_key.auto"
+		adopted := `
 resource "netmaker_enrollment_key" "auto" {
   name     = "net-id"
   type     = "unlimited"
   networks = ["net-id"]
 }
 `
-			importBlock := `
+		importBlock := `
 import {
   to       = netmaker_enrollment_key.auto
   identity = { name = "net-id" }
 }
 `
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutIdentity,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: providerConfig(srv) + importBlock + adopted,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"name": knownvalue.StringExact("net-id")}),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("net-id")),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("token"), expectTokenOf(srv, "net-id")),
-						},
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutIdentity,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:           providerConfig(srv) + importBlock + adopted,
+					ConfigPlanChecks: plannedAction(addr, plancheck.ResourceActionNoop),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"name": knownvalue.StringExact("net-id")}),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("net-id")),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("default"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("token"), expectTokenOf(srv, "net-id")),
 					},
-					{
-						// Netmaker refuses to delete a default key: forget it.
-						Config: providerConfig(srv) + `
+				},
+				{
+					// Netmaker refuses to delete a default key: forget it.
+					Config: providerConfig(srv) + `
 removed {
   from = netmaker_enrollment_key.auto
   lifecycle {
@@ -346,11 +328,10 @@ removed {
   }
 }
 `,
-					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyResource_importByIdentityErrors: an identity naming no

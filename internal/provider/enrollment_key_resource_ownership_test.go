@@ -228,60 +228,57 @@ func TestAccEnrollmentKeyResource_ownershipLostRotationWithTagChange(t *testing.
 // resource stays in state, detached, so that no plan fails on the taken
 // name, and terraform destroy succeeds, leaving the other key alone.
 func TestAccEnrollmentKeyResource_ownershipForeignKeyDetaches(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			config := keyConfig(srv, `  name     = "tf-foreign"
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		config := keyConfig(srv, `  name     = "tf-foreign"
   type     = "uses"
   uses     = 3
   networks = ["tf-net-a"]
   tags     = ["tf-net-a.web"]`)
-			var foreignValue string
-			checkForeignUntouched := func() error {
-				if n := countKeys(srv, "tf-foreign"); n != 1 {
-					return fmt.Errorf("%d keys named tf-foreign, want the other user's only", n)
-				}
-				k, _ := srv.KeyByName("tf-foreign")
-				if k.Value != foreignValue || k.Type != netmakertest.TypeUnlimited || len(k.Groups) != 0 ||
-					len(k.Networks) != 1 || k.Networks[0] != "someone-else" {
-					return fmt.Errorf("the other user's key changed: %+v", k)
-				}
-				return nil
+		var foreignValue string
+		checkForeignUntouched := func() error {
+			if n := countKeys(srv, "tf-foreign"); n != 1 {
+				return fmt.Errorf("%d keys named tf-foreign, want the other user's only", n)
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             func(*terraform.State) error { return checkForeignUntouched() },
-				Steps: []resource.TestStep{
-					{Config: config},
-					{
-						PreConfig: func() {
-							if err := srv.DeleteKeyByName("tf-foreign"); err != nil {
-								t.Fatal(err)
-							}
-							foreignKey(t, srv.URL(), "tf-foreign", "someone-else")
-							k, _ := srv.KeyByName("tf-foreign")
-							foreignValue = k.Value
-						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop)},
-						},
-						Check: resource.ComposeAggregateTestCheckFunc(
-							resource.TestCheckResourceAttr(keyAddr, "status", keyStatusDetached),
-							resource.TestCheckNoResourceAttr(keyAddr, "value"),
-							func(*terraform.State) error { return checkForeignUntouched() },
-						),
+			k, _ := srv.KeyByName("tf-foreign")
+			if k.Value != foreignValue || k.Type != netmakertest.TypeUnlimited || len(k.Groups) != 0 ||
+				len(k.Networks) != 1 || k.Networks[0] != "someone-else" {
+				return fmt.Errorf("the other user's key changed: %+v", k)
+			}
+			return nil
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             func(*terraform.State) error { return checkForeignUntouched() },
+			Steps: []resource.TestStep{
+				{Config: config},
+				{
+					PreConfig: func() {
+						if err := srv.DeleteKeyByName("tf-foreign"); err != nil {
+							t.Fatal(err)
+						}
+						foreignKey(t, srv.URL(), "tf-foreign", "someone-else")
+						k, _ := srv.KeyByName("tf-foreign")
+						foreignValue = k.Value
 					},
-					{
-						// A change is recorded, never sent to the other key.
-						Config: strings.Replace(config, `"tf-net-a.web"`, `"tf-net-a.db"`, 1),
-						Check:  func(*terraform.State) error { return checkForeignUntouched() },
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop)},
 					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						resource.TestCheckResourceAttr(keyAddr, "status", keyStatusDetached),
+						resource.TestCheckNoResourceAttr(keyAddr, "value"),
+						func(*terraform.State) error { return checkForeignUntouched() },
+					),
 				},
-			})
+				{
+					// A change is recorded, never sent to the other key.
+					Config: strings.Replace(config, `"tf-net-a.web"`, `"tf-net-a.db"`, 1),
+					Check:  func(*terraform.State) error { return checkForeignUntouched() },
+				},
+			},
 		})
-	}
+	})
 }
 
 // readKey drives the refresh of state with records against srv.
@@ -298,65 +295,62 @@ func readKey(t *testing.T, srv *netmakertest.Server, state enrollmentKeyModel, r
 // TestEnrollmentKeyReadOwnership: what a refresh makes of the key of the
 // name, by what the state and the records say.
 func TestEnrollmentKeyReadOwnership(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited, Tags: []string{"prod.ci"}})
-			k, _ := srv.KeyByName("fleet")
-			state := planCheckState(planCheckKey("fleet", []string{"prod"}, []string{"prod.ci"}), false)
-			state.Value = types.StringValue(k.Value)
-			state.RegenerateTrigger = types.StringValue("one")
-			elsewhere := state
-			elsewhere.Value = types.StringValue("RECORDEDVALUEOFADELETEDKEY000000")
-			foreign := elsewhere
-			foreign.Tags = planCheckKey("x", nil, []string{"prod.other"}).Tags
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited, Tags: []string{"prod.ci"}})
+		k, _ := srv.KeyByName("fleet")
+		state := planCheckState(planCheckKey("fleet", []string{"prod"}, []string{"prod.ci"}), false)
+		state.Value = types.StringValue(k.Value)
+		state.RegenerateTrigger = types.StringValue("one")
+		elsewhere := state
+		elsewhere.Value = types.StringValue("RECORDEDVALUEOFADELETEDKEY000000")
+		foreign := elsewhere
+		foreign.Tags = planCheckKey("x", nil, []string{"prod.other"}).Tags
 
-			tests := []struct {
-				name        string
-				state       enrollmentKeyModel
-				records     keyRecords
-				wantWarning string
-				check       func(t *testing.T, s enrollmentKeyModel)
-			}{
-				{"the recorded value", state, keyRecords{}, "", func(t *testing.T, s enrollmentKeyModel) {
-					if s.Value.ValueString() != k.Value {
-						t.Errorf("value not kept")
+		tests := []struct {
+			name        string
+			state       enrollmentKeyModel
+			records     keyRecords
+			wantWarning string
+			check       func(t *testing.T, s enrollmentKeyModel)
+		}{
+			{"the recorded value", state, keyRecords{}, "", func(t *testing.T, s enrollmentKeyModel) {
+				if s.Value.ValueString() != k.Value {
+					t.Errorf("value not kept")
+				}
+			}},
+			{"another value, the recorded settings: adopted with a warning", elsewhere, keyRecords{},
+				"its token was regenerated outside Terraform", func(t *testing.T, s enrollmentKeyModel) {
+					if s.Value.ValueString() != k.Value || s.RegenerateTrigger.ValueString() != "one" {
+						t.Errorf("value %s trigger %s", s.Value, s.RegenerateTrigger)
 					}
 				}},
-				{"another value, the recorded settings: adopted with a warning", elsewhere, keyRecords{},
-					"its token was regenerated outside Terraform", func(t *testing.T, s enrollmentKeyModel) {
-						if s.Value.ValueString() != k.Value || s.RegenerateTrigger.ValueString() != "one" {
-							t.Errorf("value %s trigger %s", s.Value, s.RegenerateTrigger)
-						}
-					}},
-				{"another value, a rotation recorded: ours, rotated, silently", elsewhere,
-					keyRecords{rotation: &rotationRecord{Trigger: "two"}}, "", func(t *testing.T, s enrollmentKeyModel) {
-						if s.Value.ValueString() != k.Value || s.RegenerateTrigger.ValueString() != "two" {
-							t.Errorf("value %s trigger %s, want the server's value and trigger two", s.Value, s.RegenerateTrigger)
-						}
-					}},
-				{"another value and other settings: detached", foreign, keyRecords{}, "", func(t *testing.T, s enrollmentKeyModel) {
-					if !isDetached(s) || !s.Value.IsNull() || !s.Token.IsNull() {
-						t.Errorf("status %s value null %v: want detached, no value", s.Status, s.Value.IsNull())
+			{"another value, a rotation recorded: ours, rotated, silently", elsewhere,
+				keyRecords{rotation: &rotationRecord{Trigger: "two"}}, "", func(t *testing.T, s enrollmentKeyModel) {
+					if s.Value.ValueString() != k.Value || s.RegenerateTrigger.ValueString() != "two" {
+						t.Errorf("value %s trigger %s, want the server's value and trigger two", s.Value, s.RegenerateTrigger)
 					}
 				}},
-			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					got, found, diags := readKey(t, srv, tt.state, tt.records)
-					if diags.HasError() || !found {
-						t.Fatalf("found %v, %v", found, diags)
-					}
-					warnings := diags.Warnings()
-					switch {
-					case tt.wantWarning == "" && len(warnings) > 0:
-						t.Errorf("unexpected warnings %v", warnings)
-					case tt.wantWarning != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.wantWarning)):
-						t.Errorf("warnings %v, want one containing %q", warnings, tt.wantWarning)
-					}
-					tt.check(t, got)
-				})
-			}
-		})
-	}
+			{"another value and other settings: detached", foreign, keyRecords{}, "", func(t *testing.T, s enrollmentKeyModel) {
+				if !isDetached(s) || !s.Value.IsNull() || !s.Token.IsNull() {
+					t.Errorf("status %s value null %v: want detached, no value", s.Status, s.Value.IsNull())
+				}
+			}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, found, diags := readKey(t, srv, tt.state, tt.records)
+				if diags.HasError() || !found {
+					t.Fatalf("found %v, %v", found, diags)
+				}
+				warnings := diags.Warnings()
+				switch {
+				case tt.wantWarning == "" && len(warnings) > 0:
+					t.Errorf("unexpected warnings %v", warnings)
+				case tt.wantWarning != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.wantWarning)):
+					t.Errorf("warnings %v, want one containing %q", warnings, tt.wantWarning)
+				}
+				tt.check(t, got)
+			})
+		}
+	})
 }

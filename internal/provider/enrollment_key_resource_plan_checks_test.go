@@ -93,112 +93,103 @@ func runPlanChecks(t *testing.T, r *enrollmentKeyResource, state *enrollmentKeyM
 // against the test server of each generation, warnings included (which
 // acceptance tests cannot see).
 func TestEnrollmentKeyPlanChecks(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "prod", "lab")
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited})
-			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}}}}
-			with := func(m enrollmentKeyModel, f func(*enrollmentKeyModel)) enrollmentKeyModel { f(&m); return m }
-			ptr := func(m enrollmentKeyModel) *enrollmentKeyModel { return &m }
-			fleet := planCheckKey("fleet", []string{"prod"}, nil)
-			prodDefault := planCheckKey("prod", []string{"prod"}, nil)
-			rotated := with(fleet, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringValue("two") })
-			rotatingState := planCheckState(with(fleet, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringValue("one") }), false)
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "prod", "lab")
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited})
+		client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}}}}
+		with := func(m enrollmentKeyModel, f func(*enrollmentKeyModel)) enrollmentKeyModel { f(&m); return m }
+		ptr := func(m enrollmentKeyModel) *enrollmentKeyModel { return &m }
+		fleet := planCheckKey("fleet", []string{"prod"}, nil)
+		prodDefault := planCheckKey("prod", []string{"prod"}, nil)
+		rotated := with(fleet, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringValue("two") })
+		rotatingState := planCheckState(with(fleet, func(m *enrollmentKeyModel) { m.RegenerateTrigger = types.StringValue("one") }), false)
 
-			tests := []struct {
-				name        string
-				state       *enrollmentKeyModel
-				config      enrollmentKeyModel
-				wantError   string   // substring of the one error; "" for none
-				wantWarning []string // substrings, one per warning, in order
-			}{
-				{"new key, free name, existing network", nil, planCheckKey("tf-new", []string{"prod"}, []string{"prod.ci"}), "", nil},
-				{"new key named like another key", nil, planCheckKey("fleet", []string{"lab"}, nil),
-					`already has an enrollment key named "fleet"`, nil},
-				// Exactly the settings of the key of that name: still someone
-				// else's (a lost create of this resource is known by its record).
-				{"new key exactly like the key of its name", nil, planCheckKey("fleet", []string{"prod"}, nil),
-					`already has an enrollment key named "fleet", which is not this resource's`, nil},
-				{"new key named like a network's auto-generated key", nil, planCheckKey("lab", nil, nil),
-					`the key "lab", which Netmaker generated for network "lab"`, nil},
-				{"adopted (imported) key keeps its name", ptr(planCheckState(prodDefault, true)), prodDefault, "", nil},
-				{"misspelt network", nil, planCheckKey("tf-new", []string{"prdo", "prod"}, nil), "", []string{`has no network "prdo"`}},
-				{"tag without a network", nil, planCheckKey("tf-new", []string{"prod"}, []string{"contractors"}), "",
-					[]string{`Write it as "prod.contractors"`}},
-				{"tag of a network the key does not join", nil, planCheckKey("tf-new", []string{"prod"}, []string{"lab.x"}), "",
-					[]string{`belongs to network "lab", but this key's networks are prod`}},
-				{"networks of a custom default key changed", ptr(planCheckState(fleet, true)),
-					with(fleet, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
-					"Netmaker refuses to delete a network's default key", nil},
-				{"networks of an auto-generated key changed", ptr(planCheckState(prodDefault, true)),
-					with(prodDefault, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
-					`is the key Netmaker generated with network "prod", and the change of networks replaces the key`, nil},
-				{"networks of an ordinary key changed to a missing one", ptr(planCheckState(fleet, false)),
-					with(fleet, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prdo"}, nil).Networks }),
-					"", []string{`has no network "prdo"`}},
-			}
-			rotation := struct {
-				name        string
-				state       *enrollmentKeyModel
-				config      enrollmentKeyModel
-				wantError   string
-				wantWarning []string
-			}{"rotation", &rotatingState, rotated, "", nil}
-			if gen == netmakertest.GenerationV15 {
-				rotation.wantWarning = []string{"the old token stops working a moment before the new one exists"}
-			}
-			tests = append(tests, rotation)
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					srv.ResetStats()
-					diags := runPlanChecks(t, r, tt.state, tt.config)
-					errs := diags.Errors()
-					switch {
-					case tt.wantError == "" && len(errs) > 0:
-						t.Errorf("unexpected errors: %v", errs)
-					case tt.wantError != "" && (len(errs) != 1 || !strings.Contains(errs[0].Detail(), tt.wantError)):
-						t.Errorf("errors %v, want one containing %q", errs, tt.wantError)
+		tests := []struct {
+			name        string
+			state       *enrollmentKeyModel
+			config      enrollmentKeyModel
+			wantError   string   // substring of the one error; "" for none
+			wantWarning []string // substrings, one per warning, in order
+		}{
+			{"new key, free name, existing network", nil, planCheckKey("tf-new", []string{"prod"}, []string{"prod.ci"}), "", nil},
+			{"new key named like another key", nil, planCheckKey("fleet", []string{"lab"}, nil),
+				`already has an enrollment key named "fleet"`, nil},
+			// Exactly the settings of the key of that name: still someone
+			// else's (a lost create of this resource is known by its record).
+			{"new key exactly like the key of its name", nil, planCheckKey("fleet", []string{"prod"}, nil),
+				`already has an enrollment key named "fleet", which is not this resource's`, nil},
+			{"new key named like a network's auto-generated key", nil, planCheckKey("lab", nil, nil),
+				`the key "lab", which Netmaker generated for network "lab"`, nil},
+			{"adopted (imported) key keeps its name", ptr(planCheckState(prodDefault, true)), prodDefault, "", nil},
+			{"misspelt network", nil, planCheckKey("tf-new", []string{"prdo", "prod"}, nil), "", []string{`has no network "prdo"`}},
+			{"tag without a network", nil, planCheckKey("tf-new", []string{"prod"}, []string{"contractors"}), "",
+				[]string{`Write it as "prod.contractors"`}},
+			{"tag of a network the key does not join", nil, planCheckKey("tf-new", []string{"prod"}, []string{"lab.x"}), "",
+				[]string{`belongs to network "lab", but this key's networks are prod`}},
+			{"networks of a custom default key changed", ptr(planCheckState(fleet, true)),
+				with(fleet, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
+				"Netmaker refuses to delete a network's default key", nil},
+			{"networks of an auto-generated key changed", ptr(planCheckState(prodDefault, true)),
+				with(prodDefault, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
+				`is the key Netmaker generated with network "prod", and the change of networks replaces the key`, nil},
+			{"networks of an ordinary key changed to a missing one", ptr(planCheckState(fleet, false)),
+				with(fleet, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prdo"}, nil).Networks }),
+				"", []string{`has no network "prdo"`}},
+		}
+		rotation := struct {
+			name        string
+			state       *enrollmentKeyModel
+			config      enrollmentKeyModel
+			wantError   string
+			wantWarning []string
+		}{"rotation", &rotatingState, rotated, "", nil}
+		if srv.Generation() == netmakertest.GenerationV15 {
+			rotation.wantWarning = []string{"the old token stops working a moment before the new one exists"}
+		}
+		tests = append(tests, rotation)
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				srv.ResetStats()
+				diags := runPlanChecks(t, r, tt.state, tt.config)
+				errs := diags.Errors()
+				switch {
+				case tt.wantError == "" && len(errs) > 0:
+					t.Errorf("unexpected errors: %v", errs)
+				case tt.wantError != "" && (len(errs) != 1 || !strings.Contains(errs[0].Detail(), tt.wantError)):
+					t.Errorf("errors %v, want one containing %q", errs, tt.wantError)
+				}
+				warnings := diags.Warnings()
+				if len(warnings) != len(tt.wantWarning) {
+					t.Fatalf("warnings %v, want %d", warnings, len(tt.wantWarning))
+				}
+				for i, want := range tt.wantWarning {
+					if !strings.Contains(warnings[i].Detail(), want) {
+						t.Errorf("warning %q does not contain %q", warnings[i].Detail(), want)
 					}
-					warnings := diags.Warnings()
-					if len(warnings) != len(tt.wantWarning) {
-						t.Fatalf("warnings %v, want %d", warnings, len(tt.wantWarning))
+				}
+				for route, n := range srv.Stats() {
+					if !strings.HasPrefix(route, "GET ") && n > 0 {
+						t.Errorf("a plan check wrote to the server: %d × %s", n, route)
 					}
-					for i, want := range tt.wantWarning {
-						if !strings.Contains(warnings[i].Detail(), want) {
-							t.Errorf("warning %q does not contain %q", warnings[i].Detail(), want)
-						}
-					}
-					for route, n := range srv.Stats() {
-						if !strings.HasPrefix(route, "GET ") && n > 0 {
-							t.Errorf("a plan check wrote to the server: %d × %s", n, route)
-						}
-					}
-				})
-			}
-		})
-	}
+				}
+			})
+		}
+	})
 }
 
 // TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks: changing the networks
 // of an adopted auto-generated key (a replacement) fails at plan, and the
 // key survives.
 func TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "tf-pc-net", "tf-pc-other")
-			before, _ := srv.KeyByName("tf-pc-net")
-			adopt := func(networks string) string {
-				return providerConfig(srv) + fmt.Sprintf(`
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-pc-net", "tf-pc-other")
+		before, _ := srv.KeyByName("tf-pc-net")
+		adopt := func(networks string) string {
+			return providerConfig(srv) + fmt.Sprintf(`
 import {
   to = netmaker_enrollment_key.adopted
   id = "tf-pc-net"
@@ -210,32 +201,31 @@ resource "netmaker_enrollment_key" "adopted" {
   type     = "unlimited"
 }
 `, networks)
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				Steps: []resource.TestStep{
-					{Config: adopt(`["tf-pc-net"]`)},
-					{
-						Config:      adopt(`["tf-pc-net", "tf-pc-other"]`),
-						ExpectError: regexp.MustCompile(`(?s)A network's auto-generated key cannot be replaced.*the\s+change\s+of\s+networks\s+replaces\s+the\s+key`),
-					},
-					{
-						// Forget the adopted key instead of destroying it.
-						Config: providerConfig(srv) + "removed {\n  from = netmaker_enrollment_key.adopted\n  lifecycle {\n    destroy = false\n  }\n}\n",
-						Check: func(*terraform.State) error {
-							after, ok := srv.KeyByName("tf-pc-net")
-							if !ok || after.Value != before.Value || len(after.Networks) != 1 {
-								return fmt.Errorf("the default key changed: %+v", after)
-							}
-							return nil
-						},
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipWithoutRemovedBlocks,
+			Steps: []resource.TestStep{
+				{Config: adopt(`["tf-pc-net"]`)},
+				{
+					Config:      adopt(`["tf-pc-net", "tf-pc-other"]`),
+					ExpectError: regexp.MustCompile(`(?s)A network's auto-generated key cannot be replaced.*the\s+change\s+of\s+networks\s+replaces\s+the\s+key`),
+				},
+				{
+					// Forget the adopted key instead of destroying it.
+					Config: providerConfig(srv) + "removed {\n  from = netmaker_enrollment_key.adopted\n  lifecycle {\n    destroy = false\n  }\n}\n",
+					Check: func(*terraform.State) error {
+						after, ok := srv.KeyByName("tf-pc-net")
+						if !ok || after.Value != before.Value || len(after.Networks) != 1 {
+							return fmt.Errorf("the default key changed: %+v", after)
+						}
+						return nil
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestEnrollmentKeyModifyPlan drives ModifyPlan directly, for what
@@ -382,129 +372,118 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 // error table and checks that each one is caught with a clear message,
 // before the server is asked where possible.
 func TestAccEnrollmentKeyResource_badInput(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			if err := srv.CreateNetwork("tf-taken-net", "10.66.0.0/16"); err != nil {
-				t.Fatal(err)
-			}
-			unknownGateway := "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"
-			past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-			tests := []struct {
-				name string
-				body string
-				want string
-			}{
-				{"short name", `name = "ab"
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-taken-net")
+		unknownGateway := "3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d"
+		past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+		tests := []struct {
+			name string
+			body string
+			want string
+		}{
+			{"short name", `name = "ab"
 type = "unlimited"`, `(?s)Invalid name for a new key.*3 to 32\s+characters;\s+"ab"\s+has\s+2`},
-				{"blank name", `name = "   "
+			{"blank name", `name = "   "
 type = "unlimited"`, `(?s)Invalid key name.*must not be empty or only\s+whitespace`},
-				{"long name", `name = "abcdefghijklmnopqrstuvwxyz0123456"
+			{"long name", `name = "abcdefghijklmnopqrstuvwxyz0123456"
 type = "unlimited"`, `(?s)at most 32\s+characters`},
-				{"long name", fmt.Sprintf(`name = %q
+			{"long name", fmt.Sprintf(`name = %q
 type = "unlimited"`, strings.Repeat("k", 33)), `has 33`},
-				{"name of a network", `name = "tf-taken-net"
+			{"name of a network", `name = "tf-taken-net"
 type = "unlimited"`, `(?s)Key name already taken.*the\s+key\s+"tf-taken-net",\s+which\s+Netmaker\s+generated\s+for\s+network\s+"tf-taken-net".*id\s+=\s+"tf-taken-net"`},
-				{"no uses", `name = "tf-bad"
+			{"no uses", `name = "tf-bad"
 type = "uses"`, `type "uses" needs uses`},
-				{"zero uses", `name = "tf-bad"
+			{"zero uses", `name = "tf-bad"
 type = "uses"
 uses = 0`, `at least 1`},
-				{"negative uses", `name = "tf-bad"
+			{"negative uses", `name = "tf-bad"
 type = "uses"
 uses = -3`, `at least 1`},
-				{"uses on another type", `name = "tf-bad"
+			{"uses on another type", `name = "tf-bad"
 type = "unlimited"
 uses = 3`, `uses can only be set when type is "uses"`},
-				{"no expiry", `name = "tf-bad"
+			{"no expiry", `name = "tf-bad"
 type = "time_bound"`, `needs expires_at .* or ttl`},
-				{"past expiry", fmt.Sprintf(`name = "tf-bad"
+			{"past expiry", fmt.Sprintf(`name = "tf-bad"
 type = "time_bound"
 expires_at = %q`, past), `is not in the future`},
-				{"expiry not RFC 3339", `name = "tf-bad"
+			{"expiry not RFC 3339", `name = "tf-bad"
 type = "time_bound"
 expires_at = "2030-01-01 00:00"`, `not an RFC 3339 timestamp`},
-				{"expiry and ttl", fmt.Sprintf(`name = "tf-bad"
+			{"expiry and ttl", fmt.Sprintf(`name = "tf-bad"
 type = "time_bound"
 ttl = "24h"
 expires_at = %q`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339)), `(?s)Invalid Attribute Combination.*ttl|expires_at`},
-				{"ttl in days", `name = "tf-bad"
+			{"ttl in days", `name = "tf-bad"
 type = "time_bound"
 ttl = "30d"`, `no unit for days; write "720h"`},
-				{"ttl of a nanosecond", `name = "tf-bad"
+			{"ttl of a nanosecond", `name = "tf-bad"
 type = "time_bound"
 ttl = "1ns"`, `(?s)"1ns" is shorter than the least allowed here, 1m0s`},
-				{"ttl under a second", `name = "tf-bad"
+			{"ttl under a second", `name = "tf-bad"
 type = "time_bound"
 ttl = "500ms"`, `(?s)"500ms" is shorter than the least allowed here, 1m0s`},
-				{"name with a bidirectional override", "name = \"tf-\u202Edab\"\ntype = \"unlimited\"",
-					`(?s)U\+202E, a control or\s+formatting character`},
-				{"name with a newline", "name = \"tf-\\nbad\"\ntype = \"unlimited\"", `U\+000A`},
-				{"too many tags", fmt.Sprintf(`name = "tf-bad"
+			{"name with a bidirectional override", "name = \"tf-\u202Edab\"\ntype = \"unlimited\"",
+				`(?s)U\+202E, a control or\s+formatting character`},
+			{"name with a newline", "name = \"tf-\\nbad\"\ntype = \"unlimited\"", `U\+000A`},
+			{"too many tags", fmt.Sprintf(`name = "tf-bad"
 type = "unlimited"
 tags = [%s]`, `"a.t`+strings.Join(manyStrings(maxSetElements+1), `", "a.t`)+`"`), `has 1001 elements; a key takes at\s+most 1000`},
-				{"ttl on another type", `name = "tf-bad"
+			{"ttl on another type", `name = "tf-bad"
 type = "uses"
 uses = 1
 ttl = "1h"`, `ttl can only be set when type is "time_bound"`},
-				{"bad type", `name = "tf-bad"
+			{"bad type", `name = "tf-bad"
 type = "forever"`, `value must be one of`},
-				{"bad network name", `name = "tf-bad"
+			{"bad network name", `name = "tf-bad"
 type = "unlimited"
 networks = ["Prod Net"]`, `not a Netmaker network name`},
-				{"bad gateway UUID", `name = "tf-bad"
+			{"bad gateway UUID", `name = "tf-bad"
 type = "unlimited"
 gateway_id = "gw-1"`, `"gw-1" is not a UUID`},
-				{"nil gateway UUID", `name = "tf-bad"
+			{"nil gateway UUID", `name = "tf-bad"
 type = "unlimited"
 gateway_id = "00000000-0000-0000-0000-000000000000"`, `leave the attribute unset`},
-				{"unknown gateway", fmt.Sprintf(`name = "tf-bad"
+			{"unknown gateway", fmt.Sprintf(`name = "tf-bad"
 type = "unlimited"
 networks = ["tf-taken-net"]
 gateway_id = %q`, unknownGateway), `(?s)Gateway not found.*` + unknownGateway + `\s+was not found`},
-				{"gateway and auto select", fmt.Sprintf(`name = "tf-bad"
+			{"gateway and auto select", fmt.Sprintf(`name = "tf-bad"
 type = "unlimited"
 auto_select_gateway = true
 gateway_id = %q`, unknownGateway), `gateway_id cannot be set while auto_select_gateway is true`},
-			}
-			steps := make([]resource.TestStep, 0, len(tests))
-			for _, tt := range tests {
-				steps = append(steps, resource.TestStep{
-					Config:      keyConfig(srv, tt.body),
-					ExpectError: regexp.MustCompile(tt.want),
-				})
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    steps,
+		}
+		steps := make([]resource.TestStep, 0, len(tests))
+		for _, tt := range tests {
+			steps = append(steps, resource.TestStep{
+				Config:      keyConfig(srv, tt.body),
+				ExpectError: regexp.MustCompile(tt.want),
 			})
-			if k, ok := srv.KeyByName("tf-bad"); ok {
-				t.Errorf("a rejected configuration left a key on the server: %+v", k)
-			}
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    steps,
 		})
-	}
+		if k, ok := srv.KeyByName("tf-bad"); ok {
+			t.Errorf("a rejected configuration left a key on the server: %+v", k)
+		}
+	})
 }
 
 // TestAccEnrollmentKeyResource_duplicateName declares two keys with one name.
 func TestAccEnrollmentKeyResource_duplicateName(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoKey(srv, "tf-dup"),
-				Steps: []resource.TestStep{
-					{Config: keyConfig(srv, `name = "tf-dup"
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkNoKey(srv, "tf-dup"),
+			Steps: []resource.TestStep{
+				{Config: keyConfig(srv, `name = "tf-dup"
 type = "unlimited"
 tags = ["a.first"]`)},
-					{
-						Config: keyConfig(srv, `name = "tf-dup"
+				{
+					Config: keyConfig(srv, `name = "tf-dup"
 type = "unlimited"
 tags = ["a.first"]`) + `
 resource "netmaker_enrollment_key" "second" {
@@ -513,21 +492,20 @@ resource "netmaker_enrollment_key" "second" {
   uses = 2
 }
 `,
-						// Whichever the plan meets first: the create of a taken name,
-						// or the existing key's plan after a create claimed its name.
-						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import|Two resources create one key.*"tf-dup"`),
-					},
+					// Whichever the plan meets first: the create of a taken name,
+					// or the existing key's plan after a create claimed its name.
+					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import|Two resources create one key.*"tf-dup"`),
 				},
-			})
-			n := 0
-			for _, k := range srv.Keys() {
-				if k.Name == "tf-dup" {
-					n++
-				}
-			}
-			if n != 0 {
-				t.Errorf("%d keys named tf-dup left after destroy", n)
-			}
+			},
 		})
-	}
+		n := 0
+		for _, k := range srv.Keys() {
+			if k.Name == "tf-dup" {
+				n++
+			}
+		}
+		if n != 0 {
+			t.Errorf("%d keys named tf-dup left after destroy", n)
+		}
+	})
 }

@@ -22,9 +22,8 @@ import (
 // private state record), and the state of that key.
 
 func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state enrollmentKeyModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	state, ok := operationModel[enrollmentKeyModel](ctx, rawModel(req.State.Raw), r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	records, diags := readKeyRecords(ctx, req.Private)

@@ -273,11 +273,9 @@ func checkServerEmpty(srv *netmakertest.Server) resource.TestCheckFunc {
 }
 
 func TestAccEnrollmentKeyResource_types(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			expires := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
-			config := providerConfig(srv) + fmt.Sprintf(`
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		expires := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+		config := providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "unlimited" {
   name     = "tf-unlimited"
   type     = "unlimited"
@@ -297,269 +295,248 @@ resource "netmaker_enrollment_key" "time_bound" {
   expires_at = %q
 }
 `, expires)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoKey(srv, "tf-unlimited", "tf-uses", "tf-time-bound"),
-				Steps: []resource.TestStep{{
-					Config: config,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("id"), knownvalue.StringExact("tf-unlimited")),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("uses"), knownvalue.Null()),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("expires_at"), knownvalue.Null()),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("default"), knownvalue.Bool(false)),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("uses"), knownvalue.Int64Exact(5)),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(5)),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("networks"),
-							knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-net-a"), knownvalue.StringExact("tf-net-b")})),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("networks"), knownvalue.SetSizeExact(0)),
-						statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("valid"), knownvalue.Bool(true)),
-						statecheck.ExpectSensitiveValue("netmaker_enrollment_key.uses", tfjsonpath.New("token")),
-						statecheck.ExpectSensitiveValue("netmaker_enrollment_key.uses", tfjsonpath.New("value")),
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkNoKey(srv, "tf-unlimited", "tf-uses", "tf-time-bound"),
+			Steps: []resource.TestStep{{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("id"), knownvalue.StringExact("tf-unlimited")),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("uses"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("expires_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.unlimited", tfjsonpath.New("default"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("uses"), knownvalue.Int64Exact(5)),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(5)),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.uses", tfjsonpath.New("networks"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("tf-net-a"), knownvalue.StringExact("tf-net-b")})),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("networks"), knownvalue.SetSizeExact(0)),
+					statecheck.ExpectKnownValue("netmaker_enrollment_key.time_bound", tfjsonpath.New("valid"), knownvalue.Bool(true)),
+					statecheck.ExpectSensitiveValue("netmaker_enrollment_key.uses", tfjsonpath.New("token")),
+					statecheck.ExpectSensitiveValue("netmaker_enrollment_key.uses", tfjsonpath.New("value")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkServerKey(srv, "tf-unlimited", func(k netmakertest.Key) error {
+						if k.Type != int(netmaker.KeyTypeUnlimited) || !k.Unlimited {
+							return fmt.Errorf("unlimited key stored as %+v", k)
+						}
+						return nil
+					}),
+					checkServerKey(srv, "tf-uses", func(k netmakertest.Key) error {
+						if k.Type != int(netmaker.KeyTypeUses) || k.Unlimited || k.UsesRemaining != 5 || len(k.Networks) != 2 {
+							return fmt.Errorf("uses key stored as %+v", k)
+						}
+						return nil
+					}),
+					checkServerKey(srv, "tf-time-bound", func(k netmakertest.Key) error {
+						if k.Type != int(netmaker.KeyTypeTimeBound) || k.Unlimited || k.Expiration.UTC().Format(time.RFC3339) != expires {
+							return fmt.Errorf("time-bound key stored as %+v", k)
+						}
+						return nil
+					}),
+					func(s *terraform.State) error {
+						attrs := s.RootModule().Resources["netmaker_enrollment_key.uses"].Primary.Attributes
+						k, _ := srv.KeyByName("tf-uses")
+						if attrs["value"] != k.Value || attrs["token"] != srv.Token(k.Value) {
+							return fmt.Errorf("state value/token do not match the server's key")
+						}
+						return nil
 					},
-					Check: resource.ComposeAggregateTestCheckFunc(
-						checkServerKey(srv, "tf-unlimited", func(k netmakertest.Key) error {
-							if k.Type != int(netmaker.KeyTypeUnlimited) || !k.Unlimited {
-								return fmt.Errorf("unlimited key stored as %+v", k)
-							}
-							return nil
-						}),
-						checkServerKey(srv, "tf-uses", func(k netmakertest.Key) error {
-							if k.Type != int(netmaker.KeyTypeUses) || k.Unlimited || k.UsesRemaining != 5 || len(k.Networks) != 2 {
-								return fmt.Errorf("uses key stored as %+v", k)
-							}
-							return nil
-						}),
-						checkServerKey(srv, "tf-time-bound", func(k netmakertest.Key) error {
-							if k.Type != int(netmaker.KeyTypeTimeBound) || k.Unlimited || k.Expiration.UTC().Format(time.RFC3339) != expires {
-								return fmt.Errorf("time-bound key stored as %+v", k)
-							}
-							return nil
-						}),
-						func(s *terraform.State) error {
-							attrs := s.RootModule().Resources["netmaker_enrollment_key.uses"].Primary.Attributes
-							k, _ := srv.KeyByName("tf-uses")
-							if attrs["value"] != k.Value || attrs["token"] != srv.Token(k.Value) {
-								return fmt.Errorf("state value/token do not match the server's key")
-							}
-							return nil
-						},
-					),
-				}},
-			})
+				),
+			}},
 		})
-	}
+	})
 }
 
 func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			gwA := srv.AddGateway("tf-net-a")
-			gwB := srv.AddGateway("tf-net-a")
-			valueSame := statecheck.CompareValue(compare.ValuesSame())
-			valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
-			body := func(name, networks, extra string) string {
-				return fmt.Sprintf("  name     = %q\n  type     = \"unlimited\"\n  networks = %s\n%s", name, networks, extra)
-			}
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoKey(srv, "tf-key", "tf-key-renamed"),
-				Steps: []resource.TestStep{
-					{
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, `  tags = ["tf-net-a.web"]`)),
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-						},
-					},
-					{
-						// Tags and gateway change in place: same key, same value.
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  tags = [\"tf-net-a.web\", \"tf-net-a.db\"]\n  gateway_id = %q", gwA))),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(2)),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.StringExact(gwA)),
-						},
-						Check: checkServerKey(srv, "tf-key", func(k netmakertest.Key) error {
-							if k.Relay != gwA || len(k.Groups) != 2 {
-								return fmt.Errorf("server key not updated: %+v", k)
-							}
-							return nil
-						}),
-					},
-					{
-						// Another gateway, then auto-select: still in place.
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  gateway_id = %q", gwB))),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(0)),
-						},
-					},
-					{
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, "  auto_select_gateway = true")),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.Null()),
-						},
-						Check: checkServerKey(srv, "tf-key", func(k netmakertest.Key) error {
-							if k.Relay != netmakertest.NilUUID || !k.AutoAssignGW {
-								return fmt.Errorf("server key not updated: %+v", k)
-							}
-							return nil
-						}),
-					},
-					{
-						// networks forces a new key.
-						Config: keyConfig(srv, body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true")),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-						},
-					},
-					{
-						// type forces a new key.
-						Config: keyConfig(srv, `  name = "tf-key"
-  type = "uses"
-  uses = 3
-  networks = ["tf-net-a", "tf-net-b"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(3)),
-						},
-					},
-					{
-						// name forces a new key; the old name is gone from the server.
-						Config: keyConfig(srv, `  name = "tf-key-renamed"
-  type = "uses"
-  uses = 3
-  networks = ["tf-net-a", "tf-net-b"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-key-renamed")),
-						},
-						Check: checkNoKey(srv, "tf-key"),
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		gwA := srv.AddGateway("tf-net-a")
+		gwB := srv.AddGateway("tf-net-a")
+		valueSame := statecheck.CompareValue(compare.ValuesSame())
+		valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+		body := func(name, networks, extra string) string {
+			return fmt.Sprintf("  name     = %q\n  type     = \"unlimited\"\n  networks = %s\n%s", name, networks, extra)
+		}
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutRemovedBlocks,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkNoKey(srv, "tf-key", "tf-key-renamed"),
+			Steps: []resource.TestStep{
+				{
+					Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, `  tags = ["tf-net-a.web"]`)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
 					},
 				},
-			})
+				{
+					// Tags and gateway change in place: same key, same value.
+					Config: keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  tags = [\"tf-net-a.web\", \"tf-net-a.db\"]\n  gateway_id = %q", gwA))),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(2)),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.StringExact(gwA)),
+					},
+					Check: checkServerKey(srv, "tf-key", func(k netmakertest.Key) error {
+						if k.Relay != gwA || len(k.Groups) != 2 {
+							return fmt.Errorf("server key not updated: %+v", k)
+						}
+						return nil
+					}),
+				},
+				{
+					// Another gateway, then auto-select: still in place.
+					Config:           keyConfig(srv, body("tf-key", `["tf-net-a"]`, fmt.Sprintf("  gateway_id = %q", gwB))),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("tags"), knownvalue.SetSizeExact(0)),
+					},
+				},
+				{
+					Config:           keyConfig(srv, body("tf-key", `["tf-net-a"]`, "  auto_select_gateway = true")),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("gateway_id"), knownvalue.Null()),
+					},
+					Check: checkServerKey(srv, "tf-key", func(k netmakertest.Key) error {
+						if k.Relay != netmakertest.NilUUID || !k.AutoAssignGW {
+							return fmt.Errorf("server key not updated: %+v", k)
+						}
+						return nil
+					}),
+				},
+				{
+					// networks forces a new key.
+					Config:           keyConfig(srv, body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true")),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+					},
+				},
+				{
+					// type forces a new key.
+					Config: keyConfig(srv, `  name = "tf-key"
+  type = "uses"
+  uses = 3
+  networks = ["tf-net-a", "tf-net-b"]`),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(3)),
+					},
+				},
+				{
+					// name forces a new key; the old name is gone from the server.
+					Config: keyConfig(srv, `  name = "tf-key-renamed"
+  type = "uses"
+  uses = 3
+  networks = ["tf-net-a", "tf-net-b"]`),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-key-renamed")),
+					},
+					Check: checkNoKey(srv, "tf-key"),
+				},
+			},
 		})
-	}
+	})
 }
 
 func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			gw := srv.AddGateway("tf-net-a")
-			config := keyConfig(srv, `  name     = "tf-oob"
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		gw := srv.AddGateway("tf-net-a")
+		config := keyConfig(srv, `  name     = "tf-oob"
   type     = "uses"
   uses     = 2
   networks = ["tf-net-a"]
   tags     = ["tf-net-a.web"]`)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoKey(srv, "tf-oob"),
-				Steps: []resource.TestStep{
-					{Config: config},
-					{
-						// Someone edits tags and gateway in the UI: the plan puts them back in place.
-						PreConfig: func() {
-							if err := srv.UpdateKeyByName("tf-oob", func(k *netmakertest.Key) {
-								k.Groups = []string{"tf-net-a.other"}
-								k.Relay = gw
-							}); err != nil {
-								t.Fatal(err)
-							}
-						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
-						Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
-							if len(k.Groups) != 1 || k.Groups[0] != "tf-net-a.web" || k.Relay != netmakertest.NilUUID {
-								return fmt.Errorf("out-of-band change not reverted: %+v", k)
-							}
-							return nil
-						}),
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkNoKey(srv, "tf-oob"),
+			Steps: []resource.TestStep{
+				{Config: config},
+				{
+					// Someone edits tags and gateway in the UI: the plan puts them back in place.
+					PreConfig: func() {
+						if err := srv.UpdateKeyByName("tf-oob", func(k *netmakertest.Key) {
+							k.Groups = []string{"tf-net-a.other"}
+							k.Relay = gw
+						}); err != nil {
+							t.Fatal(err)
+						}
 					},
-					{
-						// A device enrolls: the counter moves, and that is no change.
-						PreConfig: func() {
-							k, _ := srv.KeyByName("tf-oob")
-							if err := srv.Register(srv.Token(k.Value)); err != nil {
-								t.Fatal(err)
-							}
-						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(1)),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses"), knownvalue.Int64Exact(2)),
-						},
+					Config:           config,
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+					Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
+						if len(k.Groups) != 1 || k.Groups[0] != "tf-net-a.web" || k.Relay != netmakertest.NilUUID {
+							return fmt.Errorf("out-of-band change not reverted: %+v", k)
+						}
+						return nil
+					}),
+				},
+				{
+					// A device enrolls: the counter moves, and that is no change.
+					PreConfig: func() {
+						k, _ := srv.KeyByName("tf-oob")
+						if err := srv.Register(srv.Token(k.Value)); err != nil {
+							t.Fatal(err)
+						}
 					},
-					{
-						// The token is rotated outside Terraform (or a rotation's answer
-						// was lost): the refresh, by name, records the real value and token.
-						PreConfig: func() {
-							if err := srv.UpdateKeyByName("tf-oob", func(k *netmakertest.Key) {
-								k.Value = "ROTATEDOUTOFBAND0123456789ABCDEF"
-							}); err != nil {
-								t.Fatal(err)
-							}
-						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-						Check: checkStateMatchesServer(srv, keyAddr, "tf-oob"),
-					},
-					{
-						// The key is deleted outside Terraform: the plan creates it again.
-						PreConfig: func() {
-							if err := srv.DeleteKeyByName("tf-oob"); err != nil {
-								t.Fatal(err)
-							}
-						},
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-						}},
-						Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
-							if k.UsesRemaining != 2 {
-								return fmt.Errorf("recreated key has %d uses", k.UsesRemaining)
-							}
-							return nil
-						}),
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(1)),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses"), knownvalue.Int64Exact(2)),
 					},
 				},
-			})
+				{
+					// The token is rotated outside Terraform (or a rotation's answer
+					// was lost): the refresh, by name, records the real value and token.
+					PreConfig: func() {
+						if err := srv.UpdateKeyByName("tf-oob", func(k *netmakertest.Key) {
+							k.Value = "ROTATEDOUTOFBAND0123456789ABCDEF"
+						}); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					Check: checkStateMatchesServer(srv, keyAddr, "tf-oob"),
+				},
+				{
+					// The key is deleted outside Terraform: the plan creates it again.
+					PreConfig: func() {
+						if err := srv.DeleteKeyByName("tf-oob"); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:           config,
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionCreate),
+					Check: checkServerKey(srv, "tf-oob", func(k netmakertest.Key) error {
+						if k.UsesRemaining != 2 {
+							return fmt.Errorf("recreated key has %d uses", k.UsesRemaining)
+						}
+						return nil
+					}),
+				},
+			},
 		})
-	}
+	})
 }
 
 // Netmaker lets a network be created with an existing key's name; the
@@ -567,44 +544,41 @@ func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 // following its own key (by value), not whichever comes first in the
 // randomly ordered list, and destroy only its own key.
 func TestAccEnrollmentKeyResource_sharedName(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			config := keyConfig(srv, `  name     = "tf-dupx"
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		config := keyConfig(srv, `  name     = "tf-dupx"
   type     = "uses"
   uses     = 3
   networks = ["tf-n1"]`)
-			noChange := resource.TestStep{Config: config, PlanOnly: true} // fails on any planned change
-			steps := []resource.TestStep{{
-				Config: config,
-				Check: func(*terraform.State) error {
-					// Out of band, after the key exists: a network of the same name.
-					return srv.CreateNetwork("tf-dupx", "10.72.0.0/16")
-				},
-			}}
-			for range 4 { // the list order is random: every refresh must pick the same key
-				steps = append(steps, noChange)
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(*terraform.State) error {
-					n, autoLeft := 0, false
-					for _, k := range srv.Keys() {
-						if k.Name == "tf-dupx" {
-							n++
-							autoLeft = k.Default && len(k.Networks) == 1 && k.Networks[0] == "tf-dupx"
-						}
+		noChange := resource.TestStep{Config: config, PlanOnly: true} // fails on any planned change
+		steps := []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				// Out of band, after the key exists: a network of the same name.
+				return srv.CreateNetwork("tf-dupx", "10.72.0.0/16")
+			},
+		}}
+		for range 4 { // the list order is random: every refresh must pick the same key
+			steps = append(steps, noChange)
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				n, autoLeft := 0, false
+				for _, k := range srv.Keys() {
+					if k.Name == "tf-dupx" {
+						n++
+						autoLeft = k.Default && len(k.Networks) == 1 && k.Networks[0] == "tf-dupx"
 					}
-					if n != 1 || !autoLeft {
-						return fmt.Errorf("after destroy %d keys are named tf-dupx (auto-generated one left: %v); want only the network's own", n, autoLeft)
-					}
-					return nil
-				},
-				Steps: steps,
-			})
+				}
+				if n != 1 || !autoLeft {
+					return fmt.Errorf("after destroy %d keys are named tf-dupx (auto-generated one left: %v); want only the network's own", n, autoLeft)
+				}
+				return nil
+			},
+			Steps: steps,
 		})
-	}
+	})
 }
 
 // planHook runs a function between plan and apply (as a pre-apply plan

@@ -73,10 +73,8 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Another spelling of the same duration is no change.
-						Config: config("1440m", false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config("1440m", false),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
 						},
@@ -109,10 +107,8 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Changing the TTL replaces the key.
-						Config: config("48h", true),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config("48h", true),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"),
 								knownvalue.StringExact(clockStart.Add(25*time.Hour+48*time.Hour).Format(time.RFC3339))),
@@ -148,10 +144,8 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					},
 					{
 						// Same instant, another spelling: recorded in place, kept as written.
-						Config: config(offset, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config(offset, ""),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(offset)),
@@ -160,11 +154,9 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					{
 						// The key expires; a later in-place change still plans (the
 						// past expiry only matters to a create).
-						PreConfig: func() { clk.Advance(3 * time.Hour) },
-						Config:    config(offset, `  tags = ["tf-net-a.late"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						PreConfig:        func() { clk.Advance(3 * time.Hour) },
+						Config:           config(offset, `  tags = ["tf-net-a.late"]`),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
@@ -173,10 +165,8 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					{
 						// Opting in to recreation with a past expires_at cannot replace the key
 						// (its create would fail): recorded in place, the key is kept with a warning.
-						Config: config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-						}},
+						Config:           config(offset, "  tags = [\"tf-net-a.late\"]\n  recreate_when_invalid = true"),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
 						ConfigStateChecks: []statecheck.StateCheck{
 							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
@@ -184,10 +174,8 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					},
 					{
 						// A new instant replaces the key.
-						Config: config(clockStart.Add(10*time.Hour).Format(time.RFC3339), `  tags = ["tf-net-a.late"]`),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config(clockStart.Add(10*time.Hour).Format(time.RFC3339), `  tags = ["tf-net-a.late"]`),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 						},
@@ -202,81 +190,76 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 // register route, rotates it (v1.5 cannot: it would recreate the key with no
 // uses), and opts in to its replacement.
 func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			config := func(trigger string, recreate bool) string {
-				return keyConfig(srv, fmt.Sprintf(`  name = "tf-exhausted"
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		config := func(trigger string, recreate bool) string {
+			return keyConfig(srv, fmt.Sprintf(`  name = "tf-exhausted"
   type = "uses"
   uses = 2
   regenerate_trigger    = %q
   recreate_when_invalid = %t`, trigger, recreate))
+		}
+		register := func() {
+			k, _ := srv.KeyByName("tf-exhausted")
+			if err := srv.Register(srv.Token(k.Value)); err != nil {
+				t.Fatal(err)
 			}
-			register := func() {
-				k, _ := srv.KeyByName("tf-exhausted")
-				if err := srv.Register(srv.Token(k.Value)); err != nil {
-					t.Fatal(err)
-				}
+		}
+		var exhausted netmakertest.Key
+		valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+		rotate := resource.TestStep{
+			Config: config("b", false),
+			ConfigStateChecks: []statecheck.StateCheck{
+				valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
+			},
+		}
+		if srv.Generation() == netmakertest.GenerationV15 {
+			rotate = resource.TestStep{
+				Config:      config("b", false),
+				ExpectError: regexp.MustCompile(`(?s)Cannot rotate a used-up key.*Nothing was changed`),
 			}
-			var exhausted netmakertest.Key
-			valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
-			rotate := resource.TestStep{
-				Config: config("b", false),
-				ConfigStateChecks: []statecheck.StateCheck{
-					valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
-				},
-			}
-			if gen == netmakertest.GenerationV15 {
-				rotate = resource.TestStep{
-					Config:      config("b", false),
-					ExpectError: regexp.MustCompile(`(?s)Cannot rotate a used-up key.*Nothing was changed`),
-				}
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoKey(srv, "tf-exhausted"),
-				Steps: []resource.TestStep{
-					{Config: config("a", false), ConfigStateChecks: []statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}},
-					{
-						PreConfig: func() { register(); register() },
-						Config:    config("a", false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(0)),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
-						},
-						Check: func(*terraform.State) error {
-							exhausted, _ = srv.KeyByName("tf-exhausted")
-							return nil
-						},
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkNoKey(srv, "tf-exhausted"),
+			Steps: []resource.TestStep{
+				{Config: config("a", false), ConfigStateChecks: []statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}},
+				{
+					PreConfig: func() { register(); register() },
+					Config:    config("a", false),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(0)),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
 					},
-					rotate,
-					{
-						PreConfig: func() {
-							if k, _ := srv.KeyByName("tf-exhausted"); gen == netmakertest.GenerationV15 && k.Value != exhausted.Value {
-								t.Errorf("v1.5: the refused rotation changed the key")
-							}
-						},
-						Config: config("b", true),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(2)),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-						},
-						Check: checkStateMatchesServer(srv, keyAddr, "tf-exhausted"),
+					Check: func(*terraform.State) error {
+						exhausted, _ = srv.KeyByName("tf-exhausted")
+						return nil
 					},
 				},
-			})
+				rotate,
+				{
+					PreConfig: func() {
+						if k, _ := srv.KeyByName("tf-exhausted"); srv.Generation() == netmakertest.GenerationV15 && k.Value != exhausted.Value {
+							t.Errorf("v1.5: the refused rotation changed the key")
+						}
+					},
+					Config:           config("b", true),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(2)),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					},
+					Check: checkStateMatchesServer(srv, keyAddr, "tf-exhausted"),
+				},
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyResource_expiredFixedExpiry: with recreate_when_invalid and a
@@ -321,10 +304,8 @@ func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 					},
 					{
 						// A later expiry replaces it.
-						Config: config(later),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionReplace),
-						}},
+						Config:           config(later),
+						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionReplace),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(later)),

@@ -80,9 +80,8 @@ func (a *enrollmentKeyRotateAction) ModifyPlan(ctx context.Context, req action.M
 }
 
 func (a *enrollmentKeyRotateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var config enrollmentKeyRotateModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(a.data, &resp.Diagnostics) {
+	config, ok := operationModel[enrollmentKeyRotateModel](ctx, req.Config, a.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	client := a.data.client

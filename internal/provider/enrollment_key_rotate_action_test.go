@@ -88,42 +88,37 @@ func expectRotated(srv *netmakertest.Server, name string, old *string, usesLeft 
 // lifecycle action_trigger on every server generation (re-created on v1.5);
 // the managed key records the new token at the next refresh, with no diff.
 func TestAccEnrollmentKeyRotateAction_trigger(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			var before string
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutActions,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						// after_update only: creating does not rotate.
-						Config: rotateTriggerConfig(srv, "1"),
-						Check:  serverValue(srv, "tf-rotate", &before),
-					},
-					{
-						Config: rotateTriggerConfig(srv, "2"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction("netmaker_enrollment_key.ci", plancheck.ResourceActionNoop),
-						}},
-						Check: expectRotated(srv, "tf-rotate", &before, 5),
-					},
-					{
-						// The refresh picks up the new token; nothing to change.
-						Config: rotateTriggerConfig(srv, "2"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue("netmaker_enrollment_key.ci", tfjsonpath.New("token"), expectTokenOf(srv, "tf-rotate")),
-						},
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		var before string
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutActions,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					// after_update only: creating does not rotate.
+					Config: rotateTriggerConfig(srv, "1"),
+					Check:  serverValue(srv, "tf-rotate", &before),
+				},
+				{
+					Config:           rotateTriggerConfig(srv, "2"),
+					ConfigPlanChecks: plannedAction("netmaker_enrollment_key.ci", plancheck.ResourceActionNoop),
+					Check:            expectRotated(srv, "tf-rotate", &before, 5),
+				},
+				{
+					// The refresh picks up the new token; nothing to change.
+					Config: rotateTriggerConfig(srv, "2"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.ci", tfjsonpath.New("token"), expectTokenOf(srv, "tf-rotate")),
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyRotateAction_defaultKey rotates a network's
@@ -151,39 +146,36 @@ action "netmaker_enrollment_key_rotate" "auto" {
 }
 `
 	}
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			auto, _ := srv.KeyByName("net-a")
-			before := auto.Value
-			step := resource.TestStep{
-				Config: config(srv),
-				Check: resource.ComposeTestCheckFunc(
-					expectRotated(srv, "net-a", &before, 0),
-					checkServerDefault(srv, "net-a", "net-a"),
-				),
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		auto, _ := srv.KeyByName("net-a")
+		before := auto.Value
+		step := resource.TestStep{
+			Config: config(srv),
+			Check: resource.ComposeTestCheckFunc(
+				expectRotated(srv, "net-a", &before, 0),
+				checkServerDefault(srv, "net-a", "net-a"),
+			),
+		}
+		if srv.Generation() == netmakertest.GenerationV15 {
+			step = resource.TestStep{
+				Config:      config(srv),
+				ExpectError: regexp.MustCompile(`(?s)Cannot rotate a default key on this server.*v1\.5-line server.*Nothing was\s+changed`),
 			}
-			if gen == netmakertest.GenerationV15 {
-				step = resource.TestStep{
-					Config:      config(srv),
-					ExpectError: regexp.MustCompile(`(?s)Cannot rotate a default key on this server.*v1\.5-line server.*Nothing was\s+changed`),
+		}
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutActions,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if k, ok := srv.KeyByName("net-a"); !ok || (srv.Generation() == netmakertest.GenerationV15 && k.Value != before) {
+					return fmt.Errorf("the default key of net-a changed although its rotation was refused")
 				}
-			}
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutActions,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(*terraform.State) error {
-					if k, ok := srv.KeyByName("net-a"); !ok || (gen == netmakertest.GenerationV15 && k.Value != before) {
-						return fmt.Errorf("the default key of net-a changed although its rotation was refused")
-					}
-					return nil
-				},
-				Steps: []resource.TestStep{step},
-			})
+				return nil
+			},
+			Steps: []resource.TestStep{step},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyRotateAction_unknownKey: a name no key has fails the
@@ -223,12 +215,10 @@ action "netmaker_enrollment_key_rotate" "missing" {
 // server generation; the following plan is empty and a refresh records the
 // server's new token.
 func TestAccEnrollmentKeyRotateAction_invoke(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			cli := newTerraformCLI(t, "has actions (apply -invoke)")
-			testAccCreateNetworks(t, srv, "net-a")
-			cli.write("main.tf", cliProviderConfig(srv.URL())+`
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		cli := newTerraformCLI(t, "has actions (apply -invoke)")
+		testAccCreateNetworks(t, srv, "net-a")
+		cli.write("main.tf", cliProviderConfig(srv.URL())+`
 resource "netmaker_enrollment_key" "ci" {
   name     = "tf-invoke"
   networks = ["net-a"]
@@ -248,50 +238,49 @@ action "netmaker_enrollment_key_rotate" "auto" {
   }
 }
 `)
-			cli.init()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			var before string
-			if err := serverValue(srv, "tf-invoke", &before)(nil); err != nil {
-				t.Fatal(err)
-			}
-			expiry := mustKey(t, srv, "tf-invoke").Expiration
+		cli.init()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		var before string
+		if err := serverValue(srv, "tf-invoke", &before)(nil); err != nil {
+			t.Fatal(err)
+		}
+		expiry := mustKey(t, srv, "tf-invoke").Expiration
 
-			out := cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve", "-invoke=action.netmaker_enrollment_key_rotate.ci")
-			if err := expectRotated(srv, "tf-invoke", &before, 0)(nil); err != nil {
-				t.Fatalf("%v\n%s", err, out)
+		out := cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve", "-invoke=action.netmaker_enrollment_key_rotate.ci")
+		if err := expectRotated(srv, "tf-invoke", &before, 0)(nil); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if got := mustKey(t, srv, "tf-invoke").Expiration; !got.Equal(expiry) {
+			t.Errorf("rotation changed the expiry from %s to %s", expiry, got)
+		}
+		for _, k := range srv.Keys() {
+			if strings.Contains(out, k.Value) {
+				t.Fatalf("terraform output shows the value of key %s", k.Name)
 			}
-			if got := mustKey(t, srv, "tf-invoke").Expiration; !got.Equal(expiry) {
-				t.Errorf("rotation changed the expiry from %s to %s", expiry, got)
-			}
-			for _, k := range srv.Keys() {
-				if strings.Contains(out, k.Value) {
-					t.Fatalf("terraform output shows the value of key %s", k.Name)
-				}
-			}
-			cli.expectEmptyPlan()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve", "-refresh-only")
-			if got, want := stateToken(t, cli, "netmaker_enrollment_key.ci"), srv.Token(mustKey(t, srv, "tf-invoke").Value); got != want {
-				t.Errorf("after a refresh the state's token is not the server's new token")
-			}
+		}
+		cli.expectEmptyPlan()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve", "-refresh-only")
+		if got, want := stateToken(t, cli, "netmaker_enrollment_key.ci"), srv.Token(mustKey(t, srv, "tf-invoke").Value); got != want {
+			t.Errorf("after a refresh the state's token is not the server's new token")
+		}
 
-			// The network's default key: refused on v1.5 before anything changes.
-			auto := mustKey(t, srv, "net-a")
-			code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve", "-invoke=action.netmaker_enrollment_key_rotate.auto")
-			after := mustKey(t, srv, "net-a")
-			if gen == netmakertest.GenerationV15 {
-				if code == 0 || !regexp.MustCompile(`(?s)Cannot rotate a default key on this server`).MatchString(out) {
-					t.Errorf("rotating the default key on v1.5: exit %d, want a clear refusal:\n%s", code, out)
-				}
-				if after.Value != auto.Value {
-					t.Errorf("the refused rotation changed the default key")
-				}
-				return
+		// The network's default key: refused on v1.5 before anything changes.
+		auto := mustKey(t, srv, "net-a")
+		code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve", "-invoke=action.netmaker_enrollment_key_rotate.auto")
+		after := mustKey(t, srv, "net-a")
+		if srv.Generation() == netmakertest.GenerationV15 {
+			if code == 0 || !regexp.MustCompile(`(?s)Cannot rotate a default key on this server`).MatchString(out) {
+				t.Errorf("rotating the default key on v1.5: exit %d, want a clear refusal:\n%s", code, out)
 			}
-			if code != 0 || after.Value == auto.Value || !after.Default {
-				t.Errorf("rotating the default key: exit %d, rotated %v, still default %v:\n%s", code, after.Value != auto.Value, after.Default, out)
+			if after.Value != auto.Value {
+				t.Errorf("the refused rotation changed the default key")
 			}
-		})
-	}
+			return
+		}
+		if code != 0 || after.Value == auto.Value || !after.Default {
+			t.Errorf("rotating the default key: exit %d, rotated %v, still default %v:\n%s", code, after.Value != auto.Value, after.Default, out)
+		}
+	})
 }
 
 func mustKey(t *testing.T, srv *netmakertest.Server, name string) netmakertest.Key {

@@ -86,19 +86,11 @@ func (e *enrollmentKeyTokenEphemeralResource) ConfigValidators(context.Context) 
 // Open only reads the key list: Terraform opens ephemeral resources during
 // plan, so this must never change anything on the server.
 func (e *enrollmentKeyTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var config enrollmentKeyTokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
+	config, ok := operationModel[enrollmentKeyTokenModel](ctx, req.Config, e.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	if !requireConfigured(e.data, &resp.Diagnostics) {
-		return
-	}
-	lookup := keyLookup{Network: config.Network.ValueString()}
-	if config.Network.IsNull() {
-		lookup.Name = config.Name.ValueString()
-	}
-	key, problem := lookup.find(ctx, e.data.client)
+	key, problem := lookupOf(config.Name, config.Network).find(ctx, e.data.client)
 	if problem != nil {
 		resp.Diagnostics.Append(problem)
 		return

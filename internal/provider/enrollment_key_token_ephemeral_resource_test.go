@@ -127,17 +127,12 @@ func noKeyWrites(srv *netmakertest.Server) resource.TestCheckFunc {
 }
 
 func TestAccEnrollmentKeyTokenEphemeralResource_basic(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccSeedKeys(t, srv)
-			batch, _ := srv.KeyByName("batch")
-			netA, _ := srv.KeyByName("net-a")
-			secrets := secretsOf(t, srv, "batch", "net-a")
-			srv.ResetStats()
-			echoConfig := providerConfig(srv) + `
+	eachSeededServer(t, func(t *testing.T, srv *netmakertest.Server) {
+		batch, _ := srv.KeyByName("batch")
+		netA, _ := srv.KeyByName("net-a")
+		secrets := secretsOf(t, srv, "batch", "net-a")
+		srv.ResetStats()
+		echoConfig := providerConfig(srv) + `
 ephemeral "netmaker_enrollment_key_token" "by_name" {
   name = "batch"
 }
@@ -155,9 +150,9 @@ provider "echo" {
 
 resource "echo" "test" {}
 `
-			// Without the echo provider: the token is used, but only where
-			// Terraform keeps no record of it.
-			plainConfig := providerConfig(srv) + `
+		// Without the echo provider: the token is used, but only where
+		// Terraform keeps no record of it.
+		plainConfig := providerConfig(srv) + `
 ephemeral "netmaker_enrollment_key_token" "by_name" {
   name = "batch"
 }
@@ -177,70 +172,69 @@ resource "terraform_data" "test" {
   }
 }
 `
-			// The echo provider shows what the ephemeral resource answers.
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccEchoFactories(),
-				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-				Steps: []resource.TestStep{
-					{
-						Config: echoConfig,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{planHoldsNoSecret{secrets}},
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("by_name"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-								"name":    knownvalue.StringExact("batch"),
-								"network": knownvalue.Null(),
-								"value":   knownvalue.StringExact(batch.Value),
-								"token":   knownvalue.StringExact(srv.Token(batch.Value)),
-							})),
-							statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("by_network"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-								"name":    knownvalue.StringExact("net-a"),
-								"network": knownvalue.StringExact("net-a"),
-								"value":   knownvalue.StringExact(netA.Value),
-								"token":   knownvalue.StringExact(srv.Token(netA.Value)),
-							})),
-							// Only the echo resource, whose job is to reveal it, holds the token.
-							stateHoldsNoSecret{secrets: secrets, skip: "echo.test"},
-						},
-						Check: noKeyWrites(srv),
+		// The echo provider shows what the ephemeral resource answers.
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccEchoFactories(),
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+			Steps: []resource.TestStep{
+				{
+					Config: echoConfig,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{planHoldsNoSecret{secrets}},
 					},
-				},
-			})
-			// Without the echo provider, in a fresh state: the tokens are used,
-			// and neither plan nor state holds them anywhere.
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-				Steps: []resource.TestStep{
-					{
-						Config: plainConfig,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{planHoldsNoSecret{secrets}},
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							stateHoldsNoSecret{secrets: secrets},
-						},
-						Check: resource.ComposeAggregateTestCheckFunc(
-							noKeyWrites(srv),
-							func(s *terraform.State) error {
-								if _, ok := s.RootModule().Resources["terraform_data.test"]; !ok {
-									return fmt.Errorf("terraform_data.test missing: the configuration did not apply")
-								}
-								return noSecretInJSON("the state", s, secrets)
-							},
-						),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("by_name"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"name":    knownvalue.StringExact("batch"),
+							"network": knownvalue.Null(),
+							"value":   knownvalue.StringExact(batch.Value),
+							"token":   knownvalue.StringExact(srv.Token(batch.Value)),
+						})),
+						statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("by_network"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"name":    knownvalue.StringExact("net-a"),
+							"network": knownvalue.StringExact("net-a"),
+							"value":   knownvalue.StringExact(netA.Value),
+							"token":   knownvalue.StringExact(srv.Token(netA.Value)),
+						})),
+						// Only the echo resource, whose job is to reveal it, holds the token.
+						stateHoldsNoSecret{secrets: secrets, skip: "echo.test"},
 					},
+					Check: noKeyWrites(srv),
 				},
-			})
-			// Opening never rotates: the keys kept their values.
-			for name, want := range map[string]string{"batch": batch.Value, "net-a": netA.Value} {
-				if k, _ := srv.KeyByName(name); k.Value != want {
-					t.Errorf("key %s changed its value", name)
-				}
-			}
+			},
 		})
-	}
+		// Without the echo provider, in a fresh state: the tokens are used,
+		// and neither plan nor state holds them anywhere.
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+			Steps: []resource.TestStep{
+				{
+					Config: plainConfig,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{planHoldsNoSecret{secrets}},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						stateHoldsNoSecret{secrets: secrets},
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						noKeyWrites(srv),
+						func(s *terraform.State) error {
+							if _, ok := s.RootModule().Resources["terraform_data.test"]; !ok {
+								return fmt.Errorf("terraform_data.test missing: the configuration did not apply")
+							}
+							return noSecretInJSON("the state", s, secrets)
+						},
+					),
+				},
+			},
+		})
+		// Opening never rotates: the keys kept their values.
+		for name, want := range map[string]string{"batch": batch.Value, "net-a": netA.Value} {
+			if k, _ := srv.KeyByName(name); k.Value != want {
+				t.Errorf("key %s changed its value", name)
+			}
+		}
+	})
 }
 
 func TestAccEnrollmentKeyTokenEphemeralResource_errors(t *testing.T) {

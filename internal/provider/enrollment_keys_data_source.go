@@ -44,11 +44,8 @@ func (d *enrollmentKeysDataSource) Schema(_ context.Context, _ datasource.Schema
 
 // enrollmentKeysAttributes answers the filters and the found keys.
 func enrollmentKeysAttributes() map[string]schema.Attribute {
-	attrs := keyFilterDataSourceAttributes()
-	attrs["id"] = schema.StringAttribute{
-		MarkdownDescription: "A fixed placeholder (`enrollment-keys`); the data source has no natural ID.",
-		Computed:            true,
-	}
+	attrs := keyFilterAttributes(keyFilter.dataSourceAttribute)
+	attrs["id"] = computedString("A fixed placeholder (`enrollment-keys`); the data source has no natural ID.")
 	attrs["keys"] = schema.ListNestedAttribute{
 		MarkdownDescription: "The matching keys, sorted by name.",
 		Computed:            true,
@@ -58,12 +55,8 @@ func enrollmentKeysAttributes() map[string]schema.Attribute {
 }
 
 func (d *enrollmentKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config enrollmentKeysDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !requireConfigured(d.data, &resp.Diagnostics) {
+	config, ok := operationModel[enrollmentKeysDataSourceModel](ctx, req.Config, d.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	now := d.data.clock().Now()

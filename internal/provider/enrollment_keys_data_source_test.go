@@ -21,6 +21,15 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
+// eachSeededServer runs test, in parallel, on a server of each generation
+// that holds testAccSeedKeys' keys.
+func eachSeededServer(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccSeedKeys(t, srv)
+		test(t, srv)
+	})
+}
+
 // testAccSeedKeys creates, out of band, networks net-a and net-b (with
 // their auto-generated default keys) and these keys:
 //
@@ -118,59 +127,53 @@ data "netmaker_enrollment_keys" "none" {
 }
 
 func TestAccEnrollmentKeysDataSource_basic(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccSeedKeys(t, srv)
-			batch, _ := srv.KeyByName("batch")
-			check := func(source string, names ...string) statecheck.StateCheck {
-				return statecheck.ExpectKnownValue("data.netmaker_enrollment_keys."+source, tfjsonpath.New("keys"), keyNamesAre(names...))
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: testAccKeysConfig(srv),
-						ConfigStateChecks: []statecheck.StateCheck{
-							check("all", "batch", "contractor", "net-a", "net-b", "solo", "used-up"),
-							check("net_b", "batch", "net-b", "used-up"),
-							check("uses", "batch", "used-up"),
-							check("unlimited", "net-a", "net-b", "solo"),
-							check("ci", "batch", "solo"),
-							check("defaults", "net-a", "net-b"),
-							check("not_defaults", "batch", "contractor", "solo", "used-up"),
-							check("valid", "batch", "contractor", "net-a", "net-b", "solo"),
-							check("invalid", "used-up"),
-							check("combined", "batch"),
-							check("none"),
-							// Every attribute of one element.
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_keys.combined", tfjsonpath.New("keys").AtSliceIndex(0),
-								knownvalue.ObjectExact(map[string]knownvalue.Check{
-									"name":                knownvalue.StringExact("batch"),
-									"value":               knownvalue.StringExact(batch.Value),
-									"token":               knownvalue.StringExact(srv.Token(batch.Value)),
-									"default":             knownvalue.Bool(false),
-									"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-a"), knownvalue.StringExact("net-b")}),
-									"type":                knownvalue.StringExact("uses"),
-									"uses_remaining":      knownvalue.Int64Exact(3),
-									"expires_at":          knownvalue.Null(),
-									"tags":                knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ci")}),
-									"gateway_id":          knownvalue.Null(),
-									"auto_select_gateway": knownvalue.Bool(false),
-									"auto_egress":         knownvalue.Bool(false),
-									"status":              knownvalue.StringExact("active"),
-									"valid":               knownvalue.Bool(true),
-								})),
-							statecheck.ExpectKnownValue("data.netmaker_enrollment_keys.invalid", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("status"),
-								knownvalue.StringExact("exhausted")),
-						},
+	eachSeededServer(t, func(t *testing.T, srv *netmakertest.Server) {
+		batch, _ := srv.KeyByName("batch")
+		check := func(source string, names ...string) statecheck.StateCheck {
+			return statecheck.ExpectKnownValue("data.netmaker_enrollment_keys."+source, tfjsonpath.New("keys"), keyNamesAre(names...))
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: testAccKeysConfig(srv),
+					ConfigStateChecks: []statecheck.StateCheck{
+						check("all", "batch", "contractor", "net-a", "net-b", "solo", "used-up"),
+						check("net_b", "batch", "net-b", "used-up"),
+						check("uses", "batch", "used-up"),
+						check("unlimited", "net-a", "net-b", "solo"),
+						check("ci", "batch", "solo"),
+						check("defaults", "net-a", "net-b"),
+						check("not_defaults", "batch", "contractor", "solo", "used-up"),
+						check("valid", "batch", "contractor", "net-a", "net-b", "solo"),
+						check("invalid", "used-up"),
+						check("combined", "batch"),
+						check("none"),
+						// Every attribute of one element.
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_keys.combined", tfjsonpath.New("keys").AtSliceIndex(0),
+							knownvalue.ObjectExact(map[string]knownvalue.Check{
+								"name":                knownvalue.StringExact("batch"),
+								"value":               knownvalue.StringExact(batch.Value),
+								"token":               knownvalue.StringExact(srv.Token(batch.Value)),
+								"default":             knownvalue.Bool(false),
+								"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-a"), knownvalue.StringExact("net-b")}),
+								"type":                knownvalue.StringExact("uses"),
+								"uses_remaining":      knownvalue.Int64Exact(3),
+								"expires_at":          knownvalue.Null(),
+								"tags":                knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ci")}),
+								"gateway_id":          knownvalue.Null(),
+								"auto_select_gateway": knownvalue.Bool(false),
+								"auto_egress":         knownvalue.Bool(false),
+								"status":              knownvalue.StringExact("active"),
+								"valid":               knownvalue.Bool(true),
+							})),
+						statecheck.ExpectKnownValue("data.netmaker_enrollment_keys.invalid", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("status"),
+							knownvalue.StringExact("exhausted")),
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeysDataSource_clock reads with a provider clock two hours

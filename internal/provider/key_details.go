@@ -44,76 +44,55 @@ type keyModel struct {
 // keyDetailsAttributes answers the computed attributes of keyDetailsModel.
 func keyDetailsAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"networks": schema.SetAttribute{
-			MarkdownDescription: "Networks a device enrolling with the key joins (may be empty).",
-			ElementType:         types.StringType,
-			Computed:            true,
-		},
-		"type": schema.StringAttribute{
-			MarkdownDescription: "How the key limits its use: `unlimited`, `uses` (a number of enrollments) or `time_bound` " +
-				"(until `expires_at`). Null for a key the server reports with an undefined type.",
-			Computed: true,
-		},
+		"networks": computedStringSet("Networks a device enrolling with the key joins (may be empty)."),
+		"type": computedString("How the key limits its use: `unlimited`, `uses` (a number of enrollments) or `time_bound` " +
+			"(until `expires_at`). Null for a key the server reports with an undefined type."),
 		"uses_remaining": schema.Int64Attribute{
 			MarkdownDescription: "Enrollments left on a `uses` key; the server counts it down as devices join. " +
 				"Meaningless for other types.",
 			Computed: true,
 		},
-		"expires_at": schema.StringAttribute{
-			MarkdownDescription: "When a `time_bound` key expires, in RFC 3339 (UTC); null for a key without expiry.",
-			Computed:            true,
-		},
-		"tags": schema.SetAttribute{
-			MarkdownDescription: "Device tags applied to devices that enroll with the key.",
-			ElementType:         types.StringType,
-			Computed:            true,
-		},
-		"gateway_id": schema.StringAttribute{
-			MarkdownDescription: "ID of the gateway (relay) node enrolled devices use; null when none.",
-			Computed:            true,
-		},
-		"auto_select_gateway": schema.BoolAttribute{
-			MarkdownDescription: "Whether the server picks a gateway for enrolled devices (acts on Netmaker Pro servers only).",
-			Computed:            true,
-		},
-		"auto_egress": schema.BoolAttribute{
-			MarkdownDescription: "Whether enrolled devices are set up for egress automatically.",
-			Computed:            true,
-		},
-		"status": schema.StringAttribute{
-			MarkdownDescription: "The key's health at read time: `active`, `expired` (past `expires_at`) or `exhausted` " +
-				"(a `uses` key with no uses left). Netmaker never cleans up invalid keys.",
-			Computed: true,
-		},
-		"valid": schema.BoolAttribute{
-			MarkdownDescription: "Whether a device could enroll with the key at read time (`status` is `active`).",
-			Computed:            true,
-		},
-		"token": schema.StringAttribute{
-			MarkdownDescription: "The enrollment token, what `netclient join -t` takes. Secret.",
-			Computed:            true,
-			Sensitive:           true,
-		},
+		"expires_at":          computedString("When a `time_bound` key expires, in RFC 3339 (UTC); null for a key without expiry."),
+		"tags":                computedStringSet("Device tags applied to devices that enroll with the key."),
+		"gateway_id":          computedString("ID of the gateway (relay) node enrolled devices use; null when none."),
+		"auto_select_gateway": computedBool("Whether the server picks a gateway for enrolled devices (acts on Netmaker Pro servers only)."),
+		"auto_egress":         computedBool("Whether enrolled devices are set up for egress automatically."),
+		"status": computedString("The key's health at read time: `active`, `expired` (past `expires_at`) or `exhausted` " +
+			"(a `uses` key with no uses left). Netmaker never cleans up invalid keys."),
+		"valid": computedBool("Whether a device could enroll with the key at read time (`status` is `active`)."),
+		"token": computedSecret("The enrollment token, what `netclient join -t` takes. Secret."),
 	}
 }
+
+// keyValueDescription describes a key's value wherever it is shown by that name.
+const keyValueDescription = "The key's server-assigned value (its ID on the API). Secret: the token embeds it."
 
 // keyAttributes answers the attributes of keyModel, all computed.
 func keyAttributes() map[string]schema.Attribute {
 	attrs := keyDetailsAttributes()
-	attrs["name"] = schema.StringAttribute{
-		MarkdownDescription: "The key's name, unique on the server. A network's auto-generated key is named after the network.",
-		Computed:            true,
-	}
-	attrs["value"] = schema.StringAttribute{
-		MarkdownDescription: "The key's server-assigned value (its ID on the API). Secret: the token embeds it.",
-		Computed:            true,
-		Sensitive:           true,
-	}
-	attrs["default"] = schema.BoolAttribute{
-		MarkdownDescription: "Whether the key is the default key of its networks.",
-		Computed:            true,
-	}
+	attrs["name"] = computedString("The key's name, unique on the server. A network's auto-generated key is named after the network.")
+	attrs["value"] = computedSecret(keyValueDescription)
+	attrs["default"] = computedBool("Whether the key is the default key of its networks.")
 	return attrs
+}
+
+// The data sources' computed attributes: only their descriptions differ.
+
+func computedString(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
+// computedSecret is a computed string kept out of logs and plan output.
+func computedSecret(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true, Sensitive: true}
+}
+
+func computedBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{MarkdownDescription: description, Computed: true}
+}
+
+func computedStringSet(description string) schema.SetAttribute {
+	return schema.SetAttribute{MarkdownDescription: description, ElementType: types.StringType, Computed: true}
 }
 
 // keyObjectType is the object type of keyModel, for lists of keys.
@@ -146,6 +125,23 @@ func newKeyDetails(ctx context.Context, k netmaker.EnrollmentKey, now time.Time)
 		Valid:             types.BoolValue(status == netmaker.KeyStatusActive),
 		Token:             types.StringValue(k.Token),
 	}, diags
+}
+
+// lookUpDetails finds the key l means and describes it at the provider's
+// clock (which must be configured); it answers nil, with an error in diags,
+// when there is not exactly one such key.
+func lookUpDetails(ctx context.Context, data *providerData, l keyLookup, diags *diag.Diagnostics) (*netmaker.EnrollmentKey, keyDetailsModel) {
+	key, problem := l.find(ctx, data.client)
+	if problem != nil {
+		diags.Append(problem)
+		return nil, keyDetailsModel{}
+	}
+	details, problems := newKeyDetails(ctx, *key, data.clock().Now())
+	diags.Append(problems...)
+	if problems.HasError() {
+		return nil, keyDetailsModel{}
+	}
+	return key, details
 }
 
 // newKeyModel describes k as seen at now, as an element of a list of keys.

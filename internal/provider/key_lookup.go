@@ -41,6 +41,15 @@ func (l keyLookup) find(ctx context.Context, client *netmaker.Client) (*netmaker
 	return key, nil
 }
 
+// lookupOf is what a configuration with `name` and `network` (exactly one
+// set) asks for.
+func lookupOf(name, network types.String) keyLookup {
+	if network.IsNull() {
+		return keyLookup{Name: name.ValueString()}
+	}
+	return keyLookup{Network: network.ValueString()}
+}
+
 // diagnostic explains a failed lookup. Its text names keys and networks
 // only, never a secret.
 func (l keyLookup) diagnostic(err error) diag.Diagnostic {
@@ -125,39 +134,29 @@ var keyFilters = []keyFilter{
 	{name: "name_prefix", description: "Only keys whose name starts with this (case-sensitive)."},
 }
 
-// keyFilterDataSourceAttributes answers the filters as data source attributes.
-func keyFilterDataSourceAttributes() map[string]dsschema.Attribute {
-	return keyFilterAttributes(
-		func(f keyFilter) dsschema.Attribute {
-			return dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
-		},
-		func(f keyFilter) dsschema.Attribute {
-			return dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
-		})
-}
-
-// keyFilterListAttributes answers the filters as list resource attributes.
-func keyFilterListAttributes() map[string]listschema.Attribute {
-	return keyFilterAttributes(
-		func(f keyFilter) listschema.Attribute {
-			return listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
-		},
-		func(f keyFilter) listschema.Attribute {
-			return listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
-		})
-}
-
-// keyFilterAttributes builds the filters' attributes of one kind of schema.
-func keyFilterAttributes[A any](stringAttr, boolAttr func(keyFilter) A) map[string]A {
+// keyFilterAttributes answers the filters as attributes of one kind of
+// schema, each made by attribute (keyFilter.dataSourceAttribute or
+// keyFilter.listAttribute).
+func keyFilterAttributes[A any](attribute func(keyFilter) A) map[string]A {
 	out := make(map[string]A, len(keyFilters))
 	for _, f := range keyFilters {
-		if f.isBool {
-			out[f.name] = boolAttr(f)
-		} else {
-			out[f.name] = stringAttr(f)
-		}
+		out[f.name] = attribute(f)
 	}
 	return out
+}
+
+func (f keyFilter) dataSourceAttribute() dsschema.Attribute {
+	if f.isBool {
+		return dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+	}
+	return dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+}
+
+func (f keyFilter) listAttribute() listschema.Attribute {
+	if f.isBool {
+		return listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+	}
+	return listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 }
 
 // keyTypeFilter selects keys of the type named name; nil (any type) for "".

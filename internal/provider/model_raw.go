@@ -78,8 +78,17 @@ func attrType(t reflect.Type, tf tftypes.Type) (attr.Type, error) {
 
 // getModel fills *target from raw, a known object.
 func getModel[T any](ctx context.Context, raw tftypes.Value, target *T) diag.Diagnostics {
+	return rawModel(raw).Get(ctx, target)
+}
+
+// rawModel is a plan, state or config that getModel reads, as a modelSource
+// for operationModel.
+type rawModel tftypes.Value
+
+// Get fills target, a pointer to a model, as getModel does.
+func (raw rawModel) Get(ctx context.Context, target any) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if err := fillModel(ctx, raw, reflect.ValueOf(target).Elem()); err != nil {
+	if err := fillModel(ctx, tftypes.Value(raw), reflect.ValueOf(target).Elem()); err != nil {
 		diags.AddError("Value Conversion Error",
 			"An unexpected error was encountered converting Terraform data. This is always an error in the provider; please report it: "+err.Error())
 	}

@@ -40,35 +40,22 @@ func (d *networkDefaultKeyDataSource) Metadata(_ context.Context, req datasource
 
 func (d *networkDefaultKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := keyDetailsAttributes()
-	attrs["id"] = schema.StringAttribute{
-		MarkdownDescription: "The network's name.",
-		Computed:            true,
-	}
+	attrs["id"] = computedString("The network's name.")
 	attrs["network"] = schema.StringAttribute{
 		MarkdownDescription: "Name of the network whose default key to read.",
 		Required:            true,
 	}
-	attrs["key_name"] = schema.StringAttribute{
-		MarkdownDescription: "Name of the network's default enrollment key.",
-		Computed:            true,
-	}
-	attrs["value"] = schema.StringAttribute{
-		MarkdownDescription: "Server-assigned value of the default key (its ID on the API), named as on the " +
-			"`netmaker_enrollment_key` resource and data source. Secret: the token embeds it.",
-		Computed:  true,
-		Sensitive: true,
-	}
+	attrs["key_name"] = computedString("Name of the network's default enrollment key.")
+	attrs["value"] = computedSecret("Server-assigned value of the default key (its ID on the API), named as on the " +
+		"`netmaker_enrollment_key` resource and data source. Secret: the token embeds it.")
 	attrs["key_value"] = schema.StringAttribute{
 		MarkdownDescription: "Deprecated: the same as `value`, which every key resource and data source uses.",
 		DeprecationMessage:  "Use value instead: key_value is the same and will be removed in a future major version.",
 		Computed:            true,
 		Sensitive:           true,
 	}
-	attrs["auto_generated"] = schema.BoolAttribute{
-		MarkdownDescription: "Whether the default key is the one Netmaker generated with the network (the key named " +
-			"after the network), rather than a key an administrator made the default.",
-		Computed: true,
-	}
+	attrs["auto_generated"] = computedBool("Whether the default key is the one Netmaker generated with the network (the key named " +
+		"after the network), rather than a key an administrator made the default.")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the default enrollment key of a network: the key devices use when told to join " +
 			"the network without a specific key. Works on every Netmaker server version. A network that does not " +
@@ -80,23 +67,13 @@ func (d *networkDefaultKeyDataSource) Schema(_ context.Context, _ datasource.Sch
 }
 
 func (d *networkDefaultKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config networkDefaultKeyDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !requireConfigured(d.data, &resp.Diagnostics) {
+	config, ok := operationModel[networkDefaultKeyDataSourceModel](ctx, req.Config, d.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	network := config.Network.ValueString()
-	key, problem := keyLookup{Network: network}.find(ctx, d.data.client)
-	if problem != nil {
-		resp.Diagnostics.Append(problem)
-		return
-	}
-	details, diags := newKeyDetails(ctx, *key, d.data.clock().Now())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	key, details := lookUpDetails(ctx, d.data, keyLookup{Network: network}, &resp.Diagnostics)
+	if key == nil {
 		return
 	}
 	state := networkDefaultKeyDataSourceModel{

@@ -22,66 +22,60 @@ data "netmaker_network_default_key" "test" {
 }
 
 func TestAccNetworkDefaultKeyDataSource_basic(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccSeedKeys(t, srv)
-			netB, _ := srv.KeyByName("net-b")
-			steps := []resource.TestStep{
-				{
-					Config: testAccNetworkDefaultKeyDataConfig(srv, "net-b"),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.Path{}, knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"id":                  knownvalue.StringExact("net-b"),
-							"network":             knownvalue.StringExact("net-b"),
-							"key_name":            knownvalue.StringExact("net-b"),
-							"value":               knownvalue.StringExact(netB.Value),
-							"key_value":           knownvalue.StringExact(netB.Value), // deprecated alias
-							"token":               knownvalue.StringExact(srv.Token(netB.Value)),
-							"auto_generated":      knownvalue.Bool(true),
-							"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-b")}),
-							"type":                knownvalue.StringExact("unlimited"),
-							"uses_remaining":      knownvalue.Int64Exact(0),
-							"expires_at":          knownvalue.Null(),
-							"tags":                knownvalue.SetExact([]knownvalue.Check{}),
-							"gateway_id":          knownvalue.Null(),
-							"auto_select_gateway": knownvalue.Bool(false),
-							"auto_egress":         knownvalue.Bool(false),
-							"status":              knownvalue.StringExact("active"),
-							"valid":               knownvalue.Bool(true),
-						})),
-					},
+	eachSeededServer(t, func(t *testing.T, srv *netmakertest.Server) {
+		netB, _ := srv.KeyByName("net-b")
+		steps := []resource.TestStep{
+			{
+				Config: testAccNetworkDefaultKeyDataConfig(srv, "net-b"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.Path{}, knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":                  knownvalue.StringExact("net-b"),
+						"network":             knownvalue.StringExact("net-b"),
+						"key_name":            knownvalue.StringExact("net-b"),
+						"value":               knownvalue.StringExact(netB.Value),
+						"key_value":           knownvalue.StringExact(netB.Value), // deprecated alias
+						"token":               knownvalue.StringExact(srv.Token(netB.Value)),
+						"auto_generated":      knownvalue.Bool(true),
+						"networks":            knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("net-b")}),
+						"type":                knownvalue.StringExact("unlimited"),
+						"uses_remaining":      knownvalue.Int64Exact(0),
+						"expires_at":          knownvalue.Null(),
+						"tags":                knownvalue.SetExact([]knownvalue.Check{}),
+						"gateway_id":          knownvalue.Null(),
+						"auto_select_gateway": knownvalue.Bool(false),
+						"auto_egress":         knownvalue.Bool(false),
+						"status":              knownvalue.StringExact("active"),
+						"valid":               knownvalue.Bool(true),
+					})),
 				},
-				{
-					Config:      testAccNetworkDefaultKeyDataConfig(srv, "no-such-network"),
-					ExpectError: wrappedText(`No enrollment key on the Netmaker server is the default key of network "no-such-network"`),
+			},
+			{
+				Config:      testAccNetworkDefaultKeyDataConfig(srv, "no-such-network"),
+				ExpectError: wrappedText(`No enrollment key on the Netmaker server is the default key of network "no-such-network"`),
+			},
+		}
+		if srv.Generation() != netmakertest.GenerationV15 {
+			// An administrator chose another default in the UI.
+			steps = append(steps, resource.TestStep{
+				PreConfig: func() {
+					if err := srv.SetDefault("net-b", "used-up"); err != nil {
+						t.Fatal(err)
+					}
 				},
-			}
-			if gen != netmakertest.GenerationV15 {
-				// An administrator chose another default in the UI.
-				steps = append(steps, resource.TestStep{
-					PreConfig: func() {
-						if err := srv.SetDefault("net-b", "used-up"); err != nil {
-							t.Fatal(err)
-						}
-					},
-					Config: testAccNetworkDefaultKeyDataConfig(srv, "net-b"),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("used-up")),
-						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
-						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
-						statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
-					},
-				})
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    steps,
+				Config: testAccNetworkDefaultKeyDataConfig(srv, "net-b"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("used-up")),
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
+					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
+				},
 			})
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    steps,
 		})
-	}
+	})
 }
 
 // TestAccNetworkDefaultKeyDataSource_followsResource reads the default that

@@ -387,9 +387,8 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 }
 
 func (r *networkDefaultKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state networkDefaultKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	state, ok := operationModel[networkDefaultKeyModel](ctx, req.State, r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	network := state.Network.ValueString()
@@ -441,9 +440,8 @@ func (r *networkDefaultKeyResource) readSeveralDefaults(ctx context.Context, sta
 // Delete gives the default back to the key Netmaker generated with the
 // network, so that the custom key can then be deleted.
 func (r *networkDefaultKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state networkDefaultKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	state, ok := operationModel[networkDefaultKeyModel](ctx, req.State, r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	network := state.Network.ValueString()

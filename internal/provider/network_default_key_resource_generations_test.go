@@ -202,9 +202,7 @@ func TestAccNetworkDefaultKeyResource_serverIgnoresRequest(t *testing.T) {
 			return false
 		},
 	})
-	if err := srv.CreateNetwork("tf-ign", "10.71.0.0/16"); err != nil {
-		t.Fatal(err)
-	}
+	testAccCreateNetworks(t, srv, "tf-ign")
 
 	config := providerConfig(srv) + `
 resource "netmaker_enrollment_key" "custom" {

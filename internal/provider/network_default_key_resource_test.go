@@ -327,26 +327,23 @@ func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
 }
 
 func TestAccNetworkDefaultKeyResource_keyMustJoinNetwork(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a", "net-b")
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						// Known at plan on every generation: the key is planned without the network.
-						Config:      testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.other.name"),
-						ExpectError: wrappedText(`Enrollment key "custom-other" does not include network "net-a"`),
-					},
-					{
-						Config:      testAccDefaultKeyConfig(srv, `"no-such-key"`),
-						ExpectError: errorForGeneration(gen, `no enrollment key named "no-such-key"`),
-					},
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a", "net-b")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					// Known at plan on every generation: the key is planned without the network.
+					Config:      testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.other.name"),
+					ExpectError: wrappedText(`Enrollment key "custom-other" does not include network "net-a"`),
 				},
-			})
+				{
+					Config:      testAccDefaultKeyConfig(srv, `"no-such-key"`),
+					ExpectError: errorForGeneration(srv.Generation(), `no enrollment key named "no-such-key"`),
+				},
+			},
 		})
-	}
+	})
 }
 
 // errorForGeneration expects msg on current servers; v1.5 refuses any
@@ -368,44 +365,41 @@ func wrappedText(text string) *regexp.Regexp {
 }
 
 func TestAccNetworkDefaultKeyResource_networkDeleted(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a", "net-b")
-			config := providerConfig(srv) + `
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a", "net-b")
+		config := providerConfig(srv) + `
 resource "netmaker_network_default_key" "test" {
   network  = "net-a"
   key_name = "net-a"
 }
 `
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: config,
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: config,
+				},
+				{
+					// The network and its key are deleted out of band: the
+					// resource leaves the state and the plan creates it again.
+					PreConfig: func() {
+						if err := srv.DeleteNetwork("net-a"); err != nil {
+							t.Fatal(err)
+						}
+						srv.WaitIdle()
 					},
-					{
-						// The network and its key are deleted out of band: the
-						// resource leaves the state and the plan creates it again.
-						PreConfig: func() {
-							if err := srv.DeleteNetwork("net-a"); err != nil {
-								t.Fatal(err)
-							}
-							srv.WaitIdle()
-						},
-						RefreshState:       true,
-						ExpectNonEmptyPlan: true,
-						Check: func(s *terraform.State) error {
-							if _, ok := s.RootModule().Resources[testDefaultKeyAddr]; ok {
-								return fmt.Errorf("resource still in state after its network was deleted")
-							}
-							return nil
-						},
+					RefreshState:       true,
+					ExpectNonEmptyPlan: true,
+					Check: func(s *terraform.State) error {
+						if _, ok := s.RootModule().Resources[testDefaultKeyAddr]; ok {
+							return fmt.Errorf("resource still in state after its network was deleted")
+						}
+						return nil
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccNetworkDefaultKeyResource_keyReplaced replaces the custom default
@@ -490,44 +484,41 @@ resource "netmaker_network_default_key" "test" {
 // TestAccNetworkDefaultKeyResource_identity: the identity is the network,
 // and the resource imports by identity and by ID.
 func TestAccNetworkDefaultKeyResource_identity(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutIdentity,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						// The auto-generated key is the default on every generation.
-						Config: providerConfig(srv) + `
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutIdentity,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					// The auto-generated key is the default on every generation.
+					Config: providerConfig(srv) + `
 resource "netmaker_network_default_key" "test" {
   network  = "net-a"
   key_name = "net-a"
 }
 `,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectIdentity(testDefaultKeyAddr, map[string]knownvalue.Check{
-								"network": knownvalue.StringExact("net-a"),
-							}),
-						},
-					},
-					{
-						ResourceName:    testDefaultKeyAddr,
-						ImportState:     true,
-						ImportStateKind: resource.ImportBlockWithResourceIdentity,
-					},
-					{
-						ResourceName:    testDefaultKeyAddr,
-						ImportState:     true,
-						ImportStateKind: resource.ImportBlockWithID,
-						ImportStateId:   "net-a",
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectIdentity(testDefaultKeyAddr, map[string]knownvalue.Check{
+							"network": knownvalue.StringExact("net-a"),
+						}),
 					},
 				},
-			})
+				{
+					ResourceName:    testDefaultKeyAddr,
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				},
+				{
+					ResourceName:    testDefaultKeyAddr,
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithID,
+					ImportStateId:   "net-a",
+				},
+			},
 		})
-	}
+	})
 }
 
 // TestAccNetworkDefaultKeyResource_severalDefaults: a network that lists

@@ -195,9 +195,8 @@ func (r *networkResource) warnKeysGoWithNetwork(ctx context.Context, client *net
 			"configuration and goes with the network.", network, strings.Join(parts, "; and ")))
 }
 func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan networkModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	plan, ok := operationModel[networkModel](ctx, req.Plan, r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	network := netmaker.Network{Name: plan.Name.ValueString(), AddressRange: plan.AddressRange.ValueString()}
@@ -210,9 +209,8 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state networkModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	state, ok := operationModel[networkModel](ctx, req.State, r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	networks, err := r.data.client.Networks(ctx)
@@ -272,9 +270,8 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state networkModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	state, ok := operationModel[networkModel](ctx, req.State, r.data, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if _, isForeign := foreignNetwork(ctx, req.Private); isForeign {

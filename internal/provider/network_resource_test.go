@@ -60,67 +60,62 @@ resource "netmaker_network" "test" {
 }
 
 func TestAccNetworkResource_basic(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(*terraform.State) error {
-					srv.WaitIdle()
-					if _, ok := srv.KeyByName("tf-net"); ok {
-						return fmt.Errorf("the network's default key outlived the network")
-					}
-					return nil
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				srv.WaitIdle()
+				if _, ok := srv.KeyByName("tf-net"); ok {
+					return fmt.Errorf("the network's default key outlived the network")
+				}
+				return nil
+			},
+			Steps: []resource.TestStep{
+				{
+					Config: testAccNetworkConfig(srv, "tf-net", "10.90.0.0/16"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("netmaker_network.test", tfjsonpath.New("id"), knownvalue.StringExact("tf-net")),
+						statecheck.ExpectKnownValue("netmaker_network.test", tfjsonpath.New("default_key_name"), knownvalue.StringExact("tf-net")),
+					},
+					Check: func(*terraform.State) error {
+						key, ok := srv.KeyByName("tf-net")
+						if !ok || !key.Default {
+							return fmt.Errorf("server has no default key for the new network: %+v", key)
+						}
+						return nil
+					},
 				},
-				Steps: []resource.TestStep{
-					{
-						Config: testAccNetworkConfig(srv, "tf-net", "10.90.0.0/16"),
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue("netmaker_network.test", tfjsonpath.New("id"), knownvalue.StringExact("tf-net")),
-							statecheck.ExpectKnownValue("netmaker_network.test", tfjsonpath.New("default_key_name"), knownvalue.StringExact("tf-net")),
-						},
-						Check: func(*terraform.State) error {
-							key, ok := srv.KeyByName("tf-net")
-							if !ok || !key.Default {
-								return fmt.Errorf("server has no default key for the new network: %+v", key)
-							}
-							return nil
-						},
-					},
-					{
-						ResourceName:      "netmaker_network.test",
-						ImportState:       true,
-						ImportStateId:     "tf-net",
-						ImportStateVerify: true,
-					},
-					{
-						Config: testAccNetworkConfig(srv, "tf-net", "10.91.0.0/16"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionDestroyBeforeCreate),
-							},
-						},
-					},
-					{
-						PreConfig: func() {
-							if err := srv.DeleteNetwork("tf-net"); err != nil {
-								t.Fatal(err)
-							}
-							srv.WaitIdle()
-						},
-						Config: testAccNetworkConfig(srv, "tf-net", "10.91.0.0/16"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionCreate),
-							},
+				{
+					ResourceName:      "netmaker_network.test",
+					ImportState:       true,
+					ImportStateId:     "tf-net",
+					ImportStateVerify: true,
+				},
+				{
+					Config: testAccNetworkConfig(srv, "tf-net", "10.91.0.0/16"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionDestroyBeforeCreate),
 						},
 					},
 				},
-			})
+				{
+					PreConfig: func() {
+						if err := srv.DeleteNetwork("tf-net"); err != nil {
+							t.Fatal(err)
+						}
+						srv.WaitIdle()
+					},
+					Config: testAccNetworkConfig(srv, "tf-net", "10.91.0.0/16"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionCreate),
+						},
+					},
+				},
+			},
 		})
-	}
+	})
 }
 
 func TestAccNetworkResource_invalid(t *testing.T) {
@@ -145,35 +140,30 @@ func TestAccNetworkResource_invalid(t *testing.T) {
 // like an existing key, and the two keys would then share the name; the
 // provider refuses it at plan time, before anything is created.
 func TestAccNetworkResource_nameOfAKey(t *testing.T) {
-	t.Parallel()
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			t.Parallel()
-			srv := newTestServer(t, gen)
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-shared", Type: netmaker.KeyTypeUnlimited})
-			srv.ResetStats()
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config:      testAccNetworkConfig(srv, "tf-shared", "10.91.0.0/16"),
-						ExpectError: wrappedText(`already has an enrollment key named "tf-shared". Netmaker would create the network anyway`),
-					},
-					{
-						// Another name is fine.
-						Config: testAccNetworkConfig(srv, "tf-free", "10.91.0.0/16"),
-					},
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-shared", Type: netmaker.KeyTypeUnlimited})
+		srv.ResetStats()
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:      testAccNetworkConfig(srv, "tf-shared", "10.91.0.0/16"),
+					ExpectError: wrappedText(`already has an enrollment key named "tf-shared". Netmaker would create the network anyway`),
 				},
-			})
-			if n := srv.Stats()["POST /api/networks"]; n != 1 {
-				t.Errorf("%d network creates, want 1 (only tf-free)", n)
-			}
-			if n := countKeys(srv, "tf-shared"); n != 1 {
-				t.Errorf("%d keys named tf-shared, want 1", n)
-			}
+				{
+					// Another name is fine.
+					Config: testAccNetworkConfig(srv, "tf-free", "10.91.0.0/16"),
+				},
+			},
 		})
-	}
+		if n := srv.Stats()["POST /api/networks"]; n != 1 {
+			t.Errorf("%d network creates, want 1 (only tf-free)", n)
+		}
+		if n := countKeys(srv, "tf-shared"); n != 1 {
+			t.Errorf("%d keys named tf-shared, want 1", n)
+		}
+	})
 }
 
 // serverNetwork answers the network of that name on srv, read through the client.
@@ -201,50 +191,47 @@ func serverNetwork(t *testing.T, srv *netmakertest.Server, name string) (netmake
 // plan says so, a change that would replace it fails at plan, and destroy
 // only forgets it.
 func TestAccNetworkResource_recreatedBySomeoneElse(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			theirs := func() error {
-				n, ok := serverNetwork(t, srv, "tf-own-net")
-				if !ok || n.AddressRange != "10.81.0.0/16" {
-					return fmt.Errorf("their network changed: %+v (found %v)", n, ok)
-				}
-				if _, ok := srv.KeyByName("their-key"); !ok {
-					return fmt.Errorf("their key is gone")
-				}
-				return nil
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		theirs := func() error {
+			n, ok := serverNetwork(t, srv, "tf-own-net")
+			if !ok || n.AddressRange != "10.81.0.0/16" {
+				return fmt.Errorf("their network changed: %+v (found %v)", n, ok)
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             func(*terraform.State) error { return theirs() },
-				Steps: []resource.TestStep{
-					{Config: testAccNetworkConfig(srv, "tf-own-net", "10.80.0.0/16")},
-					{
-						PreConfig: func() {
-							if err := srv.DeleteNetwork("tf-own-net"); err != nil {
-								t.Fatal(err)
-							}
-							srv.WaitIdle()
-							if err := srv.CreateNetwork("tf-own-net", "10.81.0.0/16"); err != nil {
-								t.Fatal(err)
-							}
-							testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "their-key", Networks: []string{"tf-own-net"}, Type: netmaker.KeyTypeUnlimited})
-						},
-						Config: testAccNetworkConfig(srv, "tf-own-net", "10.80.0.0/16"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionNoop)},
-						},
-						Check: func(*terraform.State) error { return theirs() },
+			if _, ok := srv.KeyByName("their-key"); !ok {
+				return fmt.Errorf("their key is gone")
+			}
+			return nil
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             func(*terraform.State) error { return theirs() },
+			Steps: []resource.TestStep{
+				{Config: testAccNetworkConfig(srv, "tf-own-net", "10.80.0.0/16")},
+				{
+					PreConfig: func() {
+						if err := srv.DeleteNetwork("tf-own-net"); err != nil {
+							t.Fatal(err)
+						}
+						srv.WaitIdle()
+						if err := srv.CreateNetwork("tf-own-net", "10.81.0.0/16"); err != nil {
+							t.Fatal(err)
+						}
+						testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "their-key", Networks: []string{"tf-own-net"}, Type: netmaker.KeyTypeUnlimited})
 					},
-					{
-						Config:      testAccNetworkConfig(srv, "tf-own-net", "10.82.0.0/16"),
-						ExpectError: regexp.MustCompile(`(?s)Network belongs to someone else now.*replacement would delete it`),
+					Config: testAccNetworkConfig(srv, "tf-own-net", "10.80.0.0/16"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionNoop)},
 					},
+					Check: func(*terraform.State) error { return theirs() },
 				},
-			})
+				{
+					Config:      testAccNetworkConfig(srv, "tf-own-net", "10.82.0.0/16"),
+					ExpectError: regexp.MustCompile(`(?s)Network belongs to someone else now.*replacement would delete it`),
+				},
+			},
 		})
-	}
+	})
 }
 
 // TestNetworkDestroyPlanNamesKeysItTakes: the plan of a network's destroy

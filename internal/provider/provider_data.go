@@ -83,6 +83,21 @@ func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
 	return true
 }
 
+// modelSource is a configuration, plan or state (tfsdk.Config, tfsdk.Plan,
+// tfsdk.State).
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// operationModel starts an operation that talks to Netmaker: it reads the
+// configuration, plan or state into a model of type M and requires a
+// configured provider. False after an error in diags.
+func operationModel[M any](ctx context.Context, from modelSource, data *providerData, diags *diag.Diagnostics) (M, bool) {
+	var model M
+	diags.Append(from.Get(ctx, &model)...)
+	return model, !diags.HasError() && requireConfigured(data, diags)
+}
+
 // The Configure of each kind of type, embedded: it keeps what the provider
 // handed over. Resources and list resources share one signature.
 

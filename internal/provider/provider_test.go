@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -61,6 +62,59 @@ provider "netmaker" {
   api_token = %q
 %s}
 `, url, testMasterKey, extra.String())
+}
+
+// resourceHCL is the HCL block of resource typ labelled label, with args:
+// one argument (or nested block) a line, such as `type = "unlimited"`.
+func resourceHCL(typ, label string, args ...string) string {
+	return fmt.Sprintf("\nresource %q %q {\n  %s\n}\n", typ, label, strings.Join(args, "\n  "))
+}
+
+// keyHCL is a netmaker_enrollment_key block; defaultKeyHCL a
+// netmaker_network_default_key block.
+func keyHCL(label string, args ...string) string {
+	return resourceHCL("netmaker_enrollment_key", label, args...)
+}
+
+func defaultKeyHCL(label string, args ...string) string {
+	return resourceHCL("netmaker_network_default_key", label, args...)
+}
+
+// unlimitedKeyHCL is an unlimited netmaker_enrollment_key called name that
+// joins network, with more args.
+func unlimitedKeyHCL(label, name, network string, more ...string) string {
+	args := []string{fmt.Sprintf("name = %q", name), `type = "unlimited"`, fmt.Sprintf("networks = [%q]", network)}
+	return keyHCL(label, append(args, more...)...)
+}
+
+// importHCL is an import block of id into the resource at address.
+func importHCL(address, id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", address, id)
+}
+
+// plannedAction expects the plan of a step to take action on the resource
+// at addr, before the apply.
+func plannedAction(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}}
+}
+
+// eachGeneration runs test on a new test server of each generation, one
+// subtest per generation (named after it); eachGenerationParallel runs the
+// test and its subtests in parallel.
+func eachGeneration(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) { test(t, newTestServer(t, gen)) })
+	}
+}
+
+func eachGenerationParallel(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
+	t.Parallel()
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			t.Parallel()
+			test(t, newTestServer(t, gen))
+		})
+	}
 }
 
 // newTestServerWithOptions starts a test server with opts (the master key

@@ -131,10 +131,7 @@ func UUID(reserved func(string) string) validator.String {
 
 // UUIDProblem explains why s is not a UUID, or answers "".
 func UUIDProblem(s string) string {
-	if !uuidPattern.MatchString(s) {
-		return fmt.Sprintf("%q is not a UUID such as 3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d.", s)
-	}
-	return ""
+	return mismatch(uuidPattern, s, "%q is not a UUID such as 3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d.")
 }
 
 // NetworkName accepts what Netmaker accepts as a network name.
@@ -148,10 +145,16 @@ func NetworkName() validator.String {
 
 // NetworkNameProblem explains why s is not a Netmaker network name, or answers "".
 func NetworkNameProblem(s string) string {
-	if !networkNamePattern.MatchString(s) {
-		return fmt.Sprintf("%q is not a Netmaker network name: use 1–32 characters of a-z, 0-9, _ and -.", s)
+	return mismatch(networkNamePattern, s, "%q is not a Netmaker network name: use 1–32 characters of a-z, 0-9, _ and -.")
+}
+
+// mismatch answers problem, with s quoted in it, unless pattern matches s;
+// "" when it does.
+func mismatch(pattern *regexp.Regexp, s, problem string) string {
+	if pattern.MatchString(s) {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf(problem, s)
 }
 
 // KeyName accepts what any existing enrollment key's name satisfies: not
