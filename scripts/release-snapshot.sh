@@ -28,6 +28,13 @@ project=terraform-provider-netmaker
 dist="$root/dist"
 started=$(date +%s)
 
+for tool in gpg gpgv zip unzip sha256sum git; do
+  command -v "$tool" >/dev/null || {
+    echo "release-snapshot: needs $tool (Debian: apt-get install gnupg zip unzip coreutils git)" >&2
+    exit 1
+  }
+done
+
 # --- The configuration this script implements ---------------------------------------------------
 expect_config() {
   local line
