@@ -61,7 +61,7 @@ func (r *networkDefaultKeyResource) Schema(_ context.Context, _ resource.SchemaR
 			"the network; this resource makes another existing key the default instead, and the previous default " +
 			"loses the flag. A key becomes the default of **all** its networks. How the default moves depends on the " +
 			"[server generation](#server-generations); destroying this resource gives the default back " +
-			"([Destroying](#destroying)).",
+			"(see [Destroying](#destroying)).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The network's name.",
