@@ -24,14 +24,6 @@ const (
 	maxDescriptionWords = 60
 )
 
-// schemasNotYetShortened lists the types whose schema descriptions are still
-// over the limits, as "<kind> <type>". Removed when the schema is shortened:
-// the long-form text of netmaker_enrollment_key is already in
-// templates/resources/enrollment_key.md.tmpl.
-var schemasNotYetShortened = map[string]bool{
-	"resource netmaker_enrollment_key": true,
-}
-
 // describedType is one type of the provider (or the provider block) with
 // its schema, as Terraform receives it.
 type describedType struct {
@@ -151,16 +143,8 @@ func TestDescriptionsAreSkimmable(t *testing.T) {
 		for _, d := range schemaTexts("", typ.schema.Block) {
 			problems = append(problems, descriptionProblems(d)...)
 		}
-		exempt := schemasNotYetShortened[typ.name]
-		switch {
-		case exempt && len(problems) == 0:
-			t.Errorf("%s: its descriptions are within the limits now: remove it from schemasNotYetShortened", typ.name)
-		case exempt:
-			t.Logf("%s: %d descriptions over the limits, exempt until its schema is shortened", typ.name, len(problems))
-		default:
-			for _, p := range problems {
-				t.Errorf("%s: %s", typ.name, p)
-			}
+		for _, p := range problems {
+			t.Errorf("%s: %s", typ.name, p)
 		}
 	}
 }
@@ -184,21 +168,10 @@ func TestPageSummariesAreShort(t *testing.T) {
 			t.Errorf("%s: no description in its front matter", rel)
 			continue
 		}
-		if n := words(summary); n > maxSummaryWords && !schemasNotYetShortened[pageType(rel)] {
+		if n := words(summary); n > maxSummaryWords {
 			t.Errorf("%s: its summary has %d words (at most %d)", rel, n, maxSummaryWords)
 		}
 	}
-}
-
-// pageType answers the "<kind> <type>" a generated page documents
-// ("resource netmaker_enrollment_key" for docs/resources/enrollment_key.md).
-func pageType(rel string) string {
-	dir, file := filepath.Split(filepath.ToSlash(rel))
-	kind := map[string]string{
-		"docs/resources/": "resource", "docs/data-sources/": "data source", "docs/ephemeral-resources/": "ephemeral resource",
-		"docs/list-resources/": "list resource", "docs/actions/": "action",
-	}[dir]
-	return kind + " netmaker_" + strings.TrimSuffix(file, ".md")
 }
 
 // frontMatterDescription answers the description of a page's YAML front
@@ -269,3 +242,4 @@ func TestDescriptionProblems(t *testing.T) {
 		})
 	}
 }
+
