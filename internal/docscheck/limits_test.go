@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -243,3 +244,83 @@ func TestDescriptionProblems(t *testing.T) {
 	}
 }
 
+var (
+	markdownHeading = regexp.MustCompile(`(?m)^#{1,6}\s+(.+?)\s*$`)
+	anchorLink      = regexp.MustCompile(`\]\((?:([^)\s#]*\.md))?#([^)\s]+)\)`)
+	slugDropped     = regexp.MustCompile(`[^\p{L}\p{N} _-]`)
+	htmlAnchor      = regexp.MustCompile(`<a id="([^"]+)">`) // tfplugindocs' anchors of nested attributes
+)
+
+// headingAnchor answers the anchor code hosts and the registry give a
+// heading: lower case, punctuation dropped, spaces as hyphens.
+func headingAnchor(heading string) string {
+	return strings.ReplaceAll(slugDropped.ReplaceAllString(strings.ToLower(heading), ""), " ", "-")
+}
+
+// pageAnchors answers the anchors of a Markdown page's headings, outside
+// fenced blocks, and its HTML anchors.
+func pageAnchors(text string) map[string]bool {
+	for _, b := range fencedBlocks(text) {
+		text = strings.Replace(text, b.body, "", 1)
+	}
+	anchors := map[string]bool{}
+	for _, m := range markdownHeading.FindAllStringSubmatch(text, -1) {
+		anchors[headingAnchor(m[1])] = true
+	}
+	for _, m := range htmlAnchor.FindAllStringSubmatch(text, -1) {
+		anchors[m[1]] = true
+	}
+	return anchors
+}
+
+// TestAnchorLinksResolve: every link to a section (#anchor, or page.md#anchor
+// of another page) in the generated docs and the README names a heading of
+// that page, so that an attribute's "see Rotation" reaches its section.
+func TestAnchorLinksResolve(t *testing.T) {
+	pages, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*", "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no generated pages under docs/: %v", err)
+	}
+	pages = append(pages, filepath.Join(repoRoot, "docs", "index.md"), filepath.Join(repoRoot, "README.md"))
+	links := 0
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range anchorLink.FindAllStringSubmatch(string(data), -1) {
+			target := page
+			if m[1] != "" {
+				if strings.Contains(m[1], "://") {
+					continue
+				}
+				target = filepath.Join(filepath.Dir(page), m[1])
+			}
+			text, err := os.ReadFile(target)
+			if err != nil {
+				t.Errorf("%s: link to %s#%s: %v", relative(repoRoot, page), m[1], m[2], err)
+				continue
+			}
+			links++
+			if !pageAnchors(string(text))[m[2]] {
+				t.Errorf("%s: link to %s#%s names no heading of %s", relative(repoRoot, page), m[1], m[2], relative(repoRoot, target))
+			}
+		}
+	}
+	if links == 0 {
+		t.Fatal("found no links to sections: the check would pass for nothing")
+	}
+}
+
+func TestHeadingAnchor(t *testing.T) {
+	for heading, want := range map[string]string{
+		"Server generations":                      "server-generations",
+		"Adopting a network's auto-generated key": "adopting-a-networks-auto-generated-key",
+		"Handing out the new token":               "handing-out-the-new-token",
+		"`regenerate_trigger` and v1.5":           "regenerate_trigger-and-v15",
+	} {
+		if got := headingAnchor(heading); got != want {
+			t.Errorf("headingAnchor(%q) = %q, want %q", heading, got, want)
+		}
+	}
+}
