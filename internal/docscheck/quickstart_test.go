@@ -55,7 +55,9 @@ func startMakeSandbox(t *testing.T) *makeSandbox {
 	}
 	t.Cleanup(func() {
 		_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
-		<-m.done
+		if err := <-m.done; err != nil {
+			t.Logf("make sandbox ended: %v", err) // killed here, or by the test's Ctrl-C
+		}
 	})
 	ready := make(chan struct{})
 	go func() {
