@@ -27,6 +27,8 @@ config=.goreleaser.yml
 project=terraform-provider-netmaker
 dist="$root/dist"
 started=$(date +%s)
+# Each step's line says when it started, in seconds since the script did.
+say() { echo ">> [$(($(date +%s) - started))s] $*"; }
 
 for tool in gpg gpgv zip unzip sha256sum git; do
   command -v "$tool" >/dev/null || {
@@ -94,7 +96,7 @@ for t in "${configured[@]}"; do
   if printf '%s\n' "${buildable[@]}" | grep -qx "$t"; then
     targets+=("$t")
   else
-    echo ">> skipping $t: $(go version | cut -d' ' -f3) cannot build it (goreleaser skips it too)"
+    say "skipping $t: $(go version | cut -d' ' -f3) cannot build it (goreleaser skips it too)"
   fi
 done
 if [ -n "${RELEASE_PLATFORMS:-}" ]; then
@@ -115,10 +117,10 @@ else
   commit=local commit_time=$(date +%s) tag=v0.0.0
 fi
 version="${VERSION:-${tag#v}-SNAPSHOT-$commit}"
-echo ">> $project $version: ${#targets[@]} platforms: ${targets[*]}"
+say "$project $version: ${#targets[@]} platforms: ${targets[*]}"
 
 # --- before hooks: go mod tidy (checked, not applied: a release is made from a tidy tree) -------
-echo ">> go mod tidy -diff"
+say "go mod tidy -diff"
 go mod tidy -diff
 
 # --- builds and archives -------------------------------------------------------------------------
@@ -132,7 +134,7 @@ for t in "${targets[@]}"; do
   dir="$dist/${project}_${t}"
   bin="${project}_v${version}${exe}"
   mkdir -p "$dir"
-  echo ">> building $t"
+  say "building $t"
   CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch GOARM=6 \
     go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$dir/$bin" .
   cp README.md CHANGELOG.md "$dir/"
@@ -151,7 +153,7 @@ export GNUPGHOME="$tmp/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 printf 'no-auto-check-trustdb\ntrust-model always\n' >"$GNUPGHOME/gpg.conf"
 trap 'gpgconf --kill all >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-echo ">> generating a throwaway RSA signing key"
+say "generating a throwaway RSA signing key"
 gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
   --quick-generate-key "release-snapshot <release-snapshot@invalid>" rsa4096 sign 1d
 GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr:/ { print $10; exit }')
@@ -164,13 +166,13 @@ fail() {
   echo "release-snapshot: $*" >&2
   exit 1
 }
-echo ">> verifying the signature with the exported public key alone"
+say "verifying the signature with the exported public key alone"
 keyring="$tmp/pub.gpg"
 gpg --batch --dearmor --output "$keyring" "$dist/${project}_${version}_signing-key.asc"
 gpgv --keyring "$keyring" "$dist/$sums.sig" "$dist/$sums" 2>&1 | sed 's/^/   /' ||
   fail "the signature of $sums does not verify"
 
-echo ">> verifying $sums"
+say "verifying $sums"
 (cd "$dist" && sha256sum --quiet --strict -c "$sums") || fail "a checksum does not match"
 want_files=$( (for t in "${targets[@]}"; do echo "${project}_${version}_${t}.zip"; done; echo "$manifest") | LC_ALL=C sort)
 [ "$(awk '{ print $2 }' "$dist/$sums")" = "$want_files" ] ||
@@ -207,7 +209,7 @@ for t in "${targets[@]}"; do
   rm -rf "$out"
 done
 
-echo ">> $sums:"
+say "$sums:"
 sed 's/^/   /' "$dist/$sums"
-echo ">> release snapshot $version in $dist ($(($(date +%s) - started)) s):"
+say "release snapshot $version in $dist ($(($(date +%s) - started)) s):"
 (cd "$dist" && ls -1 -- *.zip *_manifest.json *_SHA256SUMS *.sig *.asc | sed 's/^/   /')
