@@ -2,6 +2,8 @@ package docscheck
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -182,6 +184,21 @@ var snippetScenarios = map[string]snippetScenario{
 		second := r.joinedToken()
 		if got, want := second, r.serverToken("office-devices"); got != want || second == first {
 			r.t.Fatalf("after the rotation, netclient received a token that is not the default key's current one")
+		}
+	}},
+	// keys-that-never-touch-the-state: the provisioner received the token
+	// of a key minted on this server, and no minted key is left after the run.
+	`ephemeral "netmaker_enrollment_key" "join"`: {after: func(r *sandboxRun, _ []string) {
+		token := r.joinedToken()
+		raw, err := base64.StdEncoding.DecodeString(token)
+		var decoded struct{ Value string }
+		if err != nil || json.Unmarshal(raw, &decoded) != nil || decoded.Value == "" || r.srv.Token(decoded.Value) != token {
+			r.t.Fatalf("netclient received no enrollment token of this server")
+		}
+		for _, k := range r.srv.Keys() {
+			if strings.HasPrefix(k.Name, "provision-") {
+				r.t.Fatalf("minted key %s is still on the server after the run", k.Name)
+			}
 		}
 	}},
 	// multi-network-keys: a real gateway node of the branch network.

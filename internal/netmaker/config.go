@@ -97,6 +97,11 @@ func checkHost(raw string) (*url.URL, error) {
 			"host is empty: set it to the Netmaker API URL, e.g. https://api.netmaker.example.com")
 	}
 	// Errors never quote raw: its user-info or query may hold credentials.
+	if !strings.Contains(raw, "://") {
+		return nil, configError(FieldHost, ProblemInvalid,
+			"host has no scheme: add https:// in front of it (or http:// for a server without TLS), "+
+				"e.g. https://api.netmaker.example.com")
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, configError(FieldHost, ProblemInvalid,

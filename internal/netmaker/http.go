@@ -177,7 +177,7 @@ func classify(ctx context.Context, resp *http.Response, err error) (retry, uncer
 		if ctx.Err() != nil {
 			return false, true
 		}
-		if isTLSError(err) {
+		if isTLSError(err) || isPlainHTTPAnswer(err) {
 			return false, false
 		}
 		var re *redirectError
@@ -205,6 +205,12 @@ func classify(ctx context.Context, resp *http.Response, err error) (retry, uncer
 		return ctx.Err() == nil, true
 	}
 	return false, false
+}
+
+// isPlainHTTPAnswer tells an https:// request answered in plain HTTP: the
+// server (or its port) has no TLS; retrying cannot help.
+func isPlainHTTPAnswer(err error) bool {
+	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 func isTLSError(err error) bool {
@@ -314,6 +320,10 @@ func (c *Client) roundTrip(ctx context.Context, method, route, path string, body
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s %s on %s: %w", method, route, c.host, ctx.Err())
 		}
+		if isPlainHTTPAnswer(err) {
+			return nil, fmt.Errorf("%s %s on %s: the server answers plain HTTP, not HTTPS: use http:// in host if it has "+
+				"no TLS (or the port of its TLS listener): %w", method, route, c.host, transportError(err))
+		}
 		return nil, fmt.Errorf("%s %s on %s failed after %d attempt(s): %w",
 			method, route, c.host, max(cl.attempts, 1), transportError(err))
 	}
@@ -395,6 +405,11 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	}
 	lower := strings.ToLower(msg)
 	has := func(s string) bool { return strings.Contains(lower, s) }
+	// A key's create or update refuses a relay that is no node of the key's
+	// networks: "no result found" (v1.5), "record not found" (current), or
+	// "relay node ..." (a node that is no relay, or of another network).
+	keyWrite := (method == http.MethodPost && route == routeKeys) || (method == http.MethodPut && route == routeKey)
+	unknownRelay := keyWrite && (has("no result found") || has("record not found") || has("relay node"))
 	if a.notJSON {
 		e.Kind = ErrServer
 		e.Message = fmt.Sprintf("the answer is not JSON (Content-Type %s)", a.header.Get("Content-Type"))
@@ -402,12 +417,22 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 		return e
 	}
 	switch s := a.status; {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+	case s == http.StatusUnauthorized:
 		e.Kind = ErrUnauthorized
 		if c.usesLogin() {
 			e.Hint = "check username and password (and the user's permissions)"
 		} else {
 			e.Hint = "check api_token"
+		}
+	case s == http.StatusForbidden:
+		// Netmaker answers 401 to a bad credential; 403 means the credential's
+		// user may not do this, or something in front of Netmaker refused.
+		e.Kind = ErrUnauthorized
+		e.Hint = "the request was refused, not the credential: the user it belongs to lacks the permission (Netmaker " +
+			"needs an admin for enrollment keys), or a proxy, WAF or access policy in front of Netmaker refused it"
+		if !isNetmakerJSON(a) {
+			e.Hint = "this 403 is not Netmaker's own answer: a proxy, WAF or access policy in front of Netmaker refused " +
+				"the request; check what guards host"
 		}
 	case s == http.StatusNotFound && isMissingRoute(a) && routeOfEveryGeneration(route):
 		e.Kind = ErrWrongBaseURL
@@ -432,15 +457,12 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	case s >= 400 && s < 500 && s != http.StatusTooManyRequests && s != http.StatusRequestTimeout:
 		e.Kind = ErrValidation
 	case s == http.StatusInternalServerError && (has("enrollment key is not valid") || has("no result found") ||
-		has("invalid uuid") || has("default enrollment keys require") || has("validation error")):
+		has("invalid uuid") || has("default enrollment keys require") || has("validation error") || unknownRelay):
 		e.Kind = ErrValidation
 	default:
 		e.Kind = ErrServer
 	}
-	// A key's create or update answers "no result found" when its relay is
-	// not a node of the key's networks (Netmaker looks the node up).
-	keyWrite := (method == http.MethodPost && route == routeKeys) || (method == http.MethodPut && route == routeKey)
-	if keyWrite && e.Kind == ErrValidation && has("no result found") {
+	if unknownRelay && e.Kind == ErrValidation {
 		e.Detail = ErrGatewayNotFound
 	}
 	return e

@@ -28,7 +28,7 @@ func TestNewConfig(t *testing.T) {
 		{"https with slash", Config{Host: "https://api.example.com/", APIToken: "t"}, "", "api.example.com", "https://api.example.com"},
 		{"http with port and path", Config{Host: "http://10.0.0.1:8081/nm//", APIToken: "t"}, "", "10.0.0.1:8081", "http://10.0.0.1:8081/nm"},
 		{"login", Config{Host: "https://h", Username: "u", Password: "p"}, "", "h", "https://h"},
-		{"no scheme", Config{Host: "api.example.com", APIToken: "t"}, "must start with https://", "", ""},
+		{"no scheme", Config{Host: "api.example.com", APIToken: "t"}, "host has no scheme: add https://", "", ""},
 		{"ftp", Config{Host: "ftp://api.example.com", APIToken: "t"}, "must start with https://", "", ""},
 		{"empty", Config{APIToken: "t"}, "host is empty", "", ""},
 		{"no host", Config{Host: "https://", APIToken: "t"}, "no host name", "", ""},
@@ -65,26 +65,31 @@ func TestGatewayNotFoundDetail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(`{"Code":500,"Message":"no result found","Response":null}`)
-	tests := []struct {
-		method, route string
-		want          bool
-	}{
-		{http.MethodPost, routeKeys, true},
-		{http.MethodPut, routeKey, true},
-		{http.MethodGet, routeNetwork, false},
-		{http.MethodDelete, routeKey, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.method+" "+tt.route, func(t *testing.T) {
-			e := c.apiError(tt.method, tt.route, &answer{status: 500, body: body})
-			if got := errors.Is(e, ErrGatewayNotFound); got != tt.want {
-				t.Errorf("errors.Is(ErrGatewayNotFound) = %v, want %v", got, tt.want)
-			}
-			if !errors.Is(e, ErrValidation) {
-				t.Errorf("kind %v, want ErrValidation", e.Kind)
-			}
-		})
+	// v1.5 words an unknown relay "no result found", current "record not
+	// found" (both recorded); a node that is no relay, or of another network,
+	// "relay node ..." (server source).
+	for _, msg := range []string{"no result found", "record not found", "relay node not in key's networks"} {
+		body := []byte(`{"Code":500,"Message":"` + msg + `","Response":null}`)
+		tests := []struct {
+			method, route string
+			want          bool
+		}{
+			{http.MethodPost, routeKeys, true},
+			{http.MethodPut, routeKey, true},
+			{http.MethodGet, routeNetwork, false},
+			{http.MethodDelete, routeKey, false},
+		}
+		for _, tt := range tests {
+			t.Run(msg+"/"+tt.method+" "+tt.route, func(t *testing.T) {
+				e := c.apiError(tt.method, tt.route, &answer{status: 500, body: body})
+				if got := errors.Is(e, ErrGatewayNotFound); got != tt.want {
+					t.Errorf("errors.Is(ErrGatewayNotFound) = %v, want %v", got, tt.want)
+				}
+				if tt.want && !errors.Is(e, ErrValidation) {
+					t.Errorf("kind %v, want ErrValidation", e.Kind)
+				}
+			})
+		}
 	}
 }
 
@@ -103,7 +108,8 @@ func TestErrorMapping(t *testing.T) {
 		text   string
 	}{
 		{401, js(401, "unauthorized"), ErrUnauthorized, "401 unauthorized from api.example.com (GET /api/v1/enrollment-keys): check api_token"},
-		{403, js(403, "forbidden"), ErrUnauthorized, "check api_token"},
+		{403, js(403, "forbidden"), ErrUnauthorized, "the user it belongs to lacks the permission"},
+		{403, []byte("<html><body>Request blocked</body></html>"), ErrUnauthorized, "this 403 is not Netmaker's own answer: a proxy, WAF"},
 		{404, []byte("404 page not found\n"), ErrWrongBaseURL, "every Netmaker server has GET /api/v1/enrollment-keys, so https://api.example.com is not the base URL of a Netmaker API"},
 		{404, js(404, "network not found"), ErrServer, "not Netmaker's own answer"},
 		{405, nil, ErrUnsupported, "405 method not allowed"},
@@ -633,5 +639,34 @@ func TestDefaultRequestTimeout(t *testing.T) {
 		if got := c.http.HTTPClient.Timeout; got != 30*time.Second {
 			t.Errorf("RequestTimeout %v: per-attempt timeout %v, want 30s (the documented default)", configured, got)
 		}
+	}
+}
+
+// https:// pointed at a server without TLS is said as such, once: no
+// retry can help, and "timeout" or "reset" would mislead.
+func TestHTTPSToPlainHTTP(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := New(Config{Host: strings.Replace(srv.URL, "http://", "https://", 1), APIToken: "t", MaxRetries: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	SetRetryWaitForTest(c, time.Millisecond, time.Millisecond)
+	_, err = c.ListKeys(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "the server answers plain HTTP, not HTTPS: use http:// in host") {
+		t.Fatalf("ListKeys = %v", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("%d connections, want 1 (no retry)", n)
 	}
 }

@@ -38,3 +38,10 @@ func isMissingRoute(a *answer) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && mt == "text/plain"
 }
+
+// isNetmakerJSON reports whether a is an error in Netmaker's own shape,
+// {"Code":...,"Message":...}.
+func isNetmakerJSON(a *answer) bool {
+	var ea errorAnswer
+	return json.Unmarshal(a.body, &ea) == nil && ea.Message != nil
+}

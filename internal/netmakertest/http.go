@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -308,9 +309,20 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	writeEncoded(w, code, "application/json", v)
+}
+
+// writeBare answers v as the key routes and the network list do: their
+// handlers set no Content-Type, so Go's server sniffs the JSON as text
+// (both recordings in testdata/conformance).
+func writeBare(w http.ResponseWriter, v any) {
+	writeEncoded(w, http.StatusOK, "text/plain; charset=utf-8", v)
+}
+
+func writeEncoded(w http.ResponseWriter, code int, contentType string, v any) {
 	var buf bytes.Buffer
 	_ = json.NewEncoder(&buf).Encode(v)
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(code)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -528,17 +540,27 @@ func (s *Server) handleCreateSuperAdmin(w http.ResponseWriter, r *http.Request, 
 		writeError(w, e)
 		return
 	}
-	// The server answers the user as it returns users (no password).
+	// The server answers the user as it returns users, no password
+	// (recorded on v1.5 and current).
+	now := s.now()
 	writeJSON(w, 200, map[string]any{
-		"username":         body.UserName,
-		"isadmin":          false,
-		"issuperadmin":     true,
-		"auth_type":        "basic_auth",
-		"remote_gw_ids":    nil,
-		"user_group_ids":   nil,
-		"platform_role_id": "super-admin",
-		"network_roles":    nil,
-		"last_login_time":  time.Time{},
+		"username":                      body.UserName,
+		"display_name":                  "",
+		"account_disabled":              false,
+		"isadmin":                       true,
+		"issuperadmin":                  true,
+		"is_mfa_enabled":                false,
+		"auth_type":                     "basic_auth",
+		"external_identity_provider_id": "",
+		"remote_gw_ids":                 nil,
+		"user_group_ids":                map[string]any{},
+		"platform_role_id":              "super-admin",
+		"network_roles":                 nil,
+		"num_access_tokens":             0,
+		"last_login_time":               time.Time{},
+		"created_by":                    "",
+		"created_at":                    now,
+		"updated_at":                    now,
 	})
 }
 
@@ -578,7 +600,7 @@ func (s *Server) handleCreateAccessToken(w http.ResponseWriter, r *http.Request,
 	if token == "" {
 		// The caller (master key, Options.AccessTokens) or the user is no
 		// stored user: the server's user lookup fails.
-		writeError(w, errf(401, msgNoResult))
+		writeError(w, errf(401, msgNoRecord))
 		return
 	}
 	writeJSON(w, 200, loginAnswer("api access token has generated for user "+body.UserName, body.UserName, token))
@@ -597,7 +619,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ map[string
 	sortByValue(out)
 	s.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	s.mu.Unlock()
-	writeJSON(w, 200, out)
+	writeBare(w, out)
 }
 
 func sortByValue(ks []listShape) {
@@ -607,9 +629,25 @@ func sortByValue(ks []listShape) {
 func decodeKeyBody(r *http.Request) (APIEnrollmentKey, *apiError) {
 	var b APIEnrollmentKey
 	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
-		return b, errf(400, "%s", err.Error())
+		return b, errf(400, "%s", serverTypeNames(err))
 	}
 	return b, nil
+}
+
+// serverTypeNames words a decoder error as the server's does: "type" and
+// the device tags are named types of its package models there (recorded:
+// `... APIEnrollmentKey.type of type models.KeyType`).
+func serverTypeNames(err error) string {
+	msg := err.Error()
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Type == nil {
+		return msg
+	}
+	name, ok := map[string]string{"type": "models.KeyType", "groups": "models.TagID"}[te.Field]
+	if !ok {
+		return msg
+	}
+	return strings.TrimSuffix(msg, te.Type.String()) + name
 }
 
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
@@ -633,7 +671,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, _ map[stri
 		// missing name; the client gets no answer.
 		hangUp(w, false)
 	default:
-		writeJSON(w, 200, ans)
+		writeBare(w, ans)
 	}
 }
 
@@ -679,7 +717,7 @@ func (s *Server) answerKey(w http.ResponseWriter, r *http.Request, op func() (*s
 		writeError(w, e)
 		return
 	}
-	writeJSON(w, 200, ans)
+	writeBare(w, ans)
 }
 
 // answerShape is how update, regenerate and network-default answer a key:
@@ -705,34 +743,63 @@ func (s *Server) handleRegister(w http.ResponseWriter, _ *http.Request, vars map
 
 // ---- Network handlers -------------------------------------------------------
 
+// networkShape is a network as v1.5 answers it (recorded). Only netid
+// and addressrange are the caller's; the rest are the defaults a network
+// created with just those two gets.
 type networkShape struct {
-	NetID               string `json:"netid"`
-	AddressRange        string `json:"addressrange"`
-	AddressRange6       string `json:"addressrange6"`
-	NodesLastModified   int64  `json:"nodeslastmodified"`
-	NetworkLastModified int64  `json:"networklastmodified"`
-	DefaultACL          string `json:"defaultacl"`
+	NetID                       string    `json:"netid"`
+	ID                          string    `json:"id"`
+	AddressRange                string    `json:"addressrange"`
+	AddressRange6               string    `json:"addressrange6"`
+	DefaultKeepAlive            int       `json:"defaultkeepalive"`
+	DefaultMTU                  int       `json:"defaultmtu"`
+	AutoJoin                    bool      `json:"auto_join"`
+	AutoRemove                  bool      `json:"auto_remove"`
+	AutoRemoveTags              []string  `json:"auto_remove_tags"`
+	AutoRemoveThreshold         int       `json:"auto_remove_threshold"`
+	JITEnabled                  bool      `json:"jit_enabled"`
+	VirtualNATPoolIPv4          string    `json:"virtual_nat_pool_ipv4"`
+	VirtualNATSitePrefixLenIPv4 int       `json:"virtual_nat_site_prefixlen_ipv4"`
+	NodesUpdatedAt              time.Time `json:"nodes_updated_at"`
+	CreatedBy                   string    `json:"created_by"` // always "": the server never sets it
+	CreatedAt                   time.Time `json:"created_at"`
+	UpdatedAt                   time.Time `json:"updated_at"`
 }
 
-func toNetwork(n *network) networkShape {
-	return networkShape{NetID: n.name, AddressRange: n.addressRange, NodesLastModified: n.created.Unix(),
-		NetworkLastModified: n.created.Unix(), DefaultACL: "yes"}
+// networkShapeJIT is a network as current answers it (recorded), and
+// v1.7 (decision: as current).
+type networkShapeJIT struct {
+	networkShape
+	JITUserGroupIDs []string `json:"jit_user_group_ids"` // null
+}
+
+func (s *Server) toNetwork(n *network) any {
+	ns := networkShape{
+		NetID: n.name, ID: n.id, AddressRange: n.addressRange, AddressRange6: n.addressRange6,
+		DefaultKeepAlive: 20, DefaultMTU: 1280, AutoJoin: true, AutoRemoveTags: []string{},
+		NodesUpdatedAt: n.created.UTC(), CreatedAt: n.created, UpdatedAt: n.created,
+	}
+	if !s.networksHaveJIT() {
+		return ns
+	}
+	return networkShapeJIT{networkShape: ns}
 }
 
 func (s *Server) handleCreateNetwork(w http.ResponseWriter, r *http.Request, _ map[string]string, user string) {
 	var body struct {
-		NetID        string `json:"netid"`
-		AddressRange string `json:"addressrange"`
+		NetID         string `json:"netid"`
+		AddressRange  string `json:"addressrange"`
+		AddressRange6 string `json:"addressrange6"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		writeError(w, errf(400, "%s", err.Error()))
 		return
 	}
 	s.mu.Lock()
-	e := s.createNetworkLocked(body.NetID, body.AddressRange, user)
-	var ans networkShape
+	e := s.createNetworkLocked(body.NetID, body.AddressRange, body.AddressRange6, user)
+	var ans any
 	if e == nil {
-		ans = toNetwork(s.networks[body.NetID])
+		ans = s.toNetwork(s.networks[body.NetID])
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -744,26 +811,25 @@ func (s *Server) handleCreateNetwork(w http.ResponseWriter, r *http.Request, _ m
 
 func (s *Server) handleListNetworks(w http.ResponseWriter, _ *http.Request, _ map[string]string, _ string) {
 	s.mu.Lock()
-	out := make([]networkShape, 0, len(s.networks))
-	for _, n := range s.networks {
-		out = append(out, toNetwork(n))
+	names := sortedKeys(s.networks)
+	out := make([]any, 0, len(names))
+	for _, name := range names {
+		out = append(out, s.toNetwork(s.networks[name]))
 	}
 	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].NetID < out[j].NetID })
-	writeJSON(w, 200, out)
+	writeBare(w, out)
 }
 
 func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
 	s.mu.Lock()
 	n, ok := s.networks[vars["netid"]]
-	var ans networkShape
+	var ans any
 	if ok {
-		ans = toNetwork(n)
+		ans = s.toNetwork(n)
 	}
 	s.mu.Unlock()
 	if !ok {
-		// Decision: real servers report the failed database lookup as an internal error.
-		writeError(w, errf(500, msgNoResult))
+		writeError(w, errf(404, msgNoRecord)) // recorded
 		return
 	}
 	writeJSON(w, 200, ans)
@@ -771,12 +837,8 @@ func (s *Server) handleGetNetwork(w http.ResponseWriter, _ *http.Request, vars m
 
 func (s *Server) handleDeleteNetwork(w http.ResponseWriter, _ *http.Request, vars map[string]string, _ string) {
 	s.mu.Lock()
-	e := s.deleteNetworkLocked(vars["netid"])
+	s.deleteNetworkLocked(vars["netid"])
 	s.mu.Unlock()
-	if e != nil {
-		writeError(w, e)
-		return
-	}
 	writeJSON(w, 200, errorBody{Code: 200, Message: "success"})
 }
 

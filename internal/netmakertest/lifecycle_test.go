@@ -73,13 +73,13 @@ func TestUpdateErrors(t *testing.T) {
 		{"malformed JSON", "", `{"relay":`, 400, "unexpected EOF"},
 		{"relay not a UUID", "", `{"relay":"abc"}`, 400, "invalid UUID length: 3"},
 		{"relay bad UUID format", "", `{"relay":"zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"}`, 400, "invalid UUID format"},
-		{"relay unknown", "", `{"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "no result found"},
-		{"relay outside the key's networks", "", `{"relay":"GW2"}`, 500, "no result found"},
+		{"relay unknown", "", `{"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, noNode},
+		{"relay outside the key's networks", "", `{"relay":"GW2"}`, 500, "relay node not in key's networks"},
 	}
 	for _, gen := range Generations() {
 		for _, tt := range tests {
 			t.Run(string(gen)+"/"+tt.name, func(t *testing.T) {
-				testUpdateError(t, gen, tt.value, tt.body, tt.status, tt.message)
+				testUpdateError(t, gen, tt.value, tt.body, tt.status, noNodeText(gen, tt.message))
 			})
 		}
 	}
@@ -216,6 +216,9 @@ func TestNetworkCascade(t *testing.T) {
 	createKey(t, s, `{"tags":["both-nets"],"networks":["net1","net2"],"unlimited":true,"relay":"`+gw+`"}`)
 	createKey(t, s, `{"tags":["no-nets"],"unlimited":true}`)
 	createKey(t, s, `{"tags":["only-net2"],"networks":["net2"],"unlimited":true}`)
+	createKey(t, s, `{"tags":["tagged"],"networks":["net1","net2"],"unlimited":true,"groups":["net1.web","net2.web","net10.web"]}`)
+	createKey(t, s, `{"tags":["no-nets-tagged"],"unlimited":true,"groups":["net1.web"]}`)
+	createKey(t, s, `{"tags":["no-nets-other-tag"],"unlimited":true,"groups":["net2.web"]}`)
 
 	a := call(t, s, "DELETE", "/api/networks/net1", "").mustOK(t)
 	if a.body != `{"Code":200,"Message":"success","Response":null}`+"\n" {
@@ -234,8 +237,18 @@ func TestNetworkCascade(t *testing.T) {
 	if _, ok := findByName(ks, "only-net1"); ok {
 		t.Error("key left with no network not deleted")
 	}
-	if k, ok := findByName(ks, "both-nets"); !ok || strings.Join(k.Networks, ",") != "net2" || k.Relay != NilUUID {
-		t.Errorf("multi-network key: %+v", k)
+	if k, ok := findByName(ks, "both-nets"); !ok || strings.Join(k.Networks, ",") != "net2" || k.Relay != NilUUID ||
+		k.Groups == nil || len(k.Groups) != 0 {
+		t.Errorf("multi-network key (its null device tags become []): %+v", k)
+	}
+	if k, ok := findByName(ks, "tagged"); !ok || strings.Join(k.Groups, ",") != "net2.web,net10.web" {
+		t.Errorf("the network's device tags stay: %+v", k)
+	}
+	if _, ok := findByName(ks, "no-nets-tagged"); ok {
+		t.Error("a key with no network but a device tag of the network survived")
+	}
+	if k, ok := findByName(ks, "no-nets-other-tag"); !ok || strings.Join(k.Groups, ",") != "net2.web" {
+		t.Errorf("a key with no network and another network's tag: %+v", k)
 	}
 	if _, ok := findByName(ks, "no-nets"); !ok {
 		t.Error("key created with no network deleted")
@@ -246,8 +259,18 @@ func TestNetworkCascade(t *testing.T) {
 	if _, ok := findByName(ks, "net2"); !ok {
 		t.Error("other network's default key deleted")
 	}
-	call(t, s, "DELETE", "/api/networks/net1", "").wantError(t, 400, "no result found")
-	call(t, s, "GET", "/api/networks/net1", "").wantError(t, 500, "no result found")
+	call(t, s, "GET", "/api/networks/net1", "").wantError(t, 404, "record not found")
+
+	// A network that does not exist is deleted all the same: 200, and the
+	// cascade deletes the keys that join only it.
+	createKey(t, s, `{"tags":["ghost-key"],"networks":["ghost"],"unlimited":true}`)
+	if a := call(t, s, "DELETE", "/api/networks/ghost", "").mustOK(t); a.body != `{"Code":200,"Message":"success","Response":null}`+"\n" {
+		t.Fatalf("unknown network delete answer %q", a.body)
+	}
+	s.WaitIdle()
+	if _, ok := findByName(list(t, s), "ghost-key"); ok {
+		t.Error("deleting an unknown network left its key")
+	}
 }
 
 func TestNetworks(t *testing.T) {
@@ -259,18 +282,21 @@ func TestNetworks(t *testing.T) {
 	}{
 		{"ok", `{"netid":"net-2_b","addressrange":"10.2.0.0/16"}`, 200, ""},
 		{"ok ipv6", `{"netid":"net-v6","addressrange":"fd00:1::/64"}`, 200, ""},
-		{"upper case", `{"netid":"Net2","addressrange":"10.2.0.0/16"}`, 400, "Key: 'Network.NetID'"},
-		{"dot", `{"netid":"net.2","addressrange":"10.2.0.0/16"}`, 400, "Key: 'Network.NetID'"},
-		{"too long", `{"netid":"` + strings.Repeat("n", 33) + `","addressrange":"10.2.0.0/16"}`, 400, "Key: 'Network.NetID'"},
-		{"empty name", `{"netid":"","addressrange":"10.2.0.0/16"}`, 400, "Key: 'Network.NetID'"},
-		{"duplicate name", `{"netid":"net1","addressrange":"10.2.0.0/16"}`, 400, "network net1 already exists"},
-		{"bad cidr", `{"netid":"net2","addressrange":"10.2.0.0"}`, 400, "Key: 'Network.AddressRange'"},
-		{"/31", `{"netid":"net2","addressrange":"10.2.0.0/31"}`, 400, "network address range is too small"},
-		{"/32", `{"netid":"net2","addressrange":"10.2.0.1/32"}`, 400, "network address range is too small"},
-		{"/127", `{"netid":"net2","addressrange":"fd00::/127"}`, 400, "network address range is too small"},
-		{"/128", `{"netid":"net2","addressrange":"fd00::1/128"}`, 400, "network address range is too small"},
+		{"ok ipv6 only", `{"netid":"net-v6","addressrange6":"fd00:1::/64"}`, 200, ""},
+		{"upper case", `{"netid":"Net2","addressrange":"10.2.0.0/16"}`, 400, "invalid character(s) in network name"},
+		{"dot", `{"netid":"net.2","addressrange":"10.2.0.0/16"}`, 400, "invalid character(s) in network name"},
+		{"too long", `{"netid":"` + strings.Repeat("n", 33) + `","addressrange":"10.2.0.0/16"}`, 400, "network name shouldn't exceed 32 characters"},
+		{"empty name", `{"netid":"","addressrange":"10.2.0.0/16"}`, 400, "network name cannot be empty\ninvalid network name"},
+		{"duplicate name", `{"netid":"net1","addressrange":"10.2.0.0/16"}`, 400, "invalid network name"},
+		{"no range", `{"netid":"net2"}`, 400, "IPv4 or IPv6 CIDR required"},
+		{"bad cidr", `{"netid":"net2","addressrange":"10.2.0.0"}`, 400, "invalid CIDR address: 10.2.0.0"},
+		{"/31", `{"netid":"net2","addressrange":"10.2.0.0/31"}`, 400, "cannot create network with /31 or /32 cidr"},
+		{"/32", `{"netid":"net2","addressrange":"10.2.0.1/32"}`, 400, "cannot create network with /31 or /32 cidr"},
+		{"/127 as addressrange", `{"netid":"net2","addressrange":"fd00::/127"}`, 400, "cannot create network with /31 or /32 cidr"},
+		{"/128 as addressrange6", `{"netid":"net2","addressrange6":"fd00::1/128"}`, 400, "cannot create network with /127 or /128 cidr"},
 		{"same cidr", `{"netid":"net2","addressrange":"10.1.0.0/16"}`, 400, "network cidr already in use"},
 		{"overlapping cidr", `{"netid":"net2","addressrange":"10.1.5.0/24"}`, 400, "network cidr already in use"},
+		{"range checks before name checks", `{"netid":"net1","addressrange":"10.1.5.0/24"}`, 400, "network cidr already in use"},
 		{"malformed JSON", `{"netid":`, 400, "unexpected EOF"},
 	}
 	for _, tt := range tests {

@@ -156,13 +156,20 @@ func TestCreateErrors(t *testing.T) {
 		{"second tag too short", GenerationCurrent, `{"tags":["abc","x"],"unlimited":true}`, 400, "validation error: name length must be between 3 and 32: "},
 		{"duplicate name", GenerationCurrent, `{"tags":["taken"],"unlimited":true}`, 400, "key names must be unique"},
 		{"network's name", GenerationCurrent, `{"tags":["net1"],"unlimited":true}`, 400, "key names must be unique"},
+		{"type as string", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"type":"unlimited"}`, 400,
+			"json: cannot unmarshal string into Go struct field APIEnrollmentKey.type of type models.KeyType"},
+		{"device tag as a number", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"groups":[7]}`, 400,
+			"json: cannot unmarshal number into Go struct field APIEnrollmentKey.groups of type models.TagID"},
 		{"nothing: no uses, no expiry, not unlimited", GenerationCurrent, `{"tags":["abc"]}`, 500,
-			"enrollment key is not valid: uses remaining: 0, expiration: "},
-		{"negative uses", GenerationCurrent, `{"tags":["abc"],"uses_remaining":-1,"unlimited":true}`, 500, "enrollment key is not valid: uses remaining: -1"},
-		{"expiry in the past", GenerationCurrent, `{"tags":["abc"],"expiration":1000}`, 500, "enrollment key is not valid: "},
+			"enrollment key is not valid: uses remaining: 0, expiration: 0001-01-01 00:00:00 +0000 UTC, unlimited: false"},
+		{"negative uses", GenerationCurrent, `{"tags":["abc"],"uses_remaining":-1}`, 500,
+			"enrollment key is not valid: uses remaining: 0, expiration: 0001-01-01 00:00:00 +0000 UTC, unlimited: false"},
+		{"expiry in the past", GenerationCurrent, `{"tags":["abc"],"expiration":1000}`, 500,
+			"enrollment key is not valid: uses remaining: 0, expiration: 1970-01-01 00:16:40 +0000 UTC, unlimited: false"},
 		{"relay not a UUID", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"gw-1"}`, 400, "invalid UUID length: 4"},
-		{"relay unknown", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "no result found"},
-		{"relay in another network", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"GW2"}`, 500, "no result found"},
+		{"relay unknown", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "record not found"},
+		{"relay unknown on v1.5", GenerationV15, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"6b6f3c1e-0a57-4d36-9f1c-2b1f6f0c9a11"}`, 500, "no result found"},
+		{"relay in another network", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"networks":["net1"],"relay":"GW2"}`, 500, "relay node not in key's networks"},
 		{"default without networks", GenerationCurrent, `{"tags":["abc"],"unlimited":true,"default":true}`, 400,
 			"default enrollment keys require at least one network or tag"},
 		{"unauthorized comes first", GenerationCurrent, `{`, 401, "unauthorized"},
@@ -213,6 +220,8 @@ func TestCreateDerivesType(t *testing.T) {
 		{"unlimited", `{"unlimited":true}`, TypeUnlimited, 0, none, true},
 		{"sent type ignored", `{"unlimited":true,"type":1}`, TypeUnlimited, 0, none, true},
 		{"negative expiration is none", `{"unlimited":true,"expiration":-5}`, TypeUnlimited, 0, none, true},
+		{"negative uses with unlimited", `{"uses_remaining":-1,"unlimited":true}`, TypeUnlimited, 0, none, true},
+		{"a past expiration with unlimited", `{"expiration":1000,"unlimited":true}`, TypeTimeBound, 0, "1970-01-01T00:16:40Z", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,10 +262,16 @@ func TestCreateAnswer(t *testing.T) {
 		t.Errorf("relay/auto/groups: %+v", k)
 	}
 
-	t.Run("empty groups are stored as null, no networks as []", func(t *testing.T) {
+	t.Run("empty groups are stored as [], no networks as []", func(t *testing.T) {
 		a := call(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["bare-key"],"unlimited":true,"groups":[]}`).mustOK(t)
 		m := fieldsOf(t, a.body)
-		if string(m["groups"]) != "null" || string(m["networks"]) != "[]" || string(m["relay"]) != `"`+NilUUID+`"` {
+		if string(m["groups"]) != "[]" || string(m["networks"]) != "[]" || string(m["relay"]) != `"`+NilUUID+`"` {
+			t.Fatalf("got %s", a.body)
+		}
+	})
+	t.Run("absent groups are null", func(t *testing.T) {
+		a := call(t, s, "POST", "/api/v1/enrollment-keys", `{"tags":["bare-key-2"],"unlimited":true}`).mustOK(t)
+		if m := fieldsOf(t, a.body); string(m["groups"]) != "null" {
 			t.Fatalf("got %s", a.body)
 		}
 	})

@@ -21,7 +21,6 @@
 //     "tags": []) and the connection is closed with no answer.
 //   - A relay on create is stored with auto_assign_gw as sent (the reset to
 //     false is documented for update only).
-//   - Create with "groups": [] stores null; update stores [] as sent.
 //   - "default" on update: current ignores it (a default key stays one, a
 //     non-default key cannot become one, and no networks is no error). v1.7
 //     follows its server source: true on a non-default key with neither
@@ -38,13 +37,13 @@
 //     network's name is taken through its auto-generated key (measured on
 //     current). v1.7 (its source) also refuses a new key named like a
 //     network that any stored key joins (400 `key names must be unique`).
-//   - Register: a uses key counts down while above zero (unlimited flag or
-//     not); a key admits a device while it has uses left, is time-bound and
-//     unexpired, or has the unlimited flag and no expiration. Otherwise 400
-//     `invalid enrollment key`; an unknown key is 400 `no enrollmentkey found`.
+//   - Register: a key with uses left counts down; any other key admits a
+//     device while it is valid by the rule create applies (Key.usable, the
+//     server's IsValid: an expiration ahead, or the unlimited flag on any
+//     type). Otherwise 400 `invalid enrollment key`; an unknown key is 400
+//     `no enrollmentkey found`.
 //   - Network default GET for a network with no default key (removed out of
 //     band, or cleared by a v1.7 PUT): 400 `no enrollmentkey found`.
-//   - GET /api/networks/{netid} unknown: 500 `no result found`; DELETE: 400.
 //   - Deleting a network also removes its gateways (keys relaying through
 //     them get the nil UUID) when the asynchronous cascade runs.
 //   - gateway_id in the detail shape is null when there is no relay; the
@@ -60,7 +59,7 @@
 //     admin is 400 `superadmin user already exists`, as the server source has it.
 //   - Access tokens (POST /api/v1/users/access_token) need a logged-in
 //     user's credential (a JWT or a token issued here): the master key and
-//     Options.AccessTokens name no user and get 401 `no result found`, as
+//     Options.AccessTokens name no user and get 401 `record not found` (recorded), as
 //     an unknown user_name does; name or user_name missing is 400
 //     `name is required` / `username is required`. A token for another user
 //     is allowed (every user here is a super admin). The token works until
@@ -73,6 +72,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -185,9 +185,22 @@ type session struct {
 }
 
 type network struct {
-	name         string
-	addressRange string
-	created      time.Time
+	name          string
+	id            string // a UUID
+	addressRange  string // normalized CIDRs; "" for none
+	addressRange6 string
+	created       time.Time
+}
+
+// ranges answers the network's IPv4 and IPv6 ranges (nil for none).
+func (n *network) ranges() [2]*net.IPNet {
+	var out [2]*net.IPNet
+	for i, r := range []string{n.addressRange, n.addressRange6} {
+		if r != "" {
+			_, out[i], _ = net.ParseCIDR(r)
+		}
+	}
+	return out
 }
 
 // Server is a running test server (an httptest.Server underneath).
@@ -315,6 +328,20 @@ func (s *Server) namesExcludeKeyNetworks() bool { return s.opts.Generation == Ge
 // shape (v1.7 only; every other answer is in the list shape).
 func (s *Server) detailAnswers() bool { return s.opts.Generation == GenerationV17 }
 
+// networksHaveJIT: networks answer jit_user_group_ids (current, and v1.7
+// as current; v1.5 has no such field).
+func (s *Server) networksHaveJIT() bool { return s.opts.Generation != GenerationV15 }
+
+// noNodeMessage is how a failed node lookup reads: v1.5's own database
+// layer says `no result found`; current reads nodes through gorm, `record
+// not found` (both recorded). v1.7: decision, as current.
+func (s *Server) noNodeMessage() string {
+	if s.opts.Generation == GenerationV15 {
+		return msgNoResult
+	}
+	return msgNoRecord
+}
+
 // ---- Out-of-band operations -------------------------------------------------
 
 // Out-of-band operations: what an administrator or a device does outside
@@ -323,21 +350,23 @@ func (s *Server) detailAnswers() bool { return s.opts.Generation == GenerationV1
 func (s *Server) CreateNetwork(name, addressRange string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.createNetworkLocked(name, addressRange, "masteradministrator"); e != nil {
+	if e := s.createNetworkLocked(name, addressRange, "", "masteradministrator"); e != nil {
 		return e
 	}
 	return nil
 }
 
 // DeleteNetwork deletes the network and its default key at once; the rest
-// of the cascade (removing the network from keys, deleting keys left with
-// none) runs asynchronously, as on real servers. WaitIdle waits for it.
+// of the cascade (removing the network and its device tags from keys,
+// deleting keys left with no network) runs asynchronously, as on real
+// servers. WaitIdle waits for it.
 func (s *Server) DeleteNetwork(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.deleteNetworkLocked(name); e != nil {
-		return e
+	if _, ok := s.networks[name]; !ok {
+		return fmt.Errorf("no network named %q", name)
 	}
+	s.deleteNetworkLocked(name)
 	return nil
 }
 

@@ -4,9 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net/netip"
-	"regexp"
+	"net"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,6 +28,7 @@ const (
 	msgNoKey       = "no enrollmentkey found"
 	msgNotUnique   = "key names must be unique"
 	msgNoResult    = "no result found"
+	msgNoRecord    = "record not found" // gorm's, where the servers read through it
 	msgDefaultNets = "default enrollment keys require at least one network or tag"
 )
 
@@ -91,6 +92,13 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 			}
 		}
 	}
+	def := false
+	if s.hasDefaultRoutes() && b.Default { // v1.5 ignores it
+		if len(b.Networks) == 0 {
+			return nil, false, errf(400, msgDefaultNets)
+		}
+		def = true
+	}
 	relay := NilUUID
 	if b.Relay != "" {
 		u, err := parseUUID(b.Relay)
@@ -98,13 +106,6 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 			return nil, false, errf(400, "%s", err.Error())
 		}
 		relay = u
-	}
-	def := false
-	if s.hasDefaultRoutes() && b.Default { // v1.5 ignores it
-		if len(b.Networks) == 0 {
-			return nil, false, errf(400, msgDefaultNets)
-		}
-		def = true
 	}
 	// Type is derived; the type sent is ignored.
 	now := s.now()
@@ -127,20 +128,18 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 	case b.Unlimited:
 		key.Type = TypeUnlimited
 	}
-	valid := b.UsesRemaining >= 0 && key.Type != TypeUndefined &&
-		(key.Type != TypeTimeBound || now.Before(key.Expiration))
-	if !valid {
+	if !key.usable(now) {
+		// The key's own fields, as Go prints them (recorded): negative uses
+		// show as 0, an expiration as "2001-09-09 01:46:40 +0000 UTC".
 		return nil, false, errf(500, "enrollment key is not valid: uses remaining: %d, expiration: %s, unlimited: %t",
-			b.UsesRemaining, exp.Format(time.RFC3339), b.Unlimited)
+			key.UsesRemaining, key.Expiration, key.Unlimited)
 	}
 	if len(b.Networks) > 0 {
 		key.Networks = slices.Clone(b.Networks)
 	}
-	if len(b.Groups) > 0 { // an empty list is stored as null, as real servers do
-		key.Groups = slices.Clone(b.Groups)
-	}
-	if relay != NilUUID && !s.relayOK(relay, key.Networks) {
-		return nil, false, errf(500, msgNoResult)
+	key.Groups = slices.Clone(b.Groups) // as sent: [] stays [], absent or null is null (recorded)
+	if e := s.relayError(relay, key.Networks); e != nil {
+		return nil, false, e
 	}
 	if len(b.Tags) > 0 {
 		key.Name = b.Tags[0]
@@ -154,10 +153,24 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 	return k, len(b.Tags) == 0, nil
 }
 
-// relayOK: the node exists and sits in one of the key's networks.
-func (s *Server) relayOK(relay string, networks []string) bool {
+// relayError answers why relay cannot serve a key of networks, or nil
+// when it can (or is the nil UUID): the node must exist and sit in one of
+// the key's networks. An unknown node is the server's failed node lookup
+// (recorded: v1.5 `no result found`, current `record not found`); a node
+// of another network is `relay node not in key's networks` (the server
+// source of both: a recording would need a netclient to make a node).
+func (s *Server) relayError(relay string, networks []string) *apiError {
+	if relay == NilUUID {
+		return nil
+	}
 	net, ok := s.gateways[relay]
-	return ok && slices.Contains(networks, net)
+	if !ok {
+		return errf(500, "%s", s.noNodeMessage())
+	}
+	if !slices.Contains(networks, net) {
+		return errf(500, "relay node not in key's networks")
+	}
+	return nil
 }
 
 // makeDefaultLocked makes k the default key of nets: any other key of those
@@ -200,8 +213,8 @@ func (s *Server) updateKeyLocked(value string, b APIEnrollmentKey) (*storedKey, 
 	if k == nil {
 		return nil, errf(500, msgNoKey)
 	}
-	if relay != NilUUID && !s.relayOK(relay, k.Networks) {
-		return nil, errf(500, msgNoResult)
+	if e := s.relayError(relay, k.Networks); e != nil {
+		return nil, e
 	}
 	if s.putSetsDefault() && b.Default && !k.Default && len(k.Networks) == 0 && len(b.Groups) == 0 {
 		// Decision (v1.7's source): the create rule, checked against the
@@ -293,54 +306,100 @@ func (s *Server) registerLocked(token string) *apiError {
 	if k == nil {
 		return errf(400, msgNoKey)
 	}
-	// Decision (doc: expired or used-up keys are unusable; the unlimited
-	// flag never runs out): the counter of a uses key falls while above
-	// zero, unlimited or not; a key is usable while it has uses left, is
-	// time-bound and not expired, or carries the unlimited flag with no
-	// expiration.
+	// As real servers do (TryToUseEnrollmentKey): a key with uses left
+	// counts down; any other key admits the device while it is usable.
 	now := s.now()
-	if k.Type == TypeUses && k.UsesRemaining > 0 {
+	if k.UsesRemaining > 0 {
 		k.UsesRemaining--
 		k.updatedAt = now
 		return nil
 	}
-	switch {
-	case !k.Expiration.IsZero() && now.Before(k.Expiration):
-	case k.Expiration.IsZero() && k.Unlimited:
-	default:
+	if !k.usable(now) {
 		return errf(400, "invalid enrollment key")
 	}
 	return nil
 }
 
+// usable is the server's validity rule (EnrollmentKey.IsValid), on create
+// and on registration: uses left, or an expiration still ahead, or any
+// type with the unlimited flag, even a time-bound key past its expiration
+// (recorded: create answers 200 for such a key, and a uses_remaining of -1
+// with unlimited makes an unlimited key).
+func (k *Key) usable(now time.Time) bool {
+	switch {
+	case k.UsesRemaining > 0:
+		return true
+	case !k.Expiration.IsZero() && now.Before(k.Expiration):
+		return true
+	case k.Type == TypeUndefined:
+		return false
+	}
+	return k.Unlimited
+}
+
 // ---- Networks ---------------------------------------------------------------
 
-var netNameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
+// netNameChars are the characters a network name may hold.
+const netNameChars = "abcdefghijklmnopqrstuvwxyz1234567890-_"
 
-func (s *Server) createNetworkLocked(name, addressRange, user string) *apiError {
-	// Messages imitate go-playground/validator as real servers answer them.
-	if name == "" || len(name) > 32 || !netNameRE.MatchString(name) {
-		return errf(400, "Key: 'Network.NetID' Error:Field validation for 'NetID' failed on the 'netid_valid' tag")
+// createNetworkLocked checks a new network as real servers do (their
+// createNetwork, CreateNetwork and ValidateNetwork), in their order and
+// with their texts (recorded): first refusal wins, except that the name
+// checks are reported together, one per line.
+func (s *Server) createNetworkLocked(name, addressRange, addressRange6, user string) *apiError {
+	if len(name) > 32 {
+		return errf(400, "network name shouldn't exceed 32 characters")
 	}
-	if _, ok := s.networks[name]; ok {
-		return errf(400, "network %s already exists", name)
+	if addressRange == "" && addressRange6 == "" {
+		return errf(400, "IPv4 or IPv6 CIDR required")
 	}
-	p, err := netip.ParsePrefix(addressRange)
-	if err != nil {
-		return errf(400, "Key: 'Network.AddressRange' Error:Field validation for 'AddressRange' failed on the 'cidrv4' tag")
+	var ranges [2]*net.IPNet
+	for i, r := range []struct{ cidr, tooSmall string }{
+		{addressRange, "cannot create network with /31 or /32 cidr"},
+		{addressRange6, "cannot create network with /127 or /128 cidr"},
+	} {
+		if r.cidr == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(r.cidr)
+		if err != nil {
+			return errf(400, "%s", err.Error())
+		}
+		if ones, bits := n.Mask.Size(); bits-ones <= 1 {
+			return errf(400, "%s", r.tooSmall)
+		}
+		ranges[i] = n
 	}
-	if bits := p.Bits(); (p.Addr().Is4() && bits >= 31) || (p.Addr().Is6() && bits >= 127) {
-		return errf(400, "network address range is too small: %s", addressRange)
-	}
-	p = p.Masked()
 	for _, other := range s.networks {
-		op, err := netip.ParsePrefix(other.addressRange)
-		if err == nil && op.Masked().Overlaps(p) {
-			return errf(400, "network cidr already in use")
+		for i, n := range ranges {
+			if o := other.ranges()[i]; n != nil && o != nil && (n.Contains(o.IP) || o.Contains(n.IP)) {
+				return errf(400, "network cidr already in use")
+			}
 		}
 	}
+	var invalid []string
+	if name == "" {
+		invalid = append(invalid, "network name cannot be empty")
+	}
+	if strings.IndexFunc(name, func(r rune) bool { return !strings.ContainsRune(netNameChars, r) }) >= 0 {
+		invalid = append(invalid, "invalid character(s) in network name")
+	}
+	// An empty name is never unique: the server's lookup refuses it.
+	if _, taken := s.networks[name]; taken || name == "" {
+		invalid = append(invalid, "invalid network name")
+	}
+	if invalid != nil {
+		return errf(400, "%s", strings.Join(invalid, "\n"))
+	}
 	now := s.now()
-	s.networks[name] = &network{name: name, addressRange: p.String(), created: now}
+	nw := &network{name: name, id: s.newUUIDLocked(), created: now}
+	if ranges[0] != nil {
+		nw.addressRange = ranges[0].String()
+	}
+	if ranges[1] != nil {
+		nw.addressRange6 = ranges[1].String()
+	}
+	s.networks[name] = nw
 	// The auto-generated default key. Real servers do not check its name
 	// against existing keys.
 	k := &storedKey{
@@ -360,10 +419,11 @@ func (s *Server) createNetworkLocked(name, addressRange, user string) *apiError 
 	return nil
 }
 
-func (s *Server) deleteNetworkLocked(name string) *apiError {
-	if _, ok := s.networks[name]; !ok {
-		return errf(400, msgNoResult)
-	}
+// deleteNetworkLocked deletes the network, if there is one: real servers
+// run the whole deletion, cascade included, for any name (recorded:
+// deleting an unknown network answers 200 and deletes the keys that join
+// only it).
+func (s *Server) deleteNetworkLocked(name string) {
 	delete(s.networks, name)
 	for v, k := range s.keys {
 		if k.Default && slices.Contains(k.Networks, name) {
@@ -381,13 +441,16 @@ func (s *Server) deleteNetworkLocked(name string) *apiError {
 			s.idle.Broadcast()
 		}
 	}()
-	return nil
 }
 
-// cascadeLocked is the asynchronous part of a network deletion: the network
-// leaves every key, and keys left with no network are deleted (keys that
-// never had one are not touched). Decision: the network's nodes go with it,
-// so keys relaying through one of its gateways get the nil UUID.
+// cascadeLocked is the asynchronous part of a network deletion, as real
+// servers run it (UnlinkNetworkAndTagsFromEnrollmentKeys, recorded in
+// testdata/conformance): every key that joins the network or carries one
+// of its device tags ("<network>.<tag>") loses both; such a key left with
+// no network is deleted, even one that never had a network. The device
+// tags of a key it touches become [] rather than null. Decision: the
+// network's nodes go with it, so keys relaying through one of its gateways
+// get the nil UUID.
 func (s *Server) cascadeLocked(name string) {
 	if _, back := s.networks[name]; back {
 		return // recreated meanwhile: leave its keys alone
@@ -399,14 +462,21 @@ func (s *Server) cascadeLocked(name string) {
 	}
 	now := s.now()
 	for v, k := range s.keys {
-		if !slices.Contains(k.Networks, name) {
+		nets := slices.DeleteFunc(slices.Clone(k.Networks), func(n string) bool { return n == name })
+		groups := slices.DeleteFunc(slices.Clone(k.Groups), func(g string) bool {
+			network, _, _ := strings.Cut(g, ".")
+			return network == name
+		})
+		if len(nets) == len(k.Networks) && len(groups) == len(k.Groups) {
 			continue
 		}
-		k.Networks = slices.DeleteFunc(k.Networks, func(n string) bool { return n == name })
-		k.updatedAt = now
-		if len(k.Networks) == 0 {
+		if len(nets) == 0 {
 			delete(s.keys, v)
+			continue
 		}
+		k.Networks = nets
+		k.Groups = append([]string{}, groups...)
+		k.updatedAt = now
 	}
 }
 
@@ -509,3 +579,13 @@ func toLowerASCII(s string) string {
 }
 
 func equalFoldASCII(a, b string) bool { return toLowerASCII(a) == toLowerASCII(b) }
+
+// sortedKeys answers the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

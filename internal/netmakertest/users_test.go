@@ -110,9 +110,9 @@ func TestAccessTokenErrors(t *testing.T) {
 		msg              string
 	}{
 		{"no credential", "", ok, 401, "unauthorized"},
-		{"master key names no user", "Bearer " + testMaster, ok, 401, "no result found"},
-		{"static access token names no user", "Bearer static-pat", ok, 401, "no result found"},
-		{"unknown user", "Bearer " + jwt, `{"name":"tf","user_name":"bob","expires_at":"2099-01-01T00:00:00Z"}`, 401, "no result found"},
+		{"master key names no user", "Bearer " + testMaster, ok, 401, "record not found"},
+		{"static access token names no user", "Bearer static-pat", ok, 401, "record not found"},
+		{"unknown user", "Bearer " + jwt, `{"name":"tf","user_name":"bob","expires_at":"2099-01-01T00:00:00Z"}`, 401, "record not found"},
 		{"name missing", "Bearer " + jwt, `{"user_name":"alice","expires_at":"2099-01-01T00:00:00Z"}`, 400, "name is required"},
 		{"user_name missing", "Bearer " + jwt, `{"name":"tf","expires_at":"2099-01-01T00:00:00Z"}`, 400, "username is required"},
 		{"expires_at not RFC3339", "Bearer " + jwt, `{"name":"tf","user_name":"alice","expires_at":"tomorrow"}`, 400, "parsing time"},

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -30,20 +29,19 @@ func (r *enrollmentKeyResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key, err := r.data.client.CreateKey(ctx, createReq)
+	client := r.data.client
+	key, err := client.CreateKey(ctx, createReq)
 	if errors.Is(err, netmaker.ErrOutcomeUnknown) {
 		// The key may exist. Saved with an error, the resource is tainted:
-		// the next apply finds the key by name (and these settings) and
-		// replaces it, or creates it if it never came to exist.
-		mark, merr := json.Marshal(createReq)
-		if merr == nil {
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUncertainCreate, mark)...)
-			resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, uncertainCreateState(plan, createReq))...)
-		}
-		resp.Diagnostics.AddError("Enrollment key may have been created",
+		// the next refresh finds the key by name and these settings, and the
+		// apply replaces it (or creates it if it never came to exist).
+		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateUncertainCreate, &createReq)...)
+		resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, uncertainCreateState(plan, createReq))...)
+		resp.Diagnostics.Append(refusalOutcomeUnknown.at(path.Empty(),
 			fmt.Sprintf("Creating key %q on %s may have succeeded, but the server stopped answering before the provider "+
-				"could find out. The resource is saved as tainted: the next apply looks the key up by name and replaces it, "+
-				"or creates it if it never came to exist. No import is needed. Cause: %s", createReq.Name, r.data.client.Host(), err))
+				"could find out. What was sent is recorded, and the resource is saved as tainted: the next apply finds the "+
+				"key by that record and replaces it, or creates it if it never came to exist. No import is needed. "+
+				"Cause: %s", createReq.Name, client.Host(), err)))
 		return
 	}
 	if err != nil {
@@ -67,17 +65,14 @@ func (r *enrollmentKeyResource) createError(req netmaker.CreateKeyRequest, err e
 	}
 	switch {
 	case errors.Is(err, netmaker.ErrNameTaken):
-		detail := fmt.Sprintf("Netmaker at %s already has an enrollment key named %q. Key names are unique among keys; a "+
-			"network's name is taken only through its auto-generated key, which is named after the network. Choose another "+
-			"name, or adopt the existing key with `terraform import netmaker_enrollment_key.<label> %s` (or an import block).",
-			r.data.client.Host(), name, name)
+		detail := fmt.Sprintf("Netmaker at %s already has an enrollment key named %q.", r.data.client.Host(), name)
 		var apiErr *netmaker.APIError
 		if errors.As(err, &apiErr) && apiErr.Hint != "" {
 			detail += " Details: " + apiErr.Hint + "."
 		}
-		return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Key name already taken", detail)
+		return refusalNameTaken.at(path.Root("name"), detail)
 	case errors.Is(err, netmaker.ErrValidation):
-		return diag.NewErrorDiagnostic("Netmaker rejected the key",
+		return refusalRejected.at(path.Empty(),
 			fmt.Sprintf("Netmaker at %s refused to create key %q: %s", r.data.client.Host(), name, apiErrorMessage(err)))
 	default:
 		return diag.NewErrorDiagnostic("Could not create enrollment key",
@@ -92,34 +87,58 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
+	if isDetached(state) {
+		// Nothing of this resource is on the server (see detachedState): the
+		// change is recorded only, as the plan said.
+		resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, detachedState(plan))...)
+		setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, state.Name.ValueString(), &resp.Diagnostics)
+		return
+	}
 	client := r.data.client
 	name := state.Name.ValueString()
 	rotate := rotationRequested(state.RegenerateTrigger, plan.RegenerateTrigger)
 	changeSettings := inPlaceSettingsChanged(plan, state)
 	changeDefault := !plan.Default.IsUnknown() && !plan.Default.Equal(state.Default)
-	var key *netmaker.EnrollmentKey
-	if rotate || changeSettings || changeDefault {
-		// The key as it is now (its value may have changed since the refresh).
-		current, err := client.ManagedKey(ctx, name, state.Value.ValueString())
-		if err != nil {
-			detail := fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err)
-			if errors.Is(err, netmaker.ErrNotFound) {
-				detail = fmt.Sprintf("Key %q no longer exists on %s (deleted outside Terraform?); nothing was changed. "+
-					"The next plan creates it again.", name, client.Host())
-			}
-			resp.Diagnostics.AddError("Could not update enrollment key", detail)
-			return
+	if !rotate && !changeSettings && !changeDefault {
+		// Only Terraform-side attributes changed (trigger set, ttl recorded,
+		// another spelling of the expiry, ...): nothing to do on the server.
+		newState := plan
+		if newState.Value.IsUnknown() || newState.Token.IsUnknown() {
+			newState.Value, newState.Token = state.Value, state.Token
 		}
-		if rotate {
-			// Whatever could refuse the rotation refuses it before any change.
-			if err := client.CheckRotate(ctx, current); err != nil {
-				resp.Diagnostics.Append(rotationDiagnostic(current, err))
-				return
-			}
-		}
-		key = current
+		resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, newState)...)
+		setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
+		return
 	}
 
+	// The key as it is now (its value may have changed since the refresh).
+	key, err := client.ManagedKey(ctx, name, state.Value.ValueString())
+	if err != nil {
+		detail := fmt.Sprintf("Reading key %q failed; nothing was changed: %s", name, err)
+		if errors.Is(err, netmaker.ErrNotFound) {
+			detail = fmt.Sprintf("Key %q no longer exists on %s (deleted outside Terraform?); nothing was changed. "+
+				"The next plan creates it again.", name, client.Host())
+		}
+		resp.Diagnostics.AddError("Could not update enrollment key", detail)
+		return
+	}
+	if rotate {
+		// Whatever could refuse the rotation refuses it before any change.
+		if err := client.CheckRotate(ctx, key); err != nil {
+			resp.Diagnostics.Append(rotationDiagnostic(key, err))
+			return
+		}
+	}
+
+	// After each write that succeeded, the state records the key as it is,
+	// so that a later failure (a rotation whose answer is lost) cannot make
+	// the key look like another's at the next refresh.
+	save := func(k *netmaker.EnrollmentKey) {
+		s, diags := keyState(ctx, k, plan, r.now())
+		resp.Diagnostics.Append(diags...)
+		s.RegenerateTrigger = state.RegenerateTrigger // not rotated yet
+		resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, s)...)
+	}
 	if changeSettings {
 		update := netmaker.UpdateKeyRequest{
 			GatewayID:         plan.GatewayID.ValueString(),
@@ -135,8 +154,8 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 		key = updated
+		save(key)
 	}
-
 	if changeDefault {
 		updated, diags := r.changeDefault(ctx, key, plan.Default.ValueBool())
 		resp.Diagnostics.Append(diags...)
@@ -144,53 +163,50 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 		key = updated
+		save(key)
 	}
-
 	if rotate {
+		// Recorded before it is sent: if its answer is lost, the next
+		// refresh knows the key of this name with the saved settings and
+		// another value to be the rotated one.
+		if !changeSettings && !changeDefault {
+			save(key)
+		}
+		record := &rotationRecord{Trigger: plan.RegenerateTrigger.ValueString()}
+		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateRotation, record)...)
 		rotated, err := client.RotateKey(ctx, key.Value)
 		if err != nil {
 			resp.Diagnostics.Append(rotationDiagnostic(key, err))
 			return
 		}
 		key = rotated
+		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateRotation, nil)...)
 	}
 
-	var newState enrollmentKeyModel
-	if key != nil {
-		var diags diag.Diagnostics
-		newState, diags = keyState(ctx, key, plan, r.now())
-		resp.Diagnostics.Append(diags...)
-		// Live counters keep their planned values so that a device enrolling
-		// during the apply is no inconsistency; the next refresh records it.
-		keepPlanned(&newState.UsesRemaining, plan.UsesRemaining)
-		keepPlanned(&newState.Default, plan.Default)
-		if !plan.Status.IsUnknown() && !plan.Valid.IsUnknown() {
-			newState.Status, newState.Valid = plan.Status, plan.Valid
-		}
-		keepPlannedReplaceOnly(&newState, plan)
-	} else {
-		// Only Terraform-side attributes changed (trigger set, ttl recorded,
-		// another spelling of the expiry, ...): nothing to do on the server.
-		newState = plan
-		if newState.Value.IsUnknown() || newState.Token.IsUnknown() {
-			newState.Value, newState.Token = state.Value, state.Token
-		}
+	newState, diags := keyState(ctx, key, plan, r.now())
+	resp.Diagnostics.Append(diags...)
+	// Live counters keep their planned values so that a device enrolling
+	// during the apply is no inconsistency; the next refresh records it.
+	keepPlanned(&newState.UsesRemaining, plan.UsesRemaining)
+	keepPlanned(&newState.Default, plan.Default)
+	if !plan.Status.IsUnknown() && !plan.Valid.IsUnknown() {
+		newState.Status, newState.Valid = plan.Status, plan.Valid
 	}
+	keepPlannedReplaceOnly(&newState, plan)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, newState)...)
 	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
 }
 
 // changeDefault makes the key a default key or stops it being one, in
-// place (the plan chose an update because the server can).
+// place (the plan chose an update because the server can). Its refusals are
+// the plan's (defaultChangeDiagnostic).
 func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker.EnrollmentKey, isDefault bool) (*netmaker.EnrollmentKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	client := r.data.client
-	at := path.Root("default")
 	if isDefault {
 		made, err := client.MakeDefault(ctx, key.Value, netmaker.MakeDefaultOptions{})
 		if err != nil {
-			diags.AddAttributeError(at, "Could not make the key a default key",
-				fmt.Sprintf("Making enrollment key %q the default of its networks failed: %s. %s", key.Name, err, planAgainHint(err)))
+			diags.Append(defaultChangeDiagnostic(ctx, client, key.Name, err))
 			return nil, diags
 		}
 		return made, diags
@@ -200,8 +216,7 @@ func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker
 		addRestoredWarning(rd, &diags)
 	}
 	if err != nil {
-		diags.AddAttributeError(at, "Could not stop the key being a default key",
-			fmt.Sprintf("Giving the networks of enrollment key %q their default back failed: %s", key.Name, err))
+		diags.Append(defaultChangeDiagnostic(ctx, client, key.Name, err))
 		return nil, diags
 	}
 	k, err := client.KeyByValue(ctx, key.Value)
@@ -212,15 +227,8 @@ func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker
 	return k, diags
 }
 
-// planAgainHint: a refusal that the plan would have shown, had it known.
-func planAgainHint(err error) string {
-	if errors.Is(err, netmaker.ErrNeedsRecreate) {
-		return "Nothing was changed; run terraform plan again: on this server the change replaces the key."
-	}
-	return ""
-}
-
-// rotationDiagnostic explains a rotation the server at hand cannot make.
+// rotationDiagnostic explains a rotation the server at hand cannot make:
+// the plan's refusal (checkRotation) and the apply's are this one.
 func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic {
 	at := path.Root("regenerate_trigger")
 	if !errors.Is(err, netmaker.ErrUnsupported) && !errors.Is(err, netmaker.ErrCannotRecreate) {
@@ -228,20 +236,16 @@ func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic 
 			fmt.Sprintf("Rotating the token of key %q failed (the next refresh records the key's current token, and the "+
 				"next apply retries the rotation): %s", key.Name, err))
 	}
-	summary := "Cannot rotate this key on this server"
+	r := refusalRotateOther
 	switch {
 	case key.Default:
-		summary = "Cannot rotate a default key on this server"
+		r = refusalRotateDefault
 	case key.Type == netmaker.KeyTypeUses && key.UsesRemaining <= 0:
-		summary = "Cannot rotate a used-up key on this server"
+		r = refusalRotateUsedUp
 	case key.Type == netmaker.KeyTypeTimeBound:
-		summary = "Cannot rotate an expired key on this server"
+		r = refusalRotateExpired
 	}
-	detail := err.Error() + ". Nothing was changed."
-	if errors.Is(err, netmaker.ErrCannotRecreate) {
-		detail += " Replace the key instead (change uses, expires_at or ttl, or set recreate_when_invalid = true)."
-	}
-	return diag.NewAttributeErrorDiagnostic(at, summary, detail)
+	return r.at(at, err.Error()+". Nothing was changed.")
 }
 
 func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
@@ -262,13 +266,25 @@ func (r *enrollmentKeyResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
+	if isDetached(state) {
+		return // the key of the name is someone else's: only the state goes
+	}
 	client := r.data.client
-	claim, diags := r.keyClaim(ctx, state, req.Private)
+	records, diags := readKeyRecords(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	claim := r.keyClaim(ctx, state, records)
 	name := claim.Name
+	if state.DefaultOnDestroy.ValueString() == defaultOnDestroyKeep {
+		if key, err := client.ClaimedKey(ctx, claim); err == nil && key.Default {
+			resp.Diagnostics.AddWarning("Default key left on the server",
+				fmt.Sprintf("Enrollment key %q is the default key of its networks and default_on_destroy is \"keep\": it was "+
+					"removed from the Terraform state and stays on %s as their default.", name, client.Host()))
+			return
+		}
+	}
 	var err error
 	value := claim.Value
 	if value != "" {
@@ -334,9 +350,8 @@ func gatewayError(name, host, gatewayID string, err error) diag.Diagnostic {
 	if gatewayID == "" || !errors.Is(err, netmaker.ErrGatewayNotFound) {
 		return nil
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("gateway_id"), "Gateway not found",
-		fmt.Sprintf("Netmaker at %s refused key %q: gateway %s was not found (%s). gateway_id must be the ID of "+
-			"an existing gateway (relay) node in one of the key's networks.", host, name, gatewayID, apiErrorMessage(err)))
+	return refusalGatewayNotFound.at(path.Root("gateway_id"),
+		fmt.Sprintf("Netmaker at %s refused key %q: gateway %s was not found (%s).", host, name, gatewayID, apiErrorMessage(err)))
 }
 
 // apiErrorMessage answers the message of an API error as the server worded it, or the error itself.

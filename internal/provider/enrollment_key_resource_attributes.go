@@ -12,8 +12,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,25 +33,26 @@ import (
 )
 
 type enrollmentKeyModel struct {
-	ID                  types.String `tfsdk:"id"`
-	Name                types.String `tfsdk:"name"`
-	Networks            types.Set    `tfsdk:"networks"`
-	Type                types.String `tfsdk:"type"`
-	Uses                types.Int64  `tfsdk:"uses"`
-	UsesRemaining       types.Int64  `tfsdk:"uses_remaining"`
-	ExpiresAt           types.String `tfsdk:"expires_at"`
-	TTL                 types.String `tfsdk:"ttl"`
-	Tags                types.Set    `tfsdk:"tags"`
-	GatewayID           types.String `tfsdk:"gateway_id"`
-	AutoSelectGateway   types.Bool   `tfsdk:"auto_select_gateway"`
-	AutoEgress          types.Bool   `tfsdk:"auto_egress"`
-	Value               types.String `tfsdk:"value"`
-	Token               types.String `tfsdk:"token"`
-	Default             types.Bool   `tfsdk:"default"`
-	RegenerateTrigger   types.String `tfsdk:"regenerate_trigger"`
-	Status              types.String `tfsdk:"status"`
-	Valid               types.Bool   `tfsdk:"valid"`
-	RecreateWhenInvalid types.Bool   `tfsdk:"recreate_when_invalid"`
+	ID                  types.String     `tfsdk:"id"`
+	Name                types.String     `tfsdk:"name"`
+	Networks            boundedStringSet `tfsdk:"networks"`
+	Type                types.String     `tfsdk:"type"`
+	Uses                types.Int64      `tfsdk:"uses"`
+	UsesRemaining       types.Int64      `tfsdk:"uses_remaining"`
+	ExpiresAt           types.String     `tfsdk:"expires_at"`
+	TTL                 types.String     `tfsdk:"ttl"`
+	Tags                boundedStringSet `tfsdk:"tags"`
+	GatewayID           types.String     `tfsdk:"gateway_id"`
+	AutoSelectGateway   types.Bool       `tfsdk:"auto_select_gateway"`
+	AutoEgress          types.Bool       `tfsdk:"auto_egress"`
+	Value               types.String     `tfsdk:"value"`
+	Token               types.String     `tfsdk:"token"`
+	Default             types.Bool       `tfsdk:"default"`
+	RegenerateTrigger   types.String     `tfsdk:"regenerate_trigger"`
+	Status              types.String     `tfsdk:"status"`
+	Valid               types.Bool       `tfsdk:"valid"`
+	RecreateWhenInvalid types.Bool       `tfsdk:"recreate_when_invalid"`
+	DefaultOnDestroy    types.String     `tfsdk:"default_on_destroy"`
 }
 
 // keyChange is how a change of an attribute reaches the server.
@@ -119,14 +119,13 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Validators: []validator.String{validators.KeyName()},
 	}, request: func(p *keyRequestPlan) { p.req.Name = p.plan.Name.ValueString() }},
 	{name: "networks", change: replaces, fromServer: true, schema: schema.SetAttribute{
-		MarkdownDescription: "Networks a device enrolling with the key joins: names of 1–32 characters of `a-z`, " +
-			"`0-9`, `_` and `-`. Defaults to none. The plan warns about networks the server does not have. Changing " +
-			"it replaces the key.",
-		ElementType: types.StringType,
-		Optional:    true,
-		Computed:    true,
-		Default:     setdefault.StaticValue(emptyStringSet),
-		Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.NetworkName())},
+		MarkdownDescription: networksAbout + " Changing it replaces the key.",
+		ElementType:         types.StringType,
+		CustomType:          newBoundedStringSetType(),
+		Optional:            true,
+		Computed:            true,
+		Default:             setdefault.StaticValue(emptyStringSet),
+		Validators:          networksValidators(),
 	}, request: func(p *keyRequestPlan) {
 		p.diags.Append(p.plan.Networks.ElementsAs(p.ctx, &p.req.Networks, false)...)
 	}},
@@ -137,11 +136,11 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Validators: []validator.String{stringvalidator.OneOf(keyTypeNames...)},
 	}, request: func(p *keyRequestPlan) { p.req.Type = keyTypeFromName(p.plan.Type.ValueString()) }},
 	{name: "uses", change: replaces, schema: schema.Int64Attribute{
-		MarkdownDescription: "For `uses` keys: how many devices may enroll (at least 1). The live counter is " +
-			"`uses_remaining`; after an import this is the key's remaining uses then. Changing it replaces the key.",
+		MarkdownDescription: usesAbout + " The live counter is `uses_remaining`; after an import this is the key's " +
+			"remaining uses then. Changing it replaces the key.",
 		Optional:      true,
 		Computed:      true,
-		Validators:    []validator.Int64{int64validator.AtLeast(1)},
+		Validators:    usesValidators(),
 		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 	}, whenUnrecorded: func(k *netmaker.EnrollmentKey) attr.Value {
 		if k.Type != netmaker.KeyTypeUses {
@@ -170,60 +169,51 @@ var enrollmentKeyAttributes = []keyAttribute{
 	}, replaceIf: planmodifiers.RequiresReplaceIfInstantChanges(), request: requestExpiry},
 	{name: "ttl", change: replaces, schema: schema.StringAttribute{
 		MarkdownDescription: "For `time_bound` keys: how long the key lives from its creation, as a Go duration " +
-			"such as `\"720h\"`, fixed in `expires_at` at creation so that plans do not drift. Conflicts with " +
-			"`expires_at`. Changing it replaces the key; setting it on an imported key, or removing it, does not.",
-		Optional: true,
-		Validators: []validator.String{
-			validators.PositiveDuration(),
-			stringvalidator.ConflictsWith(path.MatchRoot("expires_at")),
-		},
+			"such as `\"720h\"` (at least `1m`), fixed in `expires_at` at creation so that plans do not drift. " +
+			"Conflicts with `expires_at`. Changing it replaces the key; setting it on an imported key, or removing it, does not.",
+		Optional:   true,
+		Validators: ttlValidators(stringvalidator.ConflictsWith(path.MatchRoot("expires_at"))),
 	}, replaceIf: planmodifiers.RequiresReplaceIfDurationChanges()},
 	{name: "tags", change: inPlace, fromServer: true, schema: schema.SetAttribute{
-		MarkdownDescription: "Device tags Netmaker applies to devices enrolling with the key, as `<network>.<tag>` " +
-			"(e.g. `prod.contractors`). The plan warns about a tag that can never apply. Defaults to none. Changed " +
-			"in place.",
-		ElementType: types.StringType,
-		Optional:    true,
-		Computed:    true,
-		Default:     setdefault.StaticValue(emptyStringSet),
-		Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+		MarkdownDescription: deviceTagsAbout + " Changed in place.",
+		ElementType:         types.StringType,
+		Optional:            true,
+		Computed:            true,
+		Default:             setdefault.StaticValue(emptyStringSet),
+		CustomType:          newBoundedStringSetType(),
+		Validators:          deviceTagsValidators(),
 	}, request: func(p *keyRequestPlan) {
 		p.diags.Append(p.plan.Tags.ElementsAs(p.ctx, &p.req.Tags, false)...)
 	}},
 	{name: "gateway_id", change: inPlace, fromServer: true, same: sameUUID, schema: schema.StringAttribute{
-		MarkdownDescription: "ID (a UUID) of a gateway (relay) node in one of the key's networks that enrolled " +
-			"devices use. Unset: none. Conflicts with `auto_select_gateway = true`. Changed in place; if the node " +
-			"is deleted, Netmaker clears it and the next plan shows the change.",
+		MarkdownDescription: gatewayIDAbout + " Changed in place; if the node is deleted, Netmaker clears it and the " +
+			"next plan shows the change.",
 		Optional:   true,
-		Validators: []validator.String{validators.UUID(noGatewayProblem)},
+		Validators: gatewayIDValidators(),
 	}, request: func(p *keyRequestPlan) { p.req.GatewayID = p.plan.GatewayID.ValueString() }},
 	{name: "auto_select_gateway", change: inPlace, fromServer: true, schema: schema.BoolAttribute{
-		MarkdownDescription: "Let Netmaker pick a gateway for enrolled devices (acts on Netmaker Pro servers only). " +
-			"Defaults to `false`. Conflicts with `gateway_id`. Changed in place.",
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
+		MarkdownDescription: autoSelectGatewayAbout + " Changed in place.",
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
 	}, request: func(p *keyRequestPlan) { p.req.AutoAssignGateway = p.plan.AutoSelectGateway.ValueBool() }},
 	{name: "auto_egress", change: replaces, fromServer: true, schema: schema.BoolAttribute{
-		MarkdownDescription: "Netmaker's auto-egress flag for devices enrolling with the key. Defaults to `false`. " +
-			"Changing it replaces the key.",
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
+		MarkdownDescription: autoEgressAbout + " Changing it replaces the key.",
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
 	}, request: func(p *keyRequestPlan) { p.req.AutoEgress = p.plan.AutoEgress.ValueBool() }},
 	{name: "value", change: observed, fromServer: true, schema: schema.StringAttribute{
-		MarkdownDescription: "The key's server-assigned value, its ID on the API. Secret: the token embeds it. " +
-			"Changes when the key is replaced or rotated.",
-		Computed:      true,
-		Sensitive:     true,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: valueAbout + " Changes when the key is replaced or rotated.",
+		Computed:            true,
+		Sensitive:           true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}},
 	{name: "token", change: observed, fromServer: true, schema: schema.StringAttribute{
-		MarkdownDescription: "The enrollment token devices use: `netclient join -t <token>`. Secret. Changes when " +
-			"the key is replaced or rotated.",
-		Computed:      true,
-		Sensitive:     true,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: tokenAbout + " Changes when the key is replaced or rotated.",
+		Computed:            true,
+		Sensitive:           true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}},
 	{name: "default", change: serverDecides, fromServer: true, schema: schema.BoolAttribute{
 		MarkdownDescription: "Whether the key is the default key of its networks. `true` makes it the default of " +
@@ -240,8 +230,9 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Optional: true,
 	}},
 	{name: "status", change: observed, fromServer: true, schema: schema.StringAttribute{
-		MarkdownDescription: "The key's health when last read: `active`, `expired` (past `expires_at`) or " +
-			"`exhausted` (no uses left). Netmaker keeps invalid keys; see `recreate_when_invalid`.",
+		MarkdownDescription: "The key's health when last read: `active`, `expired` (past `expires_at`), " +
+			"`exhausted` (no uses left), or `detached` (another key took its name: this resource manages nothing; see " +
+			"[Which key is this resource's](#which-key-is-this-resources)). Netmaker keeps invalid keys.",
 		Computed:      true,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}},
@@ -257,4 +248,20 @@ var enrollmentKeyAttributes = []keyAttribute{
 		Computed: true,
 		Default:  booldefault.StaticBool(false),
 	}, whenUnrecorded: func(*netmaker.EnrollmentKey) attr.Value { return types.BoolValue(false) }},
+	{name: "default_on_destroy", change: recorded, schema: schema.StringAttribute{
+		MarkdownDescription: "What destroying the key does to its networks' default, when it is a default key: " +
+			"`restore` (the default) gives each network its default back first (on current-generation servers by " +
+			"creating its auto-generated key again, with a new token); `keep` leaves the key on the server as the " +
+			"default and only forgets it. The plan of the destroy says which.",
+		Optional:   true,
+		Computed:   true,
+		Default:    stringdefault.StaticString(defaultOnDestroyRestore),
+		Validators: []validator.String{stringvalidator.OneOf(defaultOnDestroyRestore, defaultOnDestroyKeep)},
+	}, whenUnrecorded: func(*netmaker.EnrollmentKey) attr.Value { return types.StringValue(defaultOnDestroyRestore) }},
 }
+
+// What default_on_destroy may say.
+const (
+	defaultOnDestroyRestore = "restore"
+	defaultOnDestroyKeep    = "keep"
+)

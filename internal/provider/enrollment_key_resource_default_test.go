@@ -1,11 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -256,7 +264,7 @@ resource "netmaker_enrollment_key" "test" {
   default = true
 }
 `,
-						ExpectError: wrappedText(`default = true makes the key the default key of its networks, and it has none`),
+						ExpectError: wrappedText(`has no networks. default = true makes the key the default key of its networks: set networks`),
 					},
 					{Config: auto(""), ResourceName: "netmaker_enrollment_key.auto", ImportState: true, ImportStateId: "net-a", ImportStatePersist: true},
 					{
@@ -269,6 +277,126 @@ resource "netmaker_enrollment_key" "test" {
 						Check:    checkServerDefault(srv, "net-a", "net-a"),
 					},
 				},
+			})
+		})
+	}
+}
+
+// runDestroyPlan drives ModifyPlan for the destroy of state, as Terraform
+// plans it (a null plan and config).
+func runDestroyPlan(t *testing.T, r *enrollmentKeyResource, state enrollmentKeyModel) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	sch := schemaResp.Schema
+	null := tftypes.NewValue(sch.Type().TerraformType(ctx), nil)
+	st := tfsdk.State{Schema: sch, Raw: null}
+	if d := st.Set(ctx, state); d.HasError() {
+		t.Fatal(d)
+	}
+	req := fwresource.ModifyPlanRequest{State: st, Config: tfsdk.Config{Schema: sch, Raw: null}, Plan: tfsdk.Plan{Schema: sch, Raw: null}}
+	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
+	r.ModifyPlan(ctx, req, &resp)
+	return resp.Diagnostics
+}
+
+// TestEnrollmentKeyPlanDefaultRelease: what giving a network its default
+// back does is said at plan time (a warning, which acceptance tests cannot
+// see) whenever a plan does it: the key stops being a default, is replaced,
+// or is destroyed (the user's choice: default_on_destroy).
+func TestEnrollmentKeyPlanDefaultRelease(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "prod")
+			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited, Default: true})
+			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
+			srv.ResetStats()
+			fleet := planCheckState(planCheckKey("fleet", []string{"prod"}, nil), true)
+			fleet.Default, fleet.DefaultOnDestroy = types.BoolValue(true), types.StringValue(defaultOnDestroyRestore)
+			kept := fleet
+			kept.DefaultOnDestroy = types.StringValue(defaultOnDestroyKeep)
+			auto := planCheckState(planCheckKey("prod", []string{"prod"}, nil), true)
+			auto.DefaultOnDestroy = types.StringValue(defaultOnDestroyRestore)
+			// Current servers make only a new key a default: giving prod its
+			// default back creates its auto-generated key again.
+			recreated := ""
+			if gen == netmakertest.GenerationCurrent {
+				recreated = `its auto-generated key "prod" is created again as its default, with a new token`
+			}
+			turnedOff := fleet
+			turnedOff.Default = types.BoolValue(false)
+			tests := []struct {
+				name string
+				run  func() diag.Diagnostics
+				want string // the one warning; "" for none
+			}{
+				{"destroy, restore", func() diag.Diagnostics { return runDestroyPlan(t, r, fleet) }, recreated},
+				{"destroy, keep", func() diag.Diagnostics { return runDestroyPlan(t, r, kept) },
+					`default_on_destroy is "keep": destroying this resource removes it from the state only`},
+				{"destroy of the auto-generated key", func() diag.Diagnostics { return runDestroyPlan(t, r, auto) },
+					"Destroying this resource removes it from the state only"},
+				{"default turned off", func() diag.Diagnostics { return runPlanChecks(t, r, &fleet, turnedOff) }, recreated},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					diags := tt.run()
+					if diags.HasError() {
+						t.Fatalf("errors: %v", diags.Errors())
+					}
+					warnings := diags.Warnings()
+					switch {
+					case tt.want == "" && len(warnings) > 0:
+						t.Errorf("unexpected warnings %v", warnings)
+					case tt.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.want)):
+						t.Errorf("warnings %v, want one containing %q", warnings, tt.want)
+					}
+				})
+			}
+			for route, n := range srv.Stats() {
+				if !strings.HasPrefix(route, "GET ") && n > 0 {
+					t.Errorf("a plan wrote to the server: %d × %s", n, route)
+				}
+			}
+		})
+	}
+}
+
+// TestAccEnrollmentKeyResource_defaultKeptOnDestroy: with default_on_destroy
+// = "keep", destroying a default key leaves it on the server as its
+// network's default (the plan said so); the network's auto-generated key is
+// not created again.
+func TestAccEnrollmentKeyResource_defaultKeptOnDestroy(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "net-keep")
+			auto, _ := srv.KeyByName("net-keep")
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					checkServerDefault(srv, "net-keep", "tf-kept-default"),
+					checkServerKey(srv, "net-keep", func(k netmakertest.Key) error {
+						if k.Value != auto.Value {
+							return fmt.Errorf("the auto-generated key was created again")
+						}
+						return nil
+					}),
+				),
+				Steps: []resource.TestStep{{
+					Config: keyConfig(srv, `name               = "tf-kept-default"
+type               = "unlimited"
+networks           = ["net-keep"]
+default            = true
+default_on_destroy = "keep"`),
+					Check: checkServerDefault(srv, "net-keep", "tf-kept-default"),
+				}},
 			})
 		})
 	}

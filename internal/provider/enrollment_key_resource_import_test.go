@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -384,4 +387,85 @@ resource "netmaker_enrollment_key" "k" {
 			},
 		},
 	})
+}
+
+// TestAccEnrollmentKeyResource_importMissingName: importing a name no key
+// has says so, with where to find the keys there are, rather than
+// Terraform's generic "non-existent remote object"; by ID and by an import
+// block alike.
+func TestAccEnrollmentKeyResource_importMissingName(t *testing.T) {
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	want := regexp.MustCompile(`(?s)No enrollment key to import.*has no enrollment key named "tf-nobody".*netmaker_enrollment_keys`)
+	config := keyConfig(srv, `name = "tf-nobody"
+type = "unlimited"`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-nobody", ExpectError: want},
+			{
+				Config:      config + "\nimport {\n  to = " + keyAddr + "\n  id = \"tf-nobody\"\n}\n",
+				PlanOnly:    true,
+				ExpectError: want,
+			},
+		},
+	})
+}
+
+// TestAccEnrollmentKeyResource_generatedConfigSafe: the configuration
+// terraform plan -generate-config-out writes for adopted keys can be kept
+// as it is: it plans clean after the import, holds no secret, and its
+// default = true on a network's auto-generated key is a claim the plan
+// weighs (another claim on the network fails at plan instead of moving the
+// default back and forth on every apply).
+func TestAccEnrollmentKeyResource_generatedConfigSafe(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "generates configuration for import blocks")
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "tf-gen-net")
+			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-gen-ci", Networks: []string{"tf-gen-net"},
+				Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"tf-gen-net.ci"}})
+			imports := cliProviderConfig(srv.URL()) + `
+import {
+  to = netmaker_enrollment_key.auto
+  id = "tf-gen-net"
+}
+
+import {
+  to = netmaker_enrollment_key.ci
+  id = "tf-gen-ci"
+}
+`
+			cli.write("main.tf", imports)
+			cli.init()
+			cli.mustRun("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+			generated := cli.read("generated.tf")
+			for _, k := range srv.Keys() {
+				if strings.Contains(generated, k.Value) || strings.Contains(generated, srv.Token(k.Value)) {
+					t.Fatalf("the generated configuration holds a secret:\n%s", generated)
+				}
+			}
+			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+			cli.expectEmptyPlan()
+
+			// Another claim on the network's default: refused at plan.
+			cli.write("claim.tf", `
+resource "netmaker_network_default_key" "net" {
+  network        = "tf-gen-net"
+  key_name       = netmaker_enrollment_key.ci.name
+  allow_recreate = true
+}
+`)
+			code, out := cli.run("plan", "-no-color", "-input=false")
+			if code == 0 || !regexp.MustCompile(`(?s)Two keys claim one network's default.*"tf-gen-net"`).MatchString(out) {
+				t.Fatalf("plan with a second claim exited %d:\n%s\ngenerated:\n%s", code, out, generated)
+			}
+			cli.write("claim.tf", "")
+			cli.expectEmptyPlan()
+			if k, _ := srv.KeyByName("tf-gen-net"); !k.Default {
+				t.Fatal("the auto-generated key lost the default")
+			}
+		})
+	}
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/validators"
@@ -28,7 +28,8 @@ import (
 
 func (r *enrollmentKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.planDestroy(ctx, req, resp)
+		return
 	}
 	var plan, config enrollmentKeyModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
@@ -86,7 +87,10 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 		return
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
-	r.checkNewKey(ctx, req, config, *plan, resp)
+	r.checkNewKey(ctx, req, config, resp)
+	if !config.Name.IsUnknown() {
+		r.noteKeyPlan(config.Name.ValueString(), config, *plan, true, &resp.Diagnostics)
+	}
 }
 
 // checkCreate asks the client what it would refuse in the create request
@@ -95,8 +99,8 @@ func (r *enrollmentKeyResource) planCreate(ctx context.Context, req resource.Mod
 // configuration only when everything it needs is known.
 func (r *enrollmentKeyResource) checkCreate(ctx context.Context, config, plan enrollmentKeyModel, diags *diag.Diagnostics) {
 	if config.Default.ValueBool() && !config.Networks.IsUnknown() && len(config.Networks.Elements()) == 0 {
-		diags.AddAttributeError(path.Root("default"), "A default key needs a network",
-			"default = true makes the key the default key of its networks, and it has none: set networks.")
+		diags.Append(refusalDefaultNeedsNetwork.at(path.Root("default"),
+			fmt.Sprintf("Enrollment key %q has no networks.", config.Name.ValueString())))
 		return
 	}
 	if !config.ExpiresAt.IsNull() && !config.ExpiresAt.IsUnknown() && config.Type.ValueString() == keyTypeTimeBound {
@@ -115,17 +119,26 @@ func (r *enrollmentKeyResource) checkCreate(ctx context.Context, config, plan en
 	}
 	req := netmaker.CreateKeyRequest{Name: plan.Name.ValueString(), Default: true}
 	diags.Append(plan.Networks.ElementsAs(ctx, &req.Networks, false)...)
-	err := client.CheckCreate(ctx, req)
-	if errors.Is(err, netmaker.ErrUnsupported) {
-		diags.AddAttributeError(path.Root("default"), unsupportedDefaultSummary,
-			fmt.Sprintf("%s. Remove default = true.", err))
+	if err := client.CheckCreate(ctx, req); errors.Is(err, netmaker.ErrUnsupported) {
+		diags.Append(refusalUnsupportedDefault.at(path.Root("default"), fmt.Sprintf("%s. Remove default = true.", err)))
 	}
 }
 
 // planChange plans a change of an existing key.
 func (r *enrollmentKeyResource) planChange(ctx context.Context, req resource.ModifyPlanRequest, state, config enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	if isDetached(state) {
+		r.planDetached(ctx, state, plan, resp)
+		return
+	}
+	name := state.Name.ValueString()
 	markReplacing(ctx, resp, state.Name)
-	replacing := len(replaceOnlyChanges(ctx, req, plan, &state)) > 0
+	if !r.data.plans().planExisting(name) {
+		resp.Diagnostics.Append(refusalNameTwice.at(path.Root("name"), fmt.Sprintf("Enrollment key %q is this "+
+			"resource's, and another resource of this configuration plans to create a key of that name.", name)))
+		return
+	}
+	changes := replaceOnlyChanges(ctx, req, plan, &state)
+	replacing := len(changes) > 0
 	if r.planDefaultChange(ctx, config, state, resp) {
 		replacing = true
 	}
@@ -136,17 +149,40 @@ func (r *enrollmentKeyResource) planChange(ctx context.Context, req resource.Mod
 		return
 	}
 	if replacing {
-		r.checkReplacement(ctx, state, config, *plan, &resp.Diagnostics)
+		r.checkReplacement(ctx, state, config, *plan, changes, &resp.Diagnostics)
 	} else if rotationRequested(state.RegenerateTrigger, config.RegenerateTrigger) {
 		plan.Value, plan.Token = types.StringUnknown(), types.StringUnknown()
 		if !config.RegenerateTrigger.IsUnknown() {
 			r.checkRotation(ctx, state, &resp.Diagnostics)
 		}
 	}
+	r.planDefaultRelease(ctx, state, config, replacing, &resp.Diagnostics)
+	r.noteKeyPlan(name, config, *plan, replacing, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, plan)...)
+}
+
+// planDetached plans a resource whose key another key of the same name
+// replaced (see detachedState): nothing changes on the server; the plan
+// says so every time.
+func (r *enrollmentKeyResource) planDetached(ctx context.Context, state enrollmentKeyModel, plan *enrollmentKeyModel, resp *resource.ModifyPlanResponse) {
+	name := state.Name.ValueString()
+	host := "the Netmaker server"
+	if client, ok := r.data.planClient(); ok {
+		host = client.Host()
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Enrollment key replaced by another one of the same name",
+		fmt.Sprintf("The enrollment key %q that this resource managed no longer exists on %s, and the key now named %q is "+
+			"not it (its value is not the recorded one and its settings differ): someone deleted this resource's key and "+
+			"created another of that name. This resource is detached: it manages no key, an apply changes nothing on the "+
+			"server, and terraform destroy only forgets it, never touching the other key. To manage a key here again, "+
+			"give this resource another name (a new key is created), or adopt the other key: terraform state rm this "+
+			"resource, then import it.", name, host, name))
+	detached := detachedState(*plan)
+	detached.ID = state.ID
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, detached)...)
 }
 
 // rotationRequested is the one rule for "rotate the token": the trigger
@@ -156,120 +192,33 @@ func rotationRequested(before, after types.String) bool {
 	return !before.IsNull() && !after.IsNull() && (after.IsUnknown() || after.ValueString() != before.ValueString())
 }
 
-// replaceOnlyChanges answers the replace-only attributes whose change the
-// schema's own plan modifiers (derived from the table) turn into a
-// replacement. The framework runs those modifiers before ModifyPlan but
-// does not tell ModifyPlan their verdict, so they are asked again here.
+// replaceOnlyChanges answers the replace-only attributes whose change
+// replaces the key, as the schema's modifiers (derived from the table)
+// decide: RequiresReplace on any change, or the row's replaceIf. The
+// framework runs those modifiers before ModifyPlan but does not tell
+// ModifyPlan their verdict, so the rule is asked again here.
 func replaceOnlyChanges(ctx context.Context, req resource.ModifyPlanRequest, plan, state *enrollmentKeyModel) path.Paths {
 	var out path.Paths
-	attrs := enrollmentKeySchemaAttributes()
 	for _, a := range enrollmentKeyAttributes {
 		if a.change != replaces {
 			continue
 		}
 		p := path.Root(a.name)
-		if modifiersReplace(ctx, req, p, attrs[a.name], a.value(state), a.value(plan)) {
+		prior, planned := a.value(state), a.value(plan)
+		replace := !planned.Equal(prior)
+		if a.replaceIf != nil {
+			sv, _ := prior.(types.String)
+			pv, _ := planned.(types.String)
+			mresp := planmodifier.StringResponse{PlanValue: pv}
+			a.replaceIf.PlanModifyString(ctx, planmodifier.StringRequest{Path: p, State: req.State, Plan: req.Plan,
+				Config: req.Config, StateValue: sv, PlanValue: pv}, &mresp)
+			replace = mresp.RequiresReplace
+		}
+		if replace {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-// modifiersReplace runs the plan modifiers of attribute s (at p) on the
-// state and planned values and reports whether one of them asks for a
-// replacement.
-func modifiersReplace(ctx context.Context, req resource.ModifyPlanRequest, p path.Path, s schema.Attribute, prior, planned attr.Value) bool {
-	replace := false
-	switch s := s.(type) {
-	case schema.StringAttribute:
-		sv, _ := prior.(types.String)
-		pv, _ := planned.(types.String)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.StringResponse{PlanValue: pv}
-			m.PlanModifyString(ctx, planmodifier.StringRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	case schema.Int64Attribute:
-		sv, _ := prior.(types.Int64)
-		pv, _ := planned.(types.Int64)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.Int64Response{PlanValue: pv}
-			m.PlanModifyInt64(ctx, planmodifier.Int64Request{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	case schema.BoolAttribute:
-		sv, _ := prior.(types.Bool)
-		pv, _ := planned.(types.Bool)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.BoolResponse{PlanValue: pv}
-			m.PlanModifyBool(ctx, planmodifier.BoolRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	case schema.SetAttribute:
-		sv, _ := prior.(types.Set)
-		pv, _ := planned.(types.Set)
-		for _, m := range s.PlanModifiers {
-			mresp := planmodifier.SetResponse{PlanValue: pv}
-			m.PlanModifySet(ctx, planmodifier.SetRequest{Path: p, State: req.State, Plan: req.Plan, Config: req.Config,
-				StateValue: sv, PlanValue: pv}, &mresp)
-			replace = replace || mresp.RequiresReplace
-		}
-	}
-	return replace
-}
-
-// planDefaultChange asks the client how a change of default is made: in
-// place, by replacement (then it reports true), or not at all (an error on
-// the attribute).
-func (r *enrollmentKeyResource) planDefaultChange(ctx context.Context, config, state enrollmentKeyModel, resp *resource.ModifyPlanResponse) bool {
-	client, ok := r.data.planClient()
-	if !ok || config.Default.IsNull() || config.Default.IsUnknown() || config.Default.Equal(state.Default) {
-		return false
-	}
-	at := path.Root("default")
-	name := state.Name.ValueString()
-	var networks []string
-	resp.Diagnostics.Append(state.Networks.ElementsAs(ctx, &networks, false)...)
-	change, err := client.PlanDefaultChange(ctx, name, networks, config.Default.ValueBool())
-	switch {
-	case err == nil:
-		if change.Replace {
-			resp.RequiresReplace.Append(at)
-		}
-		return change.Replace
-	case errors.Is(err, netmaker.ErrUnsupported):
-		resp.Diagnostics.AddAttributeError(at, unsupportedDefaultSummary,
-			fmt.Sprintf("%s, so enrollment key %q cannot become or stop being a default key. Remove default from its "+
-				"configuration.", err, name))
-	case errors.Is(err, netmaker.ErrAutoGeneratedDefault):
-		resp.Diagnostics.AddAttributeError(at, "The auto-generated key stays the default",
-			fmt.Sprintf("%s, and cannot just stop being one. %s", capitalized(err), defaultHowTo(ctx, client)))
-	case errors.Is(err, netmaker.ErrValidation):
-		resp.Diagnostics.AddAttributeError(at, "A default key needs a network",
-			"default = true makes the key the default key of its networks, and it has none: set networks.")
-	default:
-		resp.Diagnostics.AddAttributeError(at, "Could not plan the change of default",
-			fmt.Sprintf("Finding out what %s supports failed: %s", client.Host(), err))
-	}
-	return false
-}
-
-// defaultHowTo says how a network gets another default key on this server.
-func defaultHowTo(ctx context.Context, client *netmaker.Client) string {
-	caps, err := client.Capabilities(ctx)
-	switch {
-	case err != nil:
-		return ""
-	case !caps.NetworkDefault:
-		return "On this server (v1.5 line) no other key can become a network's default."
-	case caps.CanSetDefaultInPlace:
-		return "Set default = true on another key of the network, or use netmaker_network_default_key."
-	default:
-		return "Create another key of the network with default = true, or use netmaker_network_default_key with allow_recreate = true."
-	}
 }
 
 // planHealth keeps an invalid key (with a warning) unless the user opted in
@@ -328,4 +277,13 @@ func stateHealth(state enrollmentKeyModel, now time.Time) (netmaker.KeyStatus, b
 		return netmaker.KeyStatus(state.Status.ValueString()), true
 	}
 	return netmaker.KeyStatusActive, false
+}
+
+// asSet answers v as a framework set, whatever set type it has.
+func asSet(v attr.Value) (types.Set, bool) {
+	if s, ok := v.(basetypes.SetValuable); ok {
+		set, diags := s.ToSetValue(context.Background())
+		return set, !diags.HasError()
+	}
+	return types.Set{}, false
 }

@@ -39,9 +39,9 @@ func planCheckKey(name string, networks, tags []string) enrollmentKeyModel {
 		return types.SetValueMust(types.StringType, vals)
 	}
 	return enrollmentKeyModel{
-		ID: types.StringUnknown(), Name: types.StringValue(name), Networks: set(networks), Type: types.StringValue(keyTypeUnlimited),
+		ID: types.StringUnknown(), Name: types.StringValue(name), Networks: stringSet(set(networks)), Type: types.StringValue(keyTypeUnlimited),
 		Uses: types.Int64Null(), UsesRemaining: types.Int64Unknown(), ExpiresAt: types.StringNull(), TTL: types.StringNull(),
-		Tags: set(tags), GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
+		Tags: stringSet(set(tags)), GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
 		Value: types.StringUnknown(), Token: types.StringUnknown(), Default: types.BoolUnknown(),
 		RegenerateTrigger: types.StringNull(), Status: types.StringUnknown(), Valid: types.BoolUnknown(),
 		RecreateWhenInvalid: types.BoolValue(false),
@@ -75,8 +75,10 @@ func runPlanChecks(t *testing.T, r *enrollmentKeyResource, state *enrollmentKeyM
 			t.Fatal(d)
 		}
 	}
+	// As Terraform's validate walk does: before the provider is configured.
 	var vresp fwresource.ValidateConfigResponse
-	r.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw}}, &vresp)
+	unconfigured := &enrollmentKeyResource{}
+	unconfigured.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw}}, &vresp)
 	req := fwresource.ModifyPlanRequest{
 		State:  st,
 		Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw},
@@ -120,9 +122,10 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 				{"new key, free name, existing network", nil, planCheckKey("tf-new", []string{"prod"}, []string{"prod.ci"}), "", nil},
 				{"new key named like another key", nil, planCheckKey("fleet", []string{"lab"}, nil),
 					`already has an enrollment key named "fleet"`, nil},
-				// Exactly the settings of the key of that name: possibly this
-				// resource's own lost create (the apply recovers or refuses it).
-				{"new key exactly like the key of its name", nil, planCheckKey("fleet", []string{"prod"}, nil), "", nil},
+				// Exactly the settings of the key of that name: still someone
+				// else's (a lost create of this resource is known by its record).
+				{"new key exactly like the key of its name", nil, planCheckKey("fleet", []string{"prod"}, nil),
+					`already has an enrollment key named "fleet", which is not this resource's`, nil},
 				{"new key named like a network's auto-generated key", nil, planCheckKey("lab", nil, nil),
 					`the key "lab", which Netmaker generated for network "lab"`, nil},
 				{"adopted (imported) key keeps its name", ptr(planCheckState(prodDefault, true)), prodDefault, "", nil},
@@ -131,9 +134,12 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 					[]string{`Write it as "prod.contractors"`}},
 				{"tag of a network the key does not join", nil, planCheckKey("tf-new", []string{"prod"}, []string{"lab.x"}), "",
 					[]string{`belongs to network "lab", but this key's networks are prod`}},
-				{"networks of a default key changed", ptr(planCheckState(prodDefault, true)),
-					with(prodDefault, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
+				{"networks of a custom default key changed", ptr(planCheckState(fleet, true)),
+					with(fleet, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
 					"Netmaker refuses to delete a network's default key", nil},
+				{"networks of an auto-generated key changed", ptr(planCheckState(prodDefault, true)),
+					with(prodDefault, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prod", "lab"}, nil).Networks }),
+					`is the key Netmaker generated with network "prod", and the change of networks replaces the key`, nil},
 				{"networks of an ordinary key changed to a missing one", ptr(planCheckState(fleet, false)),
 					with(fleet, func(m *enrollmentKeyModel) { m.Networks = planCheckKey("x", []string{"prdo"}, nil).Networks }),
 					"", []string{`has no network "prdo"`}},
@@ -181,7 +187,8 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 }
 
 // TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks: changing the networks
-// of an adopted default key fails at plan, and the key survives.
+// of an adopted auto-generated key (a replacement) fails at plan, and the
+// key survives.
 func TestAccEnrollmentKeyResource_planChecksDefaultKeyNetworks(t *testing.T) {
 	t.Parallel()
 	for _, gen := range generations {
@@ -212,7 +219,7 @@ resource "netmaker_enrollment_key" "adopted" {
 					{Config: adopt(`["tf-pc-net"]`)},
 					{
 						Config:      adopt(`["tf-pc-net", "tf-pc-other"]`),
-						ExpectError: regexp.MustCompile(`(?s)Cannot change the networks of a default key.*refuses\s+to\s+delete\s+a\s+network's\s+default\s+key`),
+						ExpectError: regexp.MustCompile(`(?s)A network's auto-generated key cannot be replaced.*the\s+change\s+of\s+networks\s+replaces\s+the\s+key`),
 					},
 					{
 						// Forget the adopted key instead of destroying it.
@@ -242,9 +249,9 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 
 	empty := types.SetValueMust(types.StringType, nil)
 	state := enrollmentKeyModel{
-		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: empty, Type: types.StringValue(keyTypeUses),
+		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: stringSet(empty), Type: types.StringValue(keyTypeUses),
 		Uses: types.Int64Value(3), UsesRemaining: types.Int64Value(3), ExpiresAt: types.StringNull(), TTL: types.StringNull(),
-		Tags: empty, GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
+		Tags: stringSet(empty), GatewayID: types.StringNull(), AutoSelectGateway: types.BoolValue(false), AutoEgress: types.BoolValue(false),
 		Value: types.StringValue("V"), Token: types.StringValue("T"), Default: types.BoolValue(false),
 		RegenerateTrigger: types.StringValue("one"), Status: types.StringValue("active"), Valid: types.BoolValue(true),
 		RecreateWhenInvalid: types.BoolValue(false),
@@ -425,7 +432,19 @@ ttl = "24h"
 expires_at = %q`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339)), `(?s)Invalid Attribute Combination.*ttl|expires_at`},
 				{"ttl in days", `name = "tf-bad"
 type = "time_bound"
-ttl = "30d"`, `no unit for days`},
+ttl = "30d"`, `no unit for days; write "720h"`},
+				{"ttl of a nanosecond", `name = "tf-bad"
+type = "time_bound"
+ttl = "1ns"`, `(?s)"1ns" is shorter than the least allowed here, 1m0s`},
+				{"ttl under a second", `name = "tf-bad"
+type = "time_bound"
+ttl = "500ms"`, `(?s)"500ms" is shorter than the least allowed here, 1m0s`},
+				{"name with a bidirectional override", "name = \"tf-\u202Edab\"\ntype = \"unlimited\"",
+					`(?s)U\+202E, a control or\s+formatting character`},
+				{"name with a newline", "name = \"tf-\\nbad\"\ntype = \"unlimited\"", `U\+000A`},
+				{"too many tags", fmt.Sprintf(`name = "tf-bad"
+type = "unlimited"
+tags = [%s]`, `"a.t`+strings.Join(manyStrings(maxSetElements+1), `", "a.t`)+`"`), `has 1001 elements; a key takes at\s+most 1000`},
 				{"ttl on another type", `name = "tf-bad"
 type = "uses"
 uses = 1
@@ -494,7 +513,9 @@ resource "netmaker_enrollment_key" "second" {
   uses = 2
 }
 `,
-						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import`),
+						// Whichever the plan meets first: the create of a taken name,
+						// or the existing key's plan after a create claimed its name.
+						ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import|Two resources create one key.*"tf-dup"`),
 					},
 				},
 			})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -26,42 +27,96 @@ func (r *enrollmentKeyResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
-	claim, diags := r.keyClaim(ctx, state, req.Private)
+	records, diags := readKeyRecords(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the name, whatever the read finds (the framework
+	// wants one even for a resource it removes).
+	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, r.keyClaim(ctx, state, records).Name, &resp.Diagnostics)
+	newState, found, diags := r.readKey(ctx, state, records)
+	resp.Diagnostics.Append(diags...)
+	switch {
+	case resp.Diagnostics.HasError():
+		return
+	case !found:
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, newState)...)
+	// What was in flight is settled: the key exists and is recorded.
+	resp.Diagnostics.Append(clearKeyRecords(ctx, resp.Private)...)
+}
+
+// readKey finds the key state manages, by what state and records say, and
+// answers its state; found is false when a successful list lacks it.
+func (r *enrollmentKeyResource) readKey(ctx context.Context, state enrollmentKeyModel, records keyRecords) (enrollmentKeyModel, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	claim := r.keyClaim(ctx, state, records)
 	name := claim.Name
-	setIdentity(ctx, resp.Identity, enrollmentKeyIdentityAttr, name, &resp.Diagnostics)
 	key, err := r.data.client.ClaimedKey(ctx, claim)
-	if errors.Is(err, netmaker.ErrNotFound) {
+	switch {
+	case errors.Is(err, netmaker.ErrNotFound) && state.Type.IsNull() && records.create == nil:
+		// An import of a name no key has: say so, rather than Terraform's
+		// generic "non-existent remote object".
+		diags.AddAttributeError(path.Root("name"), "No enrollment key to import",
+			fmt.Sprintf("%s has no enrollment key named %q (names are case-sensitive; a network's auto-generated key is "+
+				"named exactly like the network). The netmaker_enrollment_keys data source, or terraform query with the "+
+				"netmaker_enrollment_key list resource, lists the keys there are.", r.data.client.Host(), name))
+		return state, false, diags
+	case errors.Is(err, netmaker.ErrNotFound):
 		// A successful list lacks the key: it was deleted outside Terraform
 		// (or an uncertain create never happened).
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if errors.Is(err, netmaker.ErrForeignKey) {
+		return state, false, diags
+	case errors.Is(err, netmaker.ErrForeignKey):
 		// Our key is gone; another of the same name is someone else's.
-		// Never adopt it (a plan would change it, a destroy delete it).
-		resp.Diagnostics.AddWarning("Enrollment key replaced by another one of the same name",
-			fmt.Sprintf("The enrollment key %q that this resource managed no longer exists on %s, and the key now named %q "+
-				"is not it: its value is not the recorded one and its settings differ. It is left alone, and the resource is "+
-				"removed from state, so the next apply plans to create the key and fails because the name is taken. Rename "+
-				"this resource's key, or adopt the other key with `terraform import` if it should be managed here.",
-				name, r.data.client.Host(), name))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read enrollment key",
+		// Never adopt it (a plan would change it, a destroy delete it), and
+		// never drop the resource either: its create would then be refused
+		// at every plan, terraform destroy's included. It is kept, detached
+		// (ModifyPlan says so at every plan).
+		return detachedState(state), true, diags
+	case err != nil:
+		diags.AddError("Could not read enrollment key",
 			fmt.Sprintf("Reading key %q failed; the state is kept as it was: %s", name, err))
-		return
+		return state, true, diags
 	}
-	newState, diags := keyState(ctx, key, state, r.now())
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, newState)...)
-	// The uncertain create is settled: the key exists and is recorded.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUncertainCreate, nil)...)
+	newState, d := keyState(ctx, key, state, r.now())
+	diags.Append(d...)
+	matchedBySettings := claim.Value != "" && key.Value != claim.Value
+	switch {
+	case records.rotation != nil && matchedBySettings:
+		// The rotation this resource sent happened, its answer lost.
+		newState.RegenerateTrigger = types.StringValue(records.rotation.Trigger)
+	case matchedBySettings && records.create == nil:
+		diags.AddWarning("Enrollment key found with another value",
+			fmt.Sprintf("The enrollment key %q on %s no longer has the value this resource recorded, but it has every "+
+				"setting recorded: its token was regenerated outside Terraform (the Netmaker UI can do that), or someone "+
+				"deleted the key and created another with the same name and settings. It is kept as this resource's key, "+
+				"with its new token. If it is not yours, remove this resource from the state (terraform state rm) before "+
+				"a destroy or a replacement deletes it.", name, r.data.client.Host()))
+	}
+	r.data.plans().noteRefreshed(name, key.Value)
+	return newState, true, diags
+}
+
+// keyStatusDetached is the status of a resource whose key another key of
+// the same name replaced (see detachedState).
+const keyStatusDetached = "detached"
+
+// detachedState is state detached from the server: its key is gone and
+// another key has its name, which this resource must never change or
+// delete. It keeps the configuration's values, no value or token.
+func detachedState(state enrollmentKeyModel) enrollmentKeyModel {
+	s := state
+	s.Value, s.Token = types.StringNull(), types.StringNull()
+	s.Status, s.Valid = types.StringValue(keyStatusDetached), types.BoolValue(false)
+	return s
+}
+
+// isDetached tells whether state is detached (see detachedState).
+func isDetached(state enrollmentKeyModel) bool {
+	return state.Status.ValueString() == keyStatusDetached
 }
 
 // keyState is the state for key: the table's server attributes as the
@@ -107,13 +162,18 @@ func serverView(ctx context.Context, key *netmaker.EnrollmentKey, now time.Time)
 		RecreateWhenInvalid: types.BoolNull(),
 	}
 	// Every attribute the data sources describe a key with is the
-	// resource's attribute of the same name.
+	// resource's attribute of the same name (sets bounded on the resource).
 	dst, src := reflect.ValueOf(&s).Elem(), reflect.ValueOf(details)
 	for _, f := range modelFields(src.Type()) {
 		for _, g := range modelFields(dst.Type()) {
-			if g.name == f.name {
-				dst.Field(g.index).Set(src.Field(f.index))
+			if g.name != f.name {
+				continue
 			}
+			v := src.Field(f.index)
+			if set, ok := v.Interface().(types.Set); ok && dst.Field(g.index).Type() == reflect.TypeFor[boundedStringSet]() {
+				v = reflect.ValueOf(stringSet(set))
+			}
+			dst.Field(g.index).Set(v)
 		}
 	}
 	return s, diags
@@ -130,18 +190,91 @@ func nullOf(v attr.Value) attr.Value {
 		return types.BoolNull()
 	case types.Set:
 		return types.SetNull(types.StringType)
+	case boundedStringSet:
+		return stringSet(types.SetNull(types.StringType))
 	}
 	return v
 }
 
-// privateUncertainCreate is the private-state key of a resource whose create
-// may have happened: it holds the create request (no secret in it), so that
-// the next refresh or destroy finds the key by name and those settings.
-const privateUncertainCreate = "uncertain_create"
+// What this resource sent and could not learn the outcome of is recorded in
+// its private state, where the next run reads it: which key is this
+// resource's is decided from these records, never guessed.
+const (
+	// privateUncertainCreate holds the create request (absolute expiry,
+	// tags; no secret) of a create whose outcome is unknown: the resource
+	// is saved tainted, and the next refresh finds the key by name and
+	// those settings.
+	privateUncertainCreate = "uncertain_create"
+	// privateRotation holds the trigger of a rotation sent and not
+	// confirmed; the state saved with it holds the key as it was just
+	// before (value and settings), so that a key of the name with those
+	// settings and another value is the rotated one.
+	privateRotation = "rotation_in_flight"
+)
+
+// keyRecords are the records of a resource's private state.
+type keyRecords struct {
+	create   *netmaker.CreateKeyRequest
+	rotation *rotationRecord
+}
+
+type rotationRecord struct {
+	Trigger string `json:"trigger"`
+}
 
 // privateGetter is the part of the framework's private state that reads.
 type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// privateSetter is the part of the framework's private state that writes.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// readKeyRecords reads the records of private (nil: none).
+func readKeyRecords(ctx context.Context, private privateGetter) (keyRecords, diag.Diagnostics) {
+	var out keyRecords
+	var diags diag.Diagnostics
+	if private == nil {
+		return out, diags
+	}
+	for key, dst := range map[string]any{privateUncertainCreate: &out.create, privateRotation: &out.rotation} {
+		raw, d := private.GetKey(ctx, key)
+		diags.Append(d...)
+		if len(raw) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			diags.AddError("Unreadable private state", fmt.Sprintf("The record %q does not decode: %s", key, err))
+		}
+	}
+	return out, diags
+}
+
+// setKeyRecord writes one record (nil clears it).
+func setKeyRecord(ctx context.Context, private privateSetter, key string, record any) diag.Diagnostics {
+	if private == nil || reflect.ValueOf(private).IsNil() {
+		return nil
+	}
+	if record == nil || reflect.ValueOf(record).IsNil() {
+		return private.SetKey(ctx, key, nil)
+	}
+	raw, err := json.Marshal(record)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not record the operation", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, key, raw)
+}
+
+// clearKeyRecords clears every record.
+func clearKeyRecords(ctx context.Context, private privateSetter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(setKeyRecord(ctx, private, privateUncertainCreate, nil)...)
+	diags.Append(setKeyRecord(ctx, private, privateRotation, nil)...)
+	return diags
 }
 
 // keyClaim tells the client which key state manages (see netmaker.KeyClaim):
@@ -149,29 +282,19 @@ type privateGetter interface {
 // the recorded ones (a rotation keeps every setting), or, after an uncertain
 // create, one with the settings asked for. With neither value nor settings
 // (an import), the only key of the name.
-func (r *enrollmentKeyResource) keyClaim(ctx context.Context, state enrollmentKeyModel, private privateGetter) (netmaker.KeyClaim, diag.Diagnostics) {
+func (r *enrollmentKeyResource) keyClaim(ctx context.Context, state enrollmentKeyModel, records keyRecords) netmaker.KeyClaim {
 	claim := netmaker.KeyClaim{Name: state.Name.ValueString(), Value: state.Value.ValueString()}
 	if claim.Name == "" {
 		claim.Name = state.ID.ValueString()
 	}
-	var diags diag.Diagnostics
-	if private != nil {
-		raw, d := private.GetKey(ctx, privateUncertainCreate)
-		diags.Append(d...)
-		if len(raw) > 0 {
-			var req netmaker.CreateKeyRequest
-			if err := json.Unmarshal(raw, &req); err != nil {
-				diags.AddError("Unreadable private state", fmt.Sprintf("The record of an uncertain create of key %q does not decode: %s", claim.Name, err))
-				return claim, diags
-			}
-			claim.Settings = &req
-			return claim, diags
-		}
+	if records.create != nil {
+		claim.Settings = records.create
+		return claim
 	}
 	if settings, ok := r.recordedSettings(ctx, state); ok {
 		claim.Settings = &settings
 	}
-	return claim, diags
+	return claim
 }
 
 // recordedSettings answers the settings state records, when it records

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 	"time"
 
@@ -193,69 +192,23 @@ func (r *enrollmentKeyResource) Schema(_ context.Context, _ resource.SchemaReque
 
 func (r *enrollmentKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		validators.OnlyWhenStringIs(path.Root("type"), keyTypeNames, []string{keyTypeUses}, path.Root("uses")),
+		usesOnlyForUsesKeys(keyTypeNames),
 		validators.OnlyWhenStringIs(path.Root("type"), keyTypeNames, []string{keyTypeTimeBound}, path.Root("expires_at"), path.Root("ttl")),
-		validators.ConflictsWhenTrue(path.Root("gateway_id"), path.Root("auto_select_gateway"),
-			"choose a gateway with gateway_id, or let Netmaker choose one with auto_select_gateway = true"),
+		gatewayConflict(),
 	}
 }
 
 var _ resource.ResourceWithValidateConfig = (*enrollmentKeyResource)(nil)
 
 // ValidateConfig warns about device tags that cannot apply to devices
-// enrolling with the key. A warning, not an error: Netmaker stores any tag
-// it is given, and a key adopted with such tags must stay manageable as it is.
+// enrolling with the key (warnDeviceTags).
+//
+// Terraform validates every resource twice in one command: in its validate
+// walk, where no provider is configured, and again before each plan. The
+// warnings are given in the first only, so that a plan shows each once.
 func (r *enrollmentKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var tags, networks types.Set
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tags"), &tags)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("networks"), &networks)...)
-	if resp.Diagnostics.HasError() || tags.IsNull() || tags.IsUnknown() {
+	if _, configured := r.data.planClient(); configured {
 		return
 	}
-	var tagList []types.String
-	resp.Diagnostics.Append(tags.ElementsAs(ctx, &tagList, false)...)
-	var networkList []types.String
-	networksKnown := !networks.IsUnknown()
-	if networksKnown && !networks.IsNull() {
-		resp.Diagnostics.Append(networks.ElementsAs(ctx, &networkList, false)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	joins := map[string]bool{}
-	var joinNames []string
-	for _, n := range networkList {
-		if n.IsUnknown() {
-			networksKnown = false
-		}
-		joins[n.ValueString()] = true
-		joinNames = append(joinNames, n.ValueString())
-	}
-	sort.Strings(joinNames)
-	for _, t := range tagList {
-		if t.IsNull() || t.IsUnknown() {
-			continue
-		}
-		tag := t.ValueString()
-		network, ok := netmaker.DeviceTagNetwork(tag)
-		switch {
-		case !ok:
-			example := "<network>." + tag
-			if len(joinNames) > 0 {
-				example = joinNames[0] + "." + tag
-			}
-			resp.Diagnostics.AddAttributeWarning(path.Root("tags"), "Device tag without a network",
-				fmt.Sprintf("Device tag %q has no network: Netmaker's device tags are \"<network>.<tag>\", and a tag "+
-					"without the network prefix applies to no device. Write it as %q.", tag, example))
-		case networksKnown && !joins[network]:
-			joined := "none"
-			if len(joinNames) > 0 {
-				joined = strings.Join(joinNames, ", ")
-			}
-			resp.Diagnostics.AddAttributeWarning(path.Root("tags"), "Device tag for a network the key does not join",
-				fmt.Sprintf("Device tag %q belongs to network %q, but this key's networks are %s: devices enrolling with "+
-					"it never join %q, so the tag never applies. Add %q to networks, or tag the devices in a network "+
-					"the key joins.", tag, network, joined, network, network))
-		}
-	}
+	warnDeviceTags(ctx, req.Config, &resp.Diagnostics)
 }

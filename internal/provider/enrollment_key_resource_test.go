@@ -142,13 +142,13 @@ func TestStateHealth(t *testing.T) {
 func TestKeepPlannedReplaceOnly(t *testing.T) {
 	set := func(v ...string) types.Set { return types.SetValueMust(types.StringType, toValues(v)) }
 	server := enrollmentKeyModel{
-		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: set("a"), Type: types.StringValue(keyTypeTimeBound),
+		ID: types.StringValue("k1"), Name: types.StringValue("k1"), Networks: stringSet(set("a")), Type: types.StringValue(keyTypeTimeBound),
 		Uses: types.Int64Null(), ExpiresAt: types.StringValue("2030-01-01T00:00:00Z"), TTL: types.StringNull(),
-		AutoEgress: types.BoolValue(false), Tags: set("a.new"), Value: types.StringValue("V2"), Token: types.StringValue("T2"),
+		AutoEgress: types.BoolValue(false), Tags: stringSet(set("a.new")), Value: types.StringValue("V2"), Token: types.StringValue("T2"),
 	}
 	plan := server
-	plan.Networks, plan.ExpiresAt, plan.TTL = set("a", "b"), types.StringValue("2030-01-01T02:00:00+02:00"), types.StringValue("24h")
-	plan.AutoEgress, plan.Tags, plan.Value, plan.Token = types.BoolValue(true), set("a.planned"), types.StringUnknown(), types.StringUnknown()
+	plan.Networks, plan.ExpiresAt, plan.TTL = stringSet(set("a", "b")), types.StringValue("2030-01-01T02:00:00+02:00"), types.StringValue("24h")
+	plan.AutoEgress, plan.Tags, plan.Value, plan.Token = types.BoolValue(true), stringSet(set("a.planned")), types.StringUnknown(), types.StringUnknown()
 	got := server
 	keepPlannedReplaceOnly(&got, plan)
 	tests := []struct {
@@ -173,7 +173,7 @@ func TestKeepPlannedReplaceOnly(t *testing.T) {
 		})
 	}
 	unknown := plan
-	unknown.Networks = types.SetUnknown(types.StringType)
+	unknown.Networks = stringSet(types.SetUnknown(types.StringType))
 	got = server
 	keepPlannedReplaceOnly(&got, unknown)
 	if !got.Networks.Equal(server.Networks) {

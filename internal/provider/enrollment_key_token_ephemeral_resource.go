@@ -45,7 +45,7 @@ func (e *enrollmentKeyTokenEphemeralResource) Schema(_ context.Context, _ epheme
 			"`network`, without storing it in the Terraform plan or state (Terraform 1.10+). Use it to hand a token to " +
 			"another provider's configuration or to a write-only argument. It only reads, during plan as well as apply. " +
 			"For a key the same configuration manages, set `name = netmaker_enrollment_key.<label>.id` " +
-			"([why](#referring-to-a-managed-key)).",
+			"(see [Referring to a managed key](#referring-to-a-managed-key)).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the key whose token to read. Exactly one of `name` and `network` must be " +

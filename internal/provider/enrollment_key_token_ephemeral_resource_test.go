@@ -32,6 +32,22 @@ func testAccEchoFactories() map[string]func() (tfprotov6.ProviderServer, error) 
 	return factories
 }
 
+// echoConfig is srv's provider, ephemeral resource "test" of type with body,
+// and the echo provider and resource, which reveal what it answers.
+func echoConfig(srv *netmakertest.Server, ephemeralType, body string) string {
+	return providerConfig(srv) + `
+ephemeral "` + ephemeralType + `" "test" {
+` + body + `
+}
+
+provider "echo" {
+  data = ephemeral.` + ephemeralType + `.test
+}
+
+resource "echo" "test" {}
+`
+}
+
 // secretsOf answers the value and token of the named keys.
 func secretsOf(t *testing.T, srv *netmakertest.Server, names ...string) []string {
 	t.Helper()
@@ -231,19 +247,7 @@ func TestAccEnrollmentKeyTokenEphemeralResource_errors(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
-	config := func(body string) string {
-		return providerConfig(srv) + `
-ephemeral "netmaker_enrollment_key_token" "test" {
-` + body + `
-}
-
-provider "echo" {
-  data = ephemeral.netmaker_enrollment_key_token.test
-}
-
-resource "echo" "test" {}
-`
-	}
+	config := func(body string) string { return echoConfig(srv, "netmaker_enrollment_key_token", body) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccEchoFactories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},

@@ -127,25 +127,34 @@ var keyFilters = []keyFilter{
 
 // keyFilterDataSourceAttributes answers the filters as data source attributes.
 func keyFilterDataSourceAttributes() map[string]dsschema.Attribute {
-	out := map[string]dsschema.Attribute{}
-	for _, f := range keyFilters {
-		if f.isBool {
-			out[f.name] = dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
-		} else {
-			out[f.name] = dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
-		}
-	}
-	return out
+	return keyFilterAttributes(
+		func(f keyFilter) dsschema.Attribute {
+			return dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+		},
+		func(f keyFilter) dsschema.Attribute {
+			return dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+		})
 }
 
 // keyFilterListAttributes answers the filters as list resource attributes.
 func keyFilterListAttributes() map[string]listschema.Attribute {
-	out := map[string]listschema.Attribute{}
+	return keyFilterAttributes(
+		func(f keyFilter) listschema.Attribute {
+			return listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+		},
+		func(f keyFilter) listschema.Attribute {
+			return listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+		})
+}
+
+// keyFilterAttributes builds the filters' attributes of one kind of schema.
+func keyFilterAttributes[A any](stringAttr, boolAttr func(keyFilter) A) map[string]A {
+	out := make(map[string]A, len(keyFilters))
 	for _, f := range keyFilters {
 		if f.isBool {
-			out[f.name] = listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+			out[f.name] = boolAttr(f)
 		} else {
-			out[f.name] = listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+			out[f.name] = stringAttr(f)
 		}
 	}
 	return out

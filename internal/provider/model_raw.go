@@ -51,6 +51,7 @@ var (
 	int64ValueType  = reflect.TypeFor[types.Int64]()
 	boolValueType   = reflect.TypeFor[types.Bool]()
 	setValueType    = reflect.TypeFor[types.Set]()
+	boundedSetType  = reflect.TypeFor[boundedStringSet]()
 )
 
 // attrType is the framework type of a model field of Go type t whose
@@ -66,6 +67,10 @@ func attrType(t reflect.Type, tf tftypes.Type) (attr.Type, error) {
 	case setValueType:
 		if s, ok := tf.(tftypes.Set); ok && s.ElementType.Is(tftypes.String) {
 			return types.SetType{ElemType: types.StringType}, nil
+		}
+	case boundedSetType:
+		if s, ok := tf.(tftypes.Set); ok && s.ElementType.Is(tftypes.String) {
+			return newBoundedStringSetType(), nil
 		}
 	}
 	return nil, fmt.Errorf("unsupported model field type %s for %s", t, tf)
@@ -161,7 +166,7 @@ func modelValue(ctx context.Context, typ tftypes.Type, src reflect.Value) (tftyp
 		if !ok {
 			return tftypes.Value{}, fmt.Errorf("attribute %q is no attr.Value", f.name)
 		}
-		if s, ok := av.(types.Set); ok && s.ElementType(ctx) == nil {
+		if s, ok := asSet(av); ok && s.ElementType(ctx) == nil {
 			return tftypes.Value{}, fmt.Errorf("attribute %q: a set without element type (a zero types.Set)", f.name)
 		}
 		v, err := av.ToTerraformValue(ctx)

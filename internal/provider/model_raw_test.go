@@ -28,9 +28,9 @@ func TestModelRawMatchesFramework(t *testing.T) {
 		return types.SetValueMust(types.StringType, vals)
 	}
 	full := enrollmentKeyModel{
-		ID: types.StringValue("k"), Name: types.StringValue("k"), Networks: strs("a", "b"), Type: types.StringValue("uses"),
+		ID: types.StringValue("k"), Name: types.StringValue("k"), Networks: stringSet(strs("a", "b")), Type: types.StringValue("uses"),
 		Uses: types.Int64Value(3), UsesRemaining: types.Int64Value(2), ExpiresAt: types.StringNull(), TTL: types.StringNull(),
-		Tags: strs(), GatewayID: types.StringValue("5b1f4c0e-8c7e-4c43-9f53-9d6f1f0b2a11"), AutoSelectGateway: types.BoolValue(false),
+		Tags: stringSet(strs()), GatewayID: types.StringValue("5b1f4c0e-8c7e-4c43-9f53-9d6f1f0b2a11"), AutoSelectGateway: types.BoolValue(false),
 		AutoEgress: types.BoolValue(true), Value: types.StringValue("v"), Token: types.StringValue("t"), Default: types.BoolValue(false),
 		RegenerateTrigger: types.StringValue("1"), Status: types.StringValue("active"), Valid: types.BoolValue(true),
 		RecreateWhenInvalid: types.BoolValue(false),
@@ -38,7 +38,7 @@ func TestModelRawMatchesFramework(t *testing.T) {
 	planned := full
 	planned.ID, planned.Value, planned.Token = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 	planned.UsesRemaining, planned.Default, planned.Valid = types.Int64Unknown(), types.BoolUnknown(), types.BoolUnknown()
-	planned.Networks, planned.GatewayID, planned.RegenerateTrigger = types.SetUnknown(types.StringType), types.StringNull(), types.StringNull()
+	planned.Networks, planned.GatewayID, planned.RegenerateTrigger = stringSet(types.SetUnknown(types.StringType)), types.StringNull(), types.StringNull()
 	nulls := enrollmentKeyModel{}
 	for _, f := range modelFields(reflect.TypeFor[enrollmentKeyModel]()) {
 		fv := reflect.ValueOf(&nulls).Elem().Field(f.index)
@@ -100,7 +100,7 @@ func TestModelRawMatchesFramework(t *testing.T) {
 			t.Error("setModel of a model with other attributes: no error")
 		}
 		zeroSet := full
-		zeroSet.Tags = types.Set{}
+		zeroSet.Tags = boundedStringSet{}
 		if d := setModel(ctx, &raw, zeroSet); !d.HasError() {
 			t.Error("setModel of a set without element type: no error")
 		}

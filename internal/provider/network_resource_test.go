@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -12,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
@@ -166,5 +173,127 @@ func TestAccNetworkResource_nameOfAKey(t *testing.T) {
 				t.Errorf("%d keys named tf-shared, want 1", n)
 			}
 		})
+	}
+}
+
+// serverNetwork answers the network of that name on srv, read through the client.
+func serverNetwork(t *testing.T, srv *netmakertest.Server, name string) (netmaker.Network, bool) {
+	t.Helper()
+	c, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	networks, err := c.Networks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range networks {
+		if n.Name == name {
+			return n, true
+		}
+	}
+	return netmaker.Network{}, false
+}
+
+// TestAccNetworkResource_recreatedBySomeoneElse: the managed network is
+// deleted outside Terraform and someone creates another of the same name
+// (another range, with their keys). It is never destroyed or replaced: the
+// plan says so, a change that would replace it fails at plan, and destroy
+// only forgets it.
+func TestAccNetworkResource_recreatedBySomeoneElse(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			theirs := func() error {
+				n, ok := serverNetwork(t, srv, "tf-own-net")
+				if !ok || n.AddressRange != "10.81.0.0/16" {
+					return fmt.Errorf("their network changed: %+v (found %v)", n, ok)
+				}
+				if _, ok := srv.KeyByName("their-key"); !ok {
+					return fmt.Errorf("their key is gone")
+				}
+				return nil
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             func(*terraform.State) error { return theirs() },
+				Steps: []resource.TestStep{
+					{Config: testAccNetworkConfig(srv, "tf-own-net", "10.80.0.0/16")},
+					{
+						PreConfig: func() {
+							if err := srv.DeleteNetwork("tf-own-net"); err != nil {
+								t.Fatal(err)
+							}
+							srv.WaitIdle()
+							if err := srv.CreateNetwork("tf-own-net", "10.81.0.0/16"); err != nil {
+								t.Fatal(err)
+							}
+							testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "their-key", Networks: []string{"tf-own-net"}, Type: netmaker.KeyTypeUnlimited})
+						},
+						Config: testAccNetworkConfig(srv, "tf-own-net", "10.80.0.0/16"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionNoop)},
+						},
+						Check: func(*terraform.State) error { return theirs() },
+					},
+					{
+						Config:      testAccNetworkConfig(srv, "tf-own-net", "10.82.0.0/16"),
+						ExpectError: regexp.MustCompile(`(?s)Network belongs to someone else now.*replacement would delete it`),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestNetworkDestroyPlanNamesKeysItTakes: the plan of a network's destroy
+// names the keys made outside this configuration that go with it (deleted,
+// or stripped of the network), not the auto-generated key nor the keys this
+// run knows as the configuration's.
+func TestNetworkDestroyPlanNamesKeysItTakes(t *testing.T) {
+	ctx := context.Background()
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	testAccCreateNetworks(t, srv, "prod", "lab")
+	for _, k := range []netmaker.CreateKeyRequest{
+		{Name: "stranger", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited},
+		{Name: "shared", Networks: []string{"prod", "lab"}, Type: netmaker.KeyTypeUnlimited},
+		{Name: "mine", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited},
+		{Name: "lab-only", Networks: []string{"lab"}, Type: netmaker.KeyTypeUnlimited},
+	} {
+		testAccCreateKey(t, srv, k)
+	}
+	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := newPlanLedger()
+	ledger.noteRefreshed("mine", "V")
+	r := &networkResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: ledger}}}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	sch := schemaResp.Schema
+	null := tftypes.NewValue(sch.Type().TerraformType(ctx), nil)
+	st := tfsdk.State{Schema: sch, Raw: null}
+	if d := st.Set(ctx, networkState(netmaker.Network{Name: "prod", AddressRange: "10.1.0.0/16"})); d.HasError() {
+		t.Fatal(d)
+	}
+	resp := fwresource.ModifyPlanResponse{Plan: tfsdk.Plan{Schema: sch, Raw: null}}
+	r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{State: st, Plan: tfsdk.Plan{Schema: sch, Raw: null}, Config: tfsdk.Config{Schema: sch, Raw: null}}, &resp)
+	warnings := resp.Diagnostics.Warnings()
+	if resp.Diagnostics.HasError() || len(warnings) != 1 {
+		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
+	}
+	detail := warnings[0].Detail()
+	// Exactly these: not the auto-generated key "prod", not a key of lab only.
+	for _, want := range []string{`deletes the keys that join only this network: "stranger";`, `removes the network from the keys "shared".`} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("warning %q does not say %q", detail, want)
+		}
+	}
+	for _, never := range []string{`"mine"`, `"lab-only"`} {
+		if strings.Contains(detail, never) {
+			t.Errorf("warning %q names %s", detail, never)
+		}
 	}
 }

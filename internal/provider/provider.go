@@ -77,7 +77,7 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(authDiagnostic(client.Host(), cfg, err))
 		return
 	}
-	data := &providerData{client: client, now: p.clock}
+	data := &providerData{client: client, now: p.clock, ledger: newPlanLedger()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -104,6 +104,7 @@ func (p *NetmakerProvider) DataSources(_ context.Context) []func() datasource.Da
 func (p *NetmakerProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewEnrollmentKeyTokenEphemeralResource,
+		NewEnrollmentKeyEphemeralResource,
 	}
 }
 

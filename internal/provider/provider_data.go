@@ -20,6 +20,9 @@ type providerData struct {
 	client *netmaker.Client
 	// now is the provider's clock: key health and ttl expiries.
 	now clock.Clock
+	// ledger is what this process learnt of the configuration while
+	// planning it (plan_ledger.go); nil until configured.
+	ledger *planLedger
 }
 
 // clock answers the provider's clock, the system's while the provider is not
@@ -29,6 +32,15 @@ func (data *providerData) clock() clock.Clock {
 		return clock.System{}
 	}
 	return clock.OrSystem(data.now)
+}
+
+// plans answers the ledger of this process's plans (nil, which records
+// nothing, while the provider is not configured).
+func (data *providerData) plans() *planLedger {
+	if data == nil {
+		return nil
+	}
+	return data.ledger
 }
 
 // configuredData unwraps what Configure handed over. It answers nil without

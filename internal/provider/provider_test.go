@@ -46,13 +46,21 @@ func newTestServer(t *testing.T, gen netmakertest.Generation) *netmakertest.Serv
 }
 
 // providerConfig is the HCL provider block pointing at srv.
-func providerConfig(srv *netmakertest.Server) string {
+func providerConfig(srv *netmakertest.Server) string { return providerBlock(srv.URL()) }
+
+// providerBlock is the HCL provider block pointing at url, with settings
+// (HCL lines such as `max_retries = 1`) added.
+func providerBlock(url string, settings ...string) string {
+	var extra strings.Builder
+	for _, s := range settings {
+		extra.WriteString("  " + s + "\n")
+	}
 	return fmt.Sprintf(`
 provider "netmaker" {
   host      = %q
   api_token = %q
-}
-`, srv.URL(), testMasterKey)
+%s}
+`, url, testMasterKey, extra.String())
 }
 
 // newTestServerWithOptions starts a test server with opts (the master key

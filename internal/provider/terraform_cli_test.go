@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,6 +59,13 @@ terraform {
 // serves the provider for the test's lifetime.
 func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 	t.Helper()
+	return newTerraformCLIAtLeast(t, tfversion.Version1_14_0, why)
+}
+
+// newTerraformCLIAtLeast is newTerraformCLI for a test that needs Terraform
+// minimum (why says what for).
+func newTerraformCLIAtLeast(t *testing.T, minimum *version.Version, why string) *terraformCLI {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -84,7 +90,7 @@ func newTerraformCLI(t *testing.T, why string) *terraformCLI {
 	if err != nil {
 		t.Fatalf("%s reports version %q: %v", bin, v.Version, err)
 	}
-	if minimum := tfversion.Version1_14_0; got.Core().LessThan(minimum) {
+	if got.Core().LessThan(minimum) {
 		t.Skipf("Terraform %s is older than %s, which %s (make testacc-latest runs this test)", got, minimum, why)
 	}
 
@@ -195,11 +201,4 @@ func (c *terraformCLI) expectEmptyPlan() {
 }
 
 // cliProviderConfig is the provider configuration pointing at a test server URL.
-func cliProviderConfig(url string) string {
-	return requiredProvidersBlock + fmt.Sprintf(`
-provider "netmaker" {
-  host      = %q
-  api_token = %q
-}
-`, url, testMasterKey)
-}
+func cliProviderConfig(url string) string { return requiredProvidersBlock + providerBlock(url) }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -57,9 +59,7 @@ func TestOnlyWhenStringIs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var resp resource.ValidateConfigResponse
-			v.ValidateResource(context.Background(), resource.ValidateConfigRequest{Config: testConfig(tt.values)}, &resp)
-			checkDiags(t, resp, tt.wantErr)
+			checkBothKinds(t, v, testConfig(tt.values), tt.wantErr)
 		})
 	}
 }
@@ -80,25 +80,35 @@ func TestConflictsWhenTrue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var resp resource.ValidateConfigResponse
-			v.ValidateResource(context.Background(), resource.ValidateConfigRequest{Config: testConfig(tt.values)}, &resp)
-			checkDiags(t, resp, tt.wantErr)
+			checkBothKinds(t, v, testConfig(tt.values), tt.wantErr)
 		})
 	}
 }
 
-func checkDiags(t *testing.T, resp resource.ValidateConfigResponse, wantErr string) {
+// checkBothKinds validates config as a resource's and as an ephemeral
+// resource's: both must answer alike.
+func checkBothKinds(t *testing.T, v ConfigValidator, config tfsdk.Config, wantErr string) {
+	t.Helper()
+	var res resource.ValidateConfigResponse
+	v.ValidateResource(context.Background(), resource.ValidateConfigRequest{Config: config}, &res)
+	checkDiags(t, "resource", res.Diagnostics, wantErr)
+	var eph ephemeral.ValidateConfigResponse
+	v.ValidateEphemeralResource(context.Background(), ephemeral.ValidateConfigRequest{Config: config}, &eph)
+	checkDiags(t, "ephemeral resource", eph.Diagnostics, wantErr)
+}
+
+func checkDiags(t *testing.T, kind string, diags diag.Diagnostics, wantErr string) {
 	t.Helper()
 	if wantErr == "" {
-		if resp.Diagnostics.HasError() {
-			t.Fatalf("unexpected error: %v", resp.Diagnostics)
+		if diags.HasError() {
+			t.Fatalf("%s: unexpected error: %v", kind, diags)
 		}
 		return
 	}
-	if !resp.Diagnostics.HasError() {
-		t.Fatalf("want error containing %q, got none", wantErr)
+	if !diags.HasError() {
+		t.Fatalf("%s: want error containing %q, got none", kind, wantErr)
 	}
-	if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, wantErr) {
-		t.Errorf("error detail %q does not contain %q", d, wantErr)
+	if d := diags.Errors()[0].Detail(); !strings.Contains(d, wantErr) {
+		t.Errorf("%s: error detail %q does not contain %q", kind, d, wantErr)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -68,24 +70,46 @@ func RFC3339Problem(s string) string {
 
 // PositiveDuration accepts Go duration strings greater than zero, such as
 // "720h" or "1h30m".
-func PositiveDuration() validator.String {
+func PositiveDuration() validator.String { return DurationAtLeast(time.Nanosecond) }
+
+// DurationAtLeast accepts Go duration strings of at least minimum.
+func DurationAtLeast(minimum time.Duration) validator.String {
+	description := `must be a positive Go duration such as "720h" or "1h30m"`
+	if minimum > time.Nanosecond {
+		description = fmt.Sprintf(`must be a Go duration of at least %s, such as "720h" or "1h30m"`, minimum)
+	}
 	return stringCheck{
 		summary:     "Invalid duration",
-		description: `must be a positive Go duration such as "720h" or "1h30m"`,
-		problem:     PositiveDurationProblem,
+		description: description,
+		problem:     func(s string) string { return DurationAtLeastProblem(s, minimum) },
 	}
 }
 
 // PositiveDurationProblem explains why s is not a positive Go duration, or answers "".
-func PositiveDurationProblem(s string) string {
+func PositiveDurationProblem(s string) string { return DurationAtLeastProblem(s, time.Nanosecond) }
+
+// DurationAtLeastProblem explains why s is not a Go duration of at least
+// minimum, or answers "".
+func DurationAtLeastProblem(s string, minimum time.Duration) string {
 	d, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Sprintf("%q is not a duration: use a number with a unit of h, m, s, ms, us or ns, such as \"720h\" or \"1h30m\" (there is no unit for days).", s)
-	}
-	if d <= 0 {
+	switch {
+	case err == nil && d <= 0:
 		return fmt.Sprintf("%q is not greater than zero.", s)
+	case err == nil && d < minimum:
+		return fmt.Sprintf("%q is shorter than the least allowed here, %s.", s, minimum)
+	case err == nil:
+		return ""
 	}
-	return ""
+	trimmed := strings.TrimSpace(s)
+	if _, numErr := strconv.ParseFloat(trimmed, 64); numErr == nil {
+		return fmt.Sprintf("%q has no unit: write %q for %s seconds (units: h, m, s, ms, us, ns).", s, trimmed+"s", trimmed)
+	}
+	if days, ok := strings.CutSuffix(trimmed, "d"); ok {
+		if n, numErr := strconv.ParseFloat(days, 64); numErr == nil {
+			return fmt.Sprintf("%q: Go durations have no unit for days; write %q.", s, strconv.FormatFloat(n*24, 'f', -1, 64)+"h")
+		}
+	}
+	return fmt.Sprintf("%q is not a duration: use a number with a unit of h, m, s, ms, us or ns, such as \"720h\" or \"1h30m\".", s)
 }
 
 // UUID accepts a UUID for which reserved, when not nil, answers "".
@@ -152,7 +176,42 @@ func KeyNameProblem(s string) string {
 	case n > 32:
 		return fmt.Sprintf("Netmaker allows key names of at most 32 characters; %q has %d.", s, n)
 	}
+	return invisibleProblem("A key name", s)
+}
+
+// invisibleProblem explains why s, what a name (or its start), holds a
+// character that is not visible, or answers "".
+func invisibleProblem(what, s string) string {
+	for _, r := range s {
+		if !unicode.IsGraphic(r) {
+			// A name is shown in plans, logs and Netmaker's UI: a control or
+			// formatting character (a bidirectional override among them)
+			// moves or hides text there and makes one key look like another.
+			return fmt.Sprintf("%s must hold only visible characters and spaces; %q has %U, a control or "+
+				"formatting character.", what, s, r)
+		}
+	}
 	return ""
+}
+
+// KeyNamePrefix accepts the start of the names the provider generates:
+// visible characters and spaces, not only whitespace. room, when not nil,
+// explains why the prefix leaves no room for the rest of the name (the
+// caller has that rule from the client), or answers "".
+func KeyNamePrefix(room func(string) string) validator.String {
+	return stringCheck{
+		summary:     "Invalid name prefix",
+		description: "must start a key name: visible characters and spaces, not only whitespace",
+		problem: func(s string) string {
+			if strings.TrimSpace(s) == "" {
+				return fmt.Sprintf("A name prefix must not be empty or only whitespace; %q is.", s)
+			}
+			if msg := invisibleProblem("A name prefix", s); msg != "" || room == nil {
+				return msg
+			}
+			return room(s)
+		},
+	}
 }
 
 // NewKeyNameProblem explains why Netmaker would refuse to create a key named

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -300,7 +301,8 @@ func FuzzNetworkName(f *testing.F) {
 
 func FuzzKeyName(f *testing.F) {
 	for _, s := range []string{"abc", "ab", "a", "", "   ", "\t\n ", "key with spaces", "ключ", "日本語", "🔑🔑🔑", strings.Repeat("x", 32),
-		strings.Repeat("x", 33), strings.Repeat("é", 32), "\xff\xfe\xfd", "a\x00b"} {
+		strings.Repeat("x", 33), strings.Repeat("é", 32), "\xff\xfe\xfd", "a\x00b", "key\u202Eyek", "tab\tkey", "zero\u200Bwidth",
+		"no\u00A0break"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -308,11 +310,15 @@ func FuzzKeyName(f *testing.F) {
 		// Netmaker counts characters; bytes that are not UTF-8 count one each.
 		n := utf8.RuneCountInString(s)
 		blank := strings.TrimSpace(s) == ""
-		if want := !blank && n <= 32; (problem == "") != want {
+		// Letters, marks, numbers, punctuation, symbols and spaces only.
+		visible := !strings.ContainsFunc(s, func(r rune) bool {
+			return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs)
+		})
+		if want := !blank && n <= 32 && visible; (problem == "") != want {
 			t.Fatalf("KeyNameProblem(%q) = %q, want accepted %v (%d characters)", s, problem, want, n)
 		}
 		checkValidator(t, KeyName(), s, problem)
-		if want, got := !blank && n >= 3 && n <= 32, NewKeyNameProblem(s); (got == "") != want {
+		if want, got := !blank && n >= 3 && n <= 32 && visible, NewKeyNameProblem(s); (got == "") != want {
 			t.Fatalf("NewKeyNameProblem(%q) = %q, want accepted %v (%d characters)", s, got, want, n)
 		}
 	})

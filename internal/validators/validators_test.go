@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -42,7 +43,13 @@ func TestStringValidators(t *testing.T) {
 		{"duration days", PositiveDuration(), types.StringValue("30d"), "no unit for days"},
 		{"duration zero", PositiveDuration(), types.StringValue("0s"), "not greater than zero"},
 		{"duration negative", PositiveDuration(), types.StringValue("-1h"), "not greater than zero"},
-		{"duration bare number", PositiveDuration(), types.StringValue("30"), "not a duration"},
+		{"duration bare number", PositiveDuration(), types.StringValue("30"), `"30" has no unit: write "30s" for 30 seconds`},
+		{"duration in days", PositiveDuration(), types.StringValue("7d"), `Go durations have no unit for days; write "168h"`},
+		{"duration not a number", PositiveDuration(), types.StringValue("soon"), "not a duration"},
+		{"duration below a minimum", DurationAtLeast(time.Minute), types.StringValue("500ms"), "shorter than the least allowed here, 1m0s"},
+		{"duration at a minimum", DurationAtLeast(time.Minute), types.StringValue("60s"), ""},
+		{"key name with a bidi override", KeyName(), types.StringValue("key\u202Eyek"), "U+202E, a control or formatting character"},
+		{"key name with a newline", KeyName(), types.StringValue("two\nlines"), "U+000A"},
 		{"duration empty", PositiveDuration(), types.StringValue(""), "not a duration"},
 		{"duration null", PositiveDuration(), types.StringNull(), ""},
 
@@ -77,6 +84,16 @@ func TestStringValidators(t *testing.T) {
 		{"name 33", KeyName(), types.StringValue(strings.Repeat("k", 33)), "at most 32 characters"},
 		{"name runes not bytes", KeyName(), types.StringValue(strings.Repeat("ü", 32)), ""},
 		{"name null", KeyName(), types.StringNull(), ""},
+
+		{"prefix", KeyNamePrefix(nil), types.StringValue("ci-"), ""},
+		{"prefix one character", KeyNamePrefix(nil), types.StringValue("c"), ""},
+		{"prefix empty", KeyNamePrefix(nil), types.StringValue(""), "A name prefix must not be empty or only whitespace"},
+		{"prefix spaces", KeyNamePrefix(nil), types.StringValue("  "), "must not be empty or only whitespace"},
+		{"prefix with a bidi override", KeyNamePrefix(nil), types.StringValue("ci\u202E-"), "A name prefix must hold only visible characters"},
+		{"prefix room", KeyNamePrefix(func(s string) string { return "no room after " + s }), types.StringValue("long"), "no room after long"},
+		{"prefix visibility before room", KeyNamePrefix(func(string) string { return "no room" }), types.StringValue("a\tb"), "U+0009"},
+		{"prefix null", KeyNamePrefix(func(string) string { return "no room" }), types.StringNull(), ""},
+		{"prefix unknown", KeyNamePrefix(func(string) string { return "no room" }), types.StringUnknown(), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
