@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 
@@ -17,9 +18,15 @@ import (
 var version = "dev"
 
 func main() {
-	var debug bool
+	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the provider's version and exit")
 	flag.Parse()
+	if showVersion {
+		// make release-snapshot checks that each released binary reports its version.
+		fmt.Println("terraform-provider-netmaker", version)
+		return
+	}
 
 	// Before Serve: the SDK reads these variables for every RPC.
 	for _, name := range sdklog.QuietVars(os.Environ(), debug) {

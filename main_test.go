@@ -124,3 +124,22 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestProviderBinary_Version: a binary built with the version set as
+// releases set it (-X main.version) reports that version with -version, and
+// exits without serving (make release-snapshot checks every released binary
+// this way). No -trimpath, so the build reuses the test build's cache.
+func TestProviderBinary_Version(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the provider")
+	}
+	bin := filepath.Join(t.TempDir(), "terraform-provider-netmaker")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=1.2.3-test", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "-version").CombinedOutput()
+	if err != nil || string(out) != "terraform-provider-netmaker 1.2.3-test\n" {
+		t.Fatalf("-version = %q, %v; want \"terraform-provider-netmaker 1.2.3-test\\n\"", out, err)
+	}
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when docs/ is invalid (tfplugindocs validate) or stale (regenerating it from
-# templates/, examples/ and the provider schema gives something different).
+# templates/, examples/ and the provider schema gives something different), or when a region
+# of README.md or templates/ that docgen renders from the code is stale.
 # tfplugindocs reads the schema with the terraform on PATH (offline; never pass --tf-version),
 # which must be 1.14 or later (see below).
 set -euo pipefail
@@ -19,20 +20,25 @@ if [ "$(cut -d. -f1 <<<"$tf_version")" = 1 ] && [ "${tf_minor:-0}" -lt 14 ]; the
   exit 1
 fi
 
+echo ">> generated regions of README.md and templates/ (internal/docgen)"
+go run ./internal/docgen/cmd/docgen -check
+
+# A directory of its own per run: ./bin may be shared by several checkouts (a worktree's link).
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
 echo ">> tfplugindocs validate"
-mkdir -p bin
-"${tfplugindocs[@]}" validate --provider-name netmaker >bin/docs-validate.log 2>&1 || {
-  cat bin/docs-validate.log >&2
+"${tfplugindocs[@]}" validate --provider-name netmaker >"$work/validate.log" 2>&1 || {
+  cat "$work/validate.log" >&2
   echo "tfplugindocs validate failed" >&2
   exit 1
 }
 
-out=bin/docs-check
-rm -rf "$out"
-mkdir -p "$out"
+# tfplugindocs joins --rendered-website-dir to the provider directory: pass it relative.
+out=$(realpath --relative-to=. "$work/docs")
 echo ">> regenerating docs into $out"
-"${tfplugindocs[@]}" generate --provider-name netmaker --rendered-website-dir "$out" >"$out.log" 2>&1 || {
-  cat "$out.log" >&2
+"${tfplugindocs[@]}" generate --provider-name netmaker --rendered-website-dir "$out" >"$work/generate.log" 2>&1 || {
+  cat "$work/generate.log" >&2
   exit 1
 }
 

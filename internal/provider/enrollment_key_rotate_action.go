@@ -42,15 +42,10 @@ func (a *enrollmentKeyRotateAction) Metadata(_ context.Context, req action.Metad
 func (a *enrollmentKeyRotateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Rotates an enrollment key's token: the key gets a new `value` and `token` and keeps its name " +
-			"and settings; the old token stops working. Run it on demand with " +
-			"`terraform apply -invoke=action.netmaker_enrollment_key_rotate.<label>`, or from a resource's lifecycle " +
-			"`action_trigger` (Terraform 1.14+). A `netmaker_enrollment_key` managing the same key records the new token at " +
-			"its next refresh, without a change in the plan.\n\n" +
-			"As with `regenerate_trigger`: on current-generation and v1.7 Netmaker servers the server's regenerate-token " +
-			"route is used; on v1.5 servers the key is deleted and created again with the same name and settings (its " +
-			"remaining uses and expiry carry over), so **the old token stops working a moment before the new one exists**. " +
-			"On v1.5 a network's default key cannot be rotated (Netmaker refuses to delete it), nor can a used-up or expired " +
-			"key: the plan fails before anything changes.",
+			"and settings; the old token stops working. Run it with " +
+			"`terraform apply -invoke=action.netmaker_enrollment_key_rotate.<label>` or from a resource's " +
+			"`action_trigger` (Terraform 1.14+). A `netmaker_enrollment_key` managing the key records the new token at " +
+			"its next refresh. How the token is rotated depends on the [server generation](#server-generations).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the enrollment key to rotate.",

@@ -42,14 +42,10 @@ func (e *enrollmentKeyTokenEphemeralResource) Metadata(_ context.Context, req ep
 func (e *enrollmentKeyTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the token of an existing enrollment key, by `name` or as the default key of a " +
-			"`network`, without storing it in the Terraform plan or state (requires Terraform 1.10 or later). Use it " +
-			"to hand a token to another provider's configuration or to a write-only argument. It only reads: it " +
-			"never creates a key or rotates a token, and Terraform opens it during plan as well as apply.\n\n" +
-			"When the same configuration manages the key, set `name = netmaker_enrollment_key.<label>.id` rather than " +
-			"the key's name as a literal string: only the reference makes Terraform open this after the key is created " +
-			"and after a rotation. With a literal name the first plan fails (the key does not exist yet) and, on a " +
-			"rotation, consumers get the old token, which the rotation revokes. The provider cannot detect the literal " +
-			"form (an ephemeral resource does not see the rest of the configuration), so there is no warning.",
+			"`network`, without storing it in the Terraform plan or state (Terraform 1.10+). Use it to hand a token to " +
+			"another provider's configuration or to a write-only argument. It only reads, during plan as well as apply. " +
+			"For a key the same configuration manages, set `name = netmaker_enrollment_key.<label>.id` " +
+			"(see [Referring to a managed key](#referring-to-a-managed-key)).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the key whose token to read. Exactly one of `name` and `network` must be " +

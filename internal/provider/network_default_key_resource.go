@@ -56,24 +56,10 @@ func (r *networkDefaultKeyResource) Schema(_ context.Context, _ resource.SchemaR
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Chooses the default enrollment key of a network: the key devices use when told to join " +
 			"the network without a specific key. Netmaker generates a default key with every network, named after " +
-			"the network; this resource makes another existing key the default instead. Each network has exactly " +
-			"one default key, and the previous default loses the flag.\n\n" +
-			"How the default moves depends on the server (see the server generations guide): on v1.7 servers the key " +
-			"is updated in place; on current-generation servers a key becomes a default only when it is created, so " +
-			"choosing an existing key deletes it and creates it again with the same name and settings (a new value " +
-			"and token), which needs `allow_recreate = true`; on v1.5 servers only the auto-generated key can be the " +
-			"default, and choosing another key is an error. To create a new key as the default, `default = true` on " +
-			"`netmaker_enrollment_key` needs no re-creation.\n\n" +
-			"**On Netmaker, a key becomes the default of _all_ of its networks**, not only of `network`: choose a " +
-			"key that joins only the networks it should be the default of, and do not point two of these resources " +
-			"at keys that share a network.\n\n" +
-			"Destroying this resource gives the default back to the network's auto-generated key (on current servers " +
-			"by creating that key again, which changes its token; if it no longer exists, by creating a key like it), " +
-			"with a warning when a token changed. Netmaker refuses to delete a key while it is a network's default, so " +
-			"this resource must be destroyed before the custom key: reference the key (`key_name = " +
-			"netmaker_enrollment_key.example.name`) so that Terraform orders it so. If a change replaces that key, add " +
-			"`lifecycle { replace_triggered_by = [netmaker_enrollment_key.example] }` so that the default moves away " +
-			"from the key before it is deleted.",
+			"the network; this resource makes another existing key the default instead, and the previous default " +
+			"loses the flag. A key becomes the default of **all** its networks. How the default moves depends on the " +
+			"[server generation](#server-generations); destroying this resource gives the default back " +
+			"(see [Destroying](#destroying)).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The network's name.",
@@ -115,10 +101,9 @@ func (r *networkDefaultKeyResource) Schema(_ context.Context, _ resource.SchemaR
 			},
 			"allow_recreate": schema.BoolAttribute{
 				MarkdownDescription: "Allow making an existing key the default on servers that can only make a new key a " +
-					"default (the current generation): the key is deleted and created again with the same name, networks, " +
-					"tags, gateway settings, remaining uses and expiry, and gets a new value and token; its old token stops " +
-					"working. Defaults to `false`, and then choosing a key that is not yet the default on such a server is " +
-					"an error that changes nothing. Not needed on v1.7 servers, which change the default in place.",
+					"default (the current generation) by deleting it and creating it again with the same settings: a new " +
+					"value and token. Defaults to `false`, and then such a change is an error that changes nothing. See " +
+					"[Server generations](#server-generations).",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),

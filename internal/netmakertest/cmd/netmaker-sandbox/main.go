@@ -3,7 +3,8 @@
 //
 //	go run ./internal/netmakertest/cmd/netmaker-sandbox -listen 127.0.0.1:0 -generation current -master-key KEY
 //
-// -generation is v1.5, current (the default) or v1.7. Its first output line
+// -generation is v1.5, current (the default) or v1.7; -networks prod,office
+// creates those networks first (`make sandbox` does). Its first output line
 // is NETMAKER_HOST=http://<address>. It serves until SIGINT or SIGTERM, then
 // exits 0. GET /sandbox/stats (no auth) answers the request counts per route
 // pattern. Credentials to try by hand, as on a fresh real server:
@@ -62,6 +63,8 @@ func run(args []string) error {
 	retryAfter := fs.String("retry-after", "1", "Retry-After value sent with 429 faults")
 	seed := fs.Int64("seed", 0, "seed for list order, values and faults (0: random)")
 	jwtLifetime := fs.Duration("jwt-lifetime", time.Hour, "lifetime of login JWTs")
+	networks := fs.String("networks", "", "comma-separated networks to create at start, each with the key Netmaker generates "+
+		"for it (address ranges 10.101.0.0/16, 10.102.0.0/16, ...)")
 	var users, tokens multiFlag
 	fs.Var(&users, "user", "super admin name:password accepted at POST /api/users/adm/authenticate (repeatable; none: create one with POST /api/users/adm/createsuperadmin)")
 	fs.Var(&tokens, "access-token", "personal access token accepted as a credential (repeatable)")
@@ -104,7 +107,7 @@ func run(args []string) error {
 		fmt.Fprintln(os.Stderr, "netmaker-sandbox: warning: no -master-key, -access-token or -user: create a super admin with POST /api/users/adm/createsuperadmin and log in")
 	}
 
-	_, handler := netmakertest.NewHandler(netmakertest.Options{
+	sandbox, handler := netmakertest.NewHandler(netmakertest.Options{
 		Generation:   gen,
 		MasterKey:    *masterKey,
 		AccessTokens: tokens,
@@ -113,6 +116,10 @@ func run(args []string) error {
 		Seed:         *seed,
 		Faults:       faults,
 	})
+
+	if err := createNetworks(sandbox, *networks); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -140,5 +147,23 @@ func run(args []string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
+	return nil
+}
+
+// createNetworks creates the networks of a -networks list, as an
+// administrator would before handing the server over.
+func createNetworks(sandbox *netmakertest.Server, list string) error {
+	if list == "" {
+		return nil
+	}
+	names := strings.Split(list, ",")
+	if len(names) > 150 {
+		return fmt.Errorf("-networks: at most 150 networks")
+	}
+	for i, name := range names {
+		if err := sandbox.CreateNetwork(strings.TrimSpace(name), fmt.Sprintf("10.%d.0.0/16", 101+i)); err != nil {
+			return fmt.Errorf("-networks: creating network %q: %w", name, err)
+		}
+	}
 	return nil
 }

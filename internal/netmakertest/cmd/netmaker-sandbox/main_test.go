@@ -159,6 +159,8 @@ func TestSandboxBadFlags(t *testing.T) {
 		{"-listen", "256.0.0.1:bad"},
 		{"-nope"},
 		{"-faults", "429,boom"},
+		{"-networks", "prod,Bad Name"},
+		{"-networks", "prod,prod"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -270,5 +272,44 @@ func TestSandboxCredentials(t *testing.T) {
 	}
 	if code, body := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer "+pat.Response.AuthToken, ""); code != 200 {
 		t.Fatalf("list with the access token: %d %s", code, body)
+	}
+}
+
+// TestSandboxNetworks: -networks creates each network with its auto-generated
+// default key, as on a real server.
+func TestSandboxNetworks(t *testing.T) {
+	host, _ := startSandbox(t, "-master-key", "KEY", "-networks", "prod,office")
+	code, body := get(t, "GET", host+"/api/networks", "Bearer KEY", "")
+	var networks []struct {
+		NetID        string `json:"netid"`
+		AddressRange string `json:"addressrange"`
+	}
+	if err := json.Unmarshal([]byte(body), &networks); code != 200 || err != nil {
+		t.Fatalf("networks: %d %s (%v)", code, body, err)
+	}
+	got := map[string]string{}
+	for _, n := range networks {
+		got[n.NetID] = n.AddressRange
+	}
+	if len(got) != 2 || got["prod"] != "10.101.0.0/16" || got["office"] != "10.102.0.0/16" {
+		t.Fatalf("networks = %v, want prod and office", got)
+	}
+	_, body = get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", "")
+	var keys []struct {
+		Tags     []string `json:"tags"`
+		Networks []string `json:"networks"`
+		Default  bool     `json:"default"`
+	}
+	if err := json.Unmarshal([]byte(body), &keys); err != nil {
+		t.Fatalf("keys: %s (%v)", body, err)
+	}
+	defaults := map[string]bool{}
+	for _, k := range keys {
+		if k.Default && len(k.Tags) == 1 && len(k.Networks) == 1 && k.Tags[0] == k.Networks[0] {
+			defaults[k.Tags[0]] = true
+		}
+	}
+	if len(keys) != 2 || !defaults["prod"] || !defaults["office"] {
+		t.Fatalf("keys = %s, want the auto-generated default key of each network", body)
 	}
 }
