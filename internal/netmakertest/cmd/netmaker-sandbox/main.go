@@ -6,7 +6,9 @@
 // -generation is v1.5, current (the default) or v1.7. Its first output line
 // is NETMAKER_HOST=http://<address>. It serves until SIGINT or SIGTERM, then
 // exits 0. GET /sandbox/stats (no auth) answers the request counts per route
-// pattern. Credentials to try by hand, as on a fresh real server:
+// pattern. -latency real makes requests take a real server's time (see
+// netmakertest.RealServerLatency); POST /sandbox/latency with off, real or
+// PER_REQUEST,PER_KEY_LISTED changes it while the sandbox runs. Credentials to try by hand, as on a fresh real server:
 //
 //	POST /api/users/adm/createsuperadmin {"username":"admin","password":"..."}   (no auth)
 //	POST /api/users/adm/authenticate     {"username":"admin","password":"..."}   -> Response.AuthToken (a JWT)
@@ -62,6 +64,8 @@ func run(args []string) error {
 	retryAfter := fs.String("retry-after", "1", "Retry-After value sent with 429 faults")
 	seed := fs.Int64("seed", 0, "seed for list order, values and faults (0: random)")
 	jwtLifetime := fs.Duration("jwt-lifetime", time.Hour, "lifetime of login JWTs")
+	latencyFlag := fs.String("latency", "off", "time each request takes, one request at a time: off, real ("+
+		netmakertest.RealServerLatency().String()+", calibrated from a real server), or PER_REQUEST,PER_KEY_LISTED")
 	var users, tokens multiFlag
 	fs.Var(&users, "user", "super admin name:password accepted at POST /api/users/adm/authenticate (repeatable; none: create one with POST /api/users/adm/createsuperadmin)")
 	fs.Var(&tokens, "access-token", "personal access token accepted as a credential (repeatable)")
@@ -72,6 +76,10 @@ func run(args []string) error {
 	gen := netmakertest.Generation(*generation)
 	if !gen.Valid() {
 		return fmt.Errorf("unknown -generation %q (want %s)", *generation, generationList())
+	}
+	latency, err := netmakertest.ParseLatency(*latencyFlag)
+	if err != nil {
+		return fmt.Errorf("-latency: %w", err)
 	}
 	if *faultRate < 0 || *faultRate > 1 {
 		return fmt.Errorf("-fault-rate must be between 0 and 1")
@@ -112,6 +120,7 @@ func run(args []string) error {
 		JWTLifetime:  *jwtLifetime,
 		Seed:         *seed,
 		Faults:       faults,
+		Latency:      latency,
 	})
 
 	ln, err := net.Listen("tcp", *listen)
