@@ -200,28 +200,23 @@ func TestListCacheRecordsOwnWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if names(cached) != names(server) || values(cached) != values(server) {
-		t.Fatalf("cached list %s, server's %s", names(cached), names(server))
+	if sortedJoin(cached, keyName) != sortedJoin(server, keyName) || sortedJoin(cached, keyValue) != sortedJoin(server, keyValue) {
+		t.Fatalf("cached list %s, server's %s", sortedJoin(cached, keyName), sortedJoin(server, keyName))
 	}
 }
 
-func values(keys []EnrollmentKey) string {
+// sortedJoin answers field of every key, sorted, comma-separated.
+func sortedJoin(keys []EnrollmentKey, field func(EnrollmentKey) string) string {
 	var out []string
 	for _, k := range keys {
-		out = append(out, k.Value)
+		out = append(out, field(k))
 	}
 	slices.Sort(out)
 	return strings.Join(out, ",")
 }
 
-func names(keys []EnrollmentKey) string {
-	var out []string
-	for _, k := range keys {
-		out = append(out, k.Name)
-	}
-	slices.Sort(out)
-	return strings.Join(out, ",")
-}
+func keyName(k EnrollmentKey) string  { return k.Name }
+func keyValue(k EnrollmentKey) string { return k.Value }
 
 // TestListStartedBeforeWriteNotServedAfter: a list in flight when a write
 // completes must not answer reads that begin after the write.
