@@ -8,7 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/benchhooks"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/provider"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/sdklog"
 )
 
 // version is set by goreleaser at build time.
@@ -20,13 +22,13 @@ func main() {
 	flag.Parse()
 
 	// Before Serve: the SDK reads these variables for every RPC.
-	for _, name := range quietSDKLogs(os.Environ(), debug) {
+	for _, name := range sdklog.QuietVars(os.Environ(), debug) {
 		if err := os.Setenv(name, "OFF"); err != nil {
 			log.Fatal(err.Error())
 		}
 	}
 
-	stopProfile := startProfile()
+	stopProfile := benchhooks.StartProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/netmaker-terraform/netmaker",
 		Debug:   debug,

@@ -32,8 +32,8 @@
 # lists hold only its own N keys; the sandbox counts requests
 # (GET /sandbox/stats, reset before each command). After ours applies, the
 # server must hold exactly N bench keys, none twice; after it destroys, none.
-# For ours, a refresh-only plan with NETMAKER_TF_NAIVE_READS=1 (one list per
-# read, an undocumented switch) shows what the list cache saves.
+# For ours, a refresh-only plan with the provider built with -tags benchnaive
+# (one list per read; internal/benchhooks) shows what the list cache saves.
 # Medians over the repetitions are reported (each measure on its own).
 # BENCH_PROFILE=1 builds ours and the floor with -tags benchprofile and
 # keeps a CPU profile of every provider process; the top functions, merged
@@ -67,7 +67,7 @@ for tool in curl jq; do
 done
 # The provider's log levels depend on these: measure what users get by default.
 for v in $(compgen -e | grep -E '^(TF_LOG|TF_ACC_LOG_PATH)' || true); do unset "$v"; done
-unset TF_REATTACH_PROVIDERS NETMAKER_TF_NAIVE_READS NETMAKER_USERNAME NETMAKER_PASSWORD
+unset TF_REATTACH_PROVIDERS BENCH_NAIVE NETMAKER_USERNAME NETMAKER_PASSWORD
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/netmaker-bench.XXXXXX")
@@ -96,6 +96,9 @@ tags=()
 log "building the provider, the floor provider and the sandbox into $work/bin (nice -n $build_nice)"
 mkdir -p "$work/bin"
 nice -n "$build_nice" go build "${tags[@]}" -o "$work/bin/ours" .
+naive_tags=benchnaive
+[ "$profile" = 1 ] && naive_tags=benchnaive,benchprofile
+nice -n "$build_nice" go build -tags "$naive_tags" -o "$work/bin/ours-naive" .
 nice -n "$build_nice" go build "${tags[@]}" -o "$work/bin/floor" ./bench/floorprovider
 nice -n "$build_nice" go build -o "$work/bin/netmaker-sandbox" ./internal/netmakertest/cmd/netmaker-sandbox
 nice -n "$build_nice" go build -o "$work/bin/rawhttp" ./bench/rawhttp
@@ -130,7 +133,9 @@ setup_variant() {
   cp bench/main.tf "$d/tf/main.tf"
   cat >"$d/bin/terraform-provider-netmaker" <<EOF
 #!/bin/sh
-exec env $env_line /usr/bin/time -v -o "\$BENCH_TIME_DIR/provider-\$\$.time" "$binary" "\$@"
+binary="$binary"
+[ "\$BENCH_NAIVE" = 1 ] && [ -x "$binary-naive" ] && binary="$binary-naive"
+exec env $env_line /usr/bin/time -v -o "\$BENCH_TIME_DIR/provider-\$\$.time" "\$binary" "\$@"
 EOF
   chmod +x "$d/bin/terraform-provider-netmaker"
   cat >"$d/terraformrc" <<EOF
@@ -241,7 +246,7 @@ run() {
   if [ "${kind[$v]}" = raw ]; then
     program=("$work/bin/rawhttp" -parallelism="$parallelism") extra=()
   fi
-  [ "$cmd" = refresh-naive ] && envs+=(NETMAKER_TF_NAIVE_READS=1)
+  [ "$cmd" = refresh-naive ] && envs+=(BENCH_NAIVE=1)
   if [ "$profile" = 1 ]; then
     mkdir -p "$d/prof/$n-$cmd-$rep"
     envs+=(NETMAKER_TF_CPUPROFILE_DIR="$d/prof/$n-$cmd-$rep")
@@ -551,7 +556,7 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
     echo
     echo "## Requests (ours)"
     echo
-    echo "Counted by the sandbox. refresh-naive: NETMAKER_TF_NAIVE_READS=1, one list per read (an undocumented switch), against the list cache (refresh)."
+    echo "Counted by the sandbox. refresh-naive: the provider built with -tags benchnaive, one list per read, against the list cache (refresh)."
     echo
     echo "| N | command | list calls | requests | create requests |"
     echo "|---|---------|------------|----------|-----------------|"

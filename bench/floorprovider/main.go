@@ -11,12 +11,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log"
 	"math/big"
 	"os"
-	"path/filepath"
-	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
@@ -24,27 +21,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/benchhooks"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/provider"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/sdklog"
 )
 
 func main() {
 	// The same log levels as the real provider's main.
 	if os.Getenv("NETMAKER_BENCH_FLOOR_QUIET") == "1" {
-		for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
+		for _, name := range sdklog.Vars {
 			_ = os.Setenv(name, "OFF")
 		}
 	}
-	// As the real provider built with -tags benchprofile (profile_bench.go).
-	if dir := os.Getenv("NETMAKER_TF_CPUPROFILE_DIR"); dir != "" {
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
-		if err != nil {
-			log.Fatal(err.Error())
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			log.Fatal(err.Error())
-		}
-		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
-	}
+	// As the real provider built with -tags benchprofile.
+	defer benchhooks.StartProfile()()
 	err := providerserver.Serve(context.Background(), func() fwprovider.Provider {
 		return &floorProvider{real: provider.New("floor")()}
 	}, providerserver.ServeOpts{Address: "registry.terraform.io/netmaker-terraform/netmaker"})

@@ -3,6 +3,7 @@ package netmaker
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -369,7 +370,8 @@ func TestAdversarial_AnswerTooLarge(t *testing.T) {
 		_, _ = io.WriteString(w, "]")
 		return true
 	}
-	_, err := f.client(t, nil).ListKeys(context.Background())
+	// Reading 64 MiB takes longer than the fake's 5 s per attempt on a busy machine.
+	_, err := f.client(t, func(cfg *Config) { cfg.RequestTimeout = time.Minute }).ListKeys(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "answer too large") || strings.Contains(err.Error(), "decode") {
 		t.Fatalf("ListKeys = %v; want \"answer too large\"", err)
 	}
@@ -507,5 +509,83 @@ func TestAdversarial_LogsMasked(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Fatalf("the log shows %s: %s", secret, out)
 		}
+	}
+}
+
+// A success status with a body that is not Netmaker's JSON (a proxy's or a
+// login page's answer) is an error, never an empty list: taking it for one
+// would drop every managed key from state while the keys live.
+func TestAdversarial_SuccessThatIsNotJSON(t *testing.T) {
+	answers := map[string]func(http.ResponseWriter){
+		"html null":       func(w http.ResponseWriter) { writeHTML(w, 200, "null") },
+		"html empty list": func(w http.ResponseWriter) { writeHTML(w, 200, "[]") },
+		"json null": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, "null")
+		},
+		"empty body": func(w http.ResponseWriter) { w.WriteHeader(200) },
+	}
+	for name, answer := range answers {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			seedKeys(f, "office")
+			f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+				if route != "GET "+routeKeys {
+					return false
+				}
+				answer(w)
+				return true
+			}
+			keys, err := f.client(t, nil).ListKeys(context.Background())
+			if err == nil || !errors.Is(err, ErrServer) {
+				t.Fatalf("ListKeys = %d keys, %v; want an ErrServer error", len(keys), err)
+			}
+			if _, err := f.client(t, nil).ManagedKey(context.Background(), "office", "X"); errors.Is(err, ErrNotFound) {
+				t.Fatalf("ManagedKey = %v; a non-answer must not mean the key is gone", err)
+			}
+		})
+	}
+	// Netmaker's own list answer carries no Content-Type of its own: Go
+	// sniffs it as text/plain. That is an answer.
+	f := newFake(t)
+	seedKeys(f, "office")
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if route != "GET "+routeKeys {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, `[{"value":"V","tags":["office"],"type":3,"unlimited":true}]`)
+		return true
+	}
+	if keys, err := f.client(t, nil).ListKeys(context.Background()); err != nil || len(keys) != 1 {
+		t.Fatalf("ListKeys of a text/plain JSON answer = %v, %v", keys, err)
+	}
+}
+
+// An error body that echoes a key is redacted: its value and its token,
+// whichever key they belong to.
+func TestAdversarial_ErrorBodiesRedactKeys(t *testing.T) {
+	const value = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	const other = "ZYXWVUTSRQPONMLKJIHGFEDCBA543210"
+	token := base64.StdEncoding.EncodeToString([]byte(`{"server":"api.example.com","value":"` + other + `"}`))
+	f := newFake(t)
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if r.Method != http.MethodDelete {
+			return false
+		}
+		writeErr(w, 400, "cannot delete "+value+": conflicts with "+other+" (token "+token+")")
+		return true
+	}
+	err := f.client(t, nil).DeleteKey(context.Background(), value)
+	if err == nil {
+		t.Fatal("DeleteKey: want an error")
+	}
+	for _, secret := range []string{value, other, token, token[:40]} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows a secret %q: %v", secret, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "conflicts with [redacted]") {
+		t.Errorf("the error lost the server's words: %v", err)
 	}
 }

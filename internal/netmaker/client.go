@@ -6,13 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 )
 
 // Config configures a Client. Exactly one credential: APIToken, or
@@ -32,17 +33,18 @@ type Config struct {
 	// DisableListCache makes every read list the keys again (the naive
 	// mode, kept for benchmarks that measure what the cache saves).
 	DisableListCache bool
-	// Now is the clock that decides whether a key has expired; nil: time.Now.
-	Now func() time.Time
+	// Clock decides whether a key has expired; nil: the system clock.
+	Clock clock.Clock
 }
 
 // Client talks to one Netmaker server. It is safe for concurrent use.
 // Every wire quirk of ../shared/netmaker-api.md is handled here.
 type Client struct {
-	cfg  Config
-	base string // scheme://host[/path], no trailing slash
-	host string // host[:port], for messages
-	http *retryablehttp.Client
+	cfg   Config
+	clock clock.Clock
+	base  string // scheme://host[/path], no trailing slash
+	host  string // host[:port], for messages
+	http  *retryablehttp.Client
 
 	cache    *listCache
 	networks networkCache // for plan-time checks only
@@ -88,6 +90,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		cfg:    cfg,
+		clock:  clock.OrSystem(cfg.Clock),
 		base:   base,
 		host:   host,
 		http:   newRetryClient(hc, retries),
@@ -186,13 +189,8 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 		return nil, err
 	}
 	if req.Default {
-		caps, err := c.Capabilities(ctx)
-		if err != nil {
+		if err := c.CheckCreate(ctx, req); err != nil {
 			return nil, err
-		}
-		if !caps.NetworkDefault {
-			return nil, fmt.Errorf("%w: %s is a Netmaker v1.5-line server, where only the key Netmaker generates with a network "+
-				"is its default: a new key cannot be created as a network's default there", ErrUnsupported, c.host)
 		}
 	}
 	a, err := c.do(ctx, method, routeKeys, routeKeys, body)
@@ -244,33 +242,6 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 	default:
 		return nil, e
 	}
-}
-
-// createMatches reports whether k is what req would have created.
-func createMatches(k *EnrollmentKey, req CreateKeyRequest) bool {
-	if k.Name != req.Name || k.Type != req.Type || !sameSet(k.Networks, req.Networks) ||
-		!sameSet(k.Tags, req.Tags) || !strings.EqualFold(k.GatewayID, req.GatewayID) ||
-		k.AutoEgress != req.AutoEgress || (req.Default && !k.Default) ||
-		k.Unlimited != (req.Type == KeyTypeUnlimited) {
-		return false
-	}
-	if req.GatewayID == "" && k.AutoAssignGateway != req.AutoAssignGateway {
-		return false
-	}
-	switch req.Type {
-	case KeyTypeUses:
-		return k.UsesRemaining == req.Uses
-	case KeyTypeTimeBound:
-		return k.Expiration.Unix() == req.Expiration.Unix()
-	}
-	return true
-}
-
-func sameSet(a, b []string) bool {
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
 
 // UpdateKey changes tags, gateway and auto-assign of the key with value,

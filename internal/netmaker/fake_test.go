@@ -149,7 +149,8 @@ func (f *fakeNM) apply(w http.ResponseWriter, r *http.Request, route string, bod
 	}
 	switch route {
 	case "GET " + routeKeys:
-		writeJSON(w, f.keys)
+		list := append([]map[string]any{}, f.keys...) // as Netmaker: an array, never null
+		writeJSON(w, list)
 	case "POST " + routeKeys:
 		var in map[string]any
 		if err := json.Unmarshal(body, &in); err != nil {

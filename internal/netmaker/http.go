@@ -5,13 +5,16 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -60,13 +63,31 @@ type answer struct {
 	status int
 	body   []byte
 	header http.Header
+	// notJSON: a success status whose Content-Type says the body is
+	// neither JSON nor Go's sniffed text/plain (what Netmaker's handlers
+	// send): a proxy's or login page's answer, never Netmaker's.
+	notJSON bool
 	// priorUncertain: an attempt before the last one may have been applied
 	// by the server without its answer reaching us.
 	priorUncertain bool
 	attempts       int
 }
 
-func (a *answer) ok() bool { return a.status >= 200 && a.status < 300 }
+func (a *answer) ok() bool { return a.status >= 200 && a.status < 300 && !a.notJSON }
+
+// jsonContentType tells whether a success answer of this Content-Type can be
+// Netmaker's: JSON, or text/plain (Netmaker sets no type on most successes,
+// and Go's server sniffs JSON as text/plain), or none at all (an empty body).
+func jsonContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	media, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return media == "application/json" || strings.HasSuffix(media, "+json") || media == "text/plain"
+}
 
 func newHTTPClient(cfg Config, timeout time.Duration) (*http.Client, error) {
 	if cfg.HTTPClient != nil {
@@ -318,10 +339,12 @@ func (c *Client) roundTrip(ctx context.Context, method, route, path string, body
 		"attempts": cl.attempts,
 		"bytes":    len(data),
 	})
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	return &answer{
 		status:         resp.StatusCode,
 		body:           data,
 		header:         resp.Header,
+		notJSON:        ok && !jsonContentType(resp.Header.Get("Content-Type")),
 		priorUncertain: priorUncertain,
 		attempts:       cl.attempts,
 	}, nil
@@ -372,6 +395,12 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	}
 	lower := strings.ToLower(msg)
 	has := func(s string) bool { return strings.Contains(lower, s) }
+	if a.notJSON {
+		e.Kind = ErrServer
+		e.Message = fmt.Sprintf("the answer is not JSON (Content-Type %s)", a.header.Get("Content-Type"))
+		e.Hint = "Netmaker answers JSON: a proxy, login page or WAF in front of it answered instead; check host"
+		return e
+	}
 	switch s := a.status; {
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		e.Kind = ErrUnauthorized
@@ -459,7 +488,10 @@ func truncate(s string) string {
 	return s[:cut] + "…"
 }
 
-// redact removes the client's credentials and the given values from s.
+// redact removes from s the client's credentials, the given values, and
+// anything shaped like a key's value or token: an error body may echo any
+// key (Netmaker's values are 32 characters of A-Z and 0-9; a token is
+// base64 of JSON naming a value).
 func (c *Client) redact(s string, values ...string) string {
 	secrets := append([]string{c.cfg.APIToken, c.cfg.Password}, values...)
 	c.authMu.Lock()
@@ -470,7 +502,31 @@ func (c *Client) redact(s string, values ...string) string {
 			s = strings.ReplaceAll(s, v, "[redacted]")
 		}
 	}
-	return s
+	s = base64Run.ReplaceAllStringFunc(s, func(run string) string {
+		if isToken(run) {
+			return "[redacted]"
+		}
+		return run
+	})
+	return keyValueShape.ReplaceAllString(s, "[redacted]")
+}
+
+var (
+	// keyValueShape matches a key's value: 32 characters of A-Z and 0-9.
+	keyValueShape = regexp.MustCompile(`\b[A-Z0-9]{32}\b`)
+	// base64Run matches a run long enough to be a token.
+	base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{40,}={0,2}`)
+)
+
+// isToken tells whether run decodes (standard or URL base64, padded or not)
+// to a token's JSON: it names a "value".
+func isToken(run string) bool {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(run); err == nil && bytes.Contains(b, []byte(`"value"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeError reports a success answer that does not decode.

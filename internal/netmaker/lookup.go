@@ -32,7 +32,8 @@ type AmbiguousError struct {
 	Name string
 	// Network is the network whose default was looked up, or "".
 	Network string
-	// Keys are the names of the matching keys, sorted.
+	// Keys are the names of the matching keys, sorted: for a lookup by
+	// name, that name once per key that has it.
 	Keys []string
 	Host string
 }

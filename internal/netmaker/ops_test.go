@@ -458,7 +458,7 @@ func TestNetworkDefaultKey(t *testing.T) {
 	}
 }
 
-func TestCreateMatches(t *testing.T) {
+func TestKeyMatches(t *testing.T) {
 	exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	base := EnrollmentKey{Name: "k", Networks: []string{"b", "a"}, Tags: []string{"t"}, Type: KeyTypeUses, UsesRemaining: 2}
 	req := CreateKeyRequest{Name: "k", Networks: []string{"a", "b"}, Tags: []string{"t"}, Type: KeyTypeUses, Uses: 2}
@@ -482,13 +482,15 @@ func TestCreateMatches(t *testing.T) {
 		{"expiry differs", func(k *EnrollmentKey, r *CreateKeyRequest) {
 			k.Type, r.Type, k.Expiration, r.Expiration = KeyTypeTimeBound, KeyTypeTimeBound, exp, exp.Add(time.Hour)
 		}, false},
+		{"default asked for, key is none", func(_ *EnrollmentKey, r *CreateKeyRequest) { r.Default = true }, false},
+		{"default not asked for, key is one", func(k *EnrollmentKey, _ *CreateKeyRequest) { k.Default = true }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			k, r := copyKey(base), req
 			tt.mod(&k, &r)
-			if got := createMatches(&k, r); got != tt.want {
-				t.Fatalf("createMatches = %v, want %v", got, tt.want)
+			if got := k.Matches(r); got != tt.want {
+				t.Fatalf("Matches = %v, want %v", got, tt.want)
 			}
 		})
 	}

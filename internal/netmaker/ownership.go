@@ -49,7 +49,7 @@ func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey
 			return &k, nil
 		}
 		named = append(named, i)
-		if claim.Settings != nil && sameSettings(&keys[i], *claim.Settings) {
+		if claim.Settings != nil && hasRecordedSettings(keys[i], *claim.Settings) {
 			matching = append(matching, i)
 		}
 	}
@@ -64,7 +64,7 @@ func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey
 		k := copyKey(keys[candidates[0]])
 		return &k, nil
 	case len(candidates) > 1:
-		// The candidates all carry the name looked up.
+		// Every candidate carries the name looked up.
 		names := slices.Repeat([]string{claim.Name}, len(candidates))
 		return nil, &AmbiguousError{Name: claim.Name, Keys: names, Host: c.host}
 	default:
@@ -74,11 +74,9 @@ func (c *Client) ClaimedKey(ctx context.Context, claim KeyClaim) (*EnrollmentKey
 	}
 }
 
-// sameSettings reports whether k has the settings of req, whatever its
-// remaining uses.
-func sameSettings(k *EnrollmentKey, req CreateKeyRequest) bool {
-	if req.Type == KeyTypeUses {
-		req.Uses = k.UsesRemaining
-	}
-	return createMatches(k, req)
+// hasRecordedSettings reports whether k has the recorded settings, whatever
+// its remaining uses (a live counter that devices count down).
+func hasRecordedSettings(k EnrollmentKey, recorded CreateKeyRequest) bool {
+	recorded.Uses = k.UsesRemaining
+	return k.Matches(recorded)
 }

@@ -114,11 +114,12 @@ func decodeKey(body []byte) (EnrollmentKey, error) {
 	return w.model()
 }
 
-// decodeKeys decodes a list answer (a JSON array, or null for no keys).
-// Null elements are skipped.
+// decodeKeys decodes a list answer: a JSON array. Netmaker answers an array
+// even for no keys, so null (or nothing) is no list: taking it for "no
+// keys" would drop every managed key from state. Null elements are skipped.
 func decodeKeys(body []byte) ([]EnrollmentKey, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("empty answer where a list was expected")
+	if isNull(body) {
+		return nil, errors.New("no key list in the answer (null or empty, where Netmaker always answers an array)")
 	}
 	var ws []*wireKey
 	if err := json.Unmarshal(body, &ws); err != nil {

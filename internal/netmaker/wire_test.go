@@ -158,7 +158,6 @@ func TestDecodeKeys(t *testing.T) {
 		body  string
 		names []string
 	}{
-		{"null is no keys", `null`, []string{}},
 		{"empty", `[]`, []string{}},
 		{"both shapes", `[` + listShape + `,` + detailShape + `]`, []string{"office", "office"}},
 		{"null element skipped", `[null,{"value":"V","tags":["a"]}]`, []string{"a"}},
@@ -181,7 +180,7 @@ func TestDecodeKeys(t *testing.T) {
 			}
 		})
 	}
-	for _, body := range []string{``, `{}`, `[1]`, `[{"tags":3}]`, `{"Code":500}`} {
+	for _, body := range []string{``, `null`, ` null `, `{}`, `[1]`, `[{"tags":3}]`, `{"Code":500}`} {
 		if _, err := decodeKeys([]byte(body)); err == nil {
 			t.Errorf("decodeKeys(%q): want an error", body)
 		}

@@ -26,7 +26,7 @@ func NewEnrollmentKeyDataSource() datasource.DataSource {
 }
 
 type enrollmentKeyDataSource struct {
-	data *providerData
+	dataSourceData
 }
 
 type enrollmentKeyDataSourceModel struct {
@@ -107,10 +107,6 @@ func (d *enrollmentKeyDataSource) ValidateConfig(ctx context.Context, req dataso
 	}
 }
 
-func (d *enrollmentKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *enrollmentKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config enrollmentKeyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -129,7 +125,7 @@ func (d *enrollmentKeyDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.Append(problem)
 		return
 	}
-	details, diags := newKeyDetails(ctx, *key, d.data.now())
+	details, diags := newKeyDetails(ctx, *key, d.data.clock().Now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

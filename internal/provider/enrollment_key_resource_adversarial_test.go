@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
@@ -316,7 +316,7 @@ func TestAdversarial_DeleteNeverFallsBackToName(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &enrollmentKeyResource{data: &providerData{client: client, now: time.Now}}
+			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}}}}
 			var schemaResp fwresource.SchemaResponse
 			r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 			state := tfsdk.State{Schema: schemaResp.Schema}

@@ -13,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -372,12 +375,11 @@ resource "netmaker_enrollment_key" "b" {
 
 // TestAccEnrollmentKeyResource_faultsFailedReadKeepsState reaches the resource's own read error:
 // with the list cache on, a refresh lists once (at configure), so the
-// provider runs in its naive mode (one list per read, the benchmark's
-// hidden switch). While failing, the first request on each connection (the
+// provider runs in its naive mode (one list per read, as the benchmark
+// builds it). While failing, the first request on each connection (the
 // configure-time credential check of a provider process) passes, and every
 // later list on it (the read and its retries) answers 502.
 func TestAccEnrollmentKeyResource_faultsFailedReadKeepsState(t *testing.T) {
-	t.Setenv("NETMAKER_TF_NAIVE_READS", "1")
 	var (
 		mu      sync.Mutex
 		failing bool
@@ -426,9 +428,11 @@ resource "netmaker_enrollment_key" "a" {
 `, srv.URL(), testMasterKey)
 	var value string
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkServerEmpty(srv),
+		PreCheck: func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"netmaker": providerserver.NewProtocol6WithError(&NetmakerProvider{version: "test", clock: clock.System{}, listCacheDisabled: true}),
+		},
+		CheckDestroy: checkServerEmpty(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -116,8 +117,8 @@ removed {
 func TestAccEnrollmentKeyResource_importTimeBound(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			clock := newTestClock(clockStart)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			clk := clock.NewManual(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clk.Now})
 			expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
 			valueSame := statecheck.CompareValue(compare.ValuesSame())
 			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
@@ -125,7 +126,7 @@ func TestAccEnrollmentKeyResource_importTimeBound(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   skipWithoutRemovedBlocks,
 				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
 				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
 				Steps: []resource.TestStep{
 					{

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
@@ -101,7 +102,7 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &enrollmentKeyResource{data: &providerData{client: client, now: time.Now}}
+			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}}}}
 			with := func(m enrollmentKeyModel, f func(*enrollmentKeyModel)) enrollmentKeyModel { f(&m); return m }
 			ptr := func(m enrollmentKeyModel) *enrollmentKeyModel { return &m }
 			fleet := planCheckKey("fleet", []string{"prod"}, nil)
@@ -234,7 +235,7 @@ resource "netmaker_enrollment_key" "adopted" {
 // acceptance tests cannot see (warnings) and for the trigger rules.
 func TestEnrollmentKeyModifyPlan(t *testing.T) {
 	ctx := context.Background()
-	r := &enrollmentKeyResource{data: &providerData{now: func() time.Time { return time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC) }}}
+	r := &enrollmentKeyResource{resourceData{data: &providerData{now: clock.NewManual(time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC))}}}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	sch := schemaResp.Schema

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -32,8 +33,8 @@ var clockStart = time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC)
 func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			clock := newTestClock(clockStart)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			clk := clock.NewManual(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clk.Now})
 			expiresSame := statecheck.CompareValue(compare.ValuesSame())
 			config := func(ttl string, recreate bool) string {
 				return keyConfig(srv, fmt.Sprintf(`  name     = "tf-contractor"
@@ -45,7 +46,7 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 			firstExpiry := clockStart.Add(24 * time.Hour).Format(time.RFC3339)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
 				CheckDestroy:             checkNoKey(srv, "tf-contractor"),
 				Steps: []resource.TestStep{
 					{
@@ -61,7 +62,7 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Time passes: nothing drifts.
-						PreConfig: func() { clock.Advance(20 * time.Hour) },
+						PreConfig: func() { clk.Advance(20 * time.Hour) },
 						Config:    config("24h", false),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
@@ -82,7 +83,7 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Expired: kept, not recreated.
-						PreConfig: func() { clock.Advance(5 * time.Hour) },
+						PreConfig: func() { clk.Advance(5 * time.Hour) },
 						Config:    config("1440m", false),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
@@ -128,8 +129,8 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			clock := newTestClock(clockStart)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			clk := clock.NewManual(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clk.Now})
 			config := func(expires string, extra string) string {
 				return keyConfig(srv, fmt.Sprintf("  name       = \"tf-expiry\"\n  type       = \"time_bound\"\n  expires_at = %q\n%s", expires, extra))
 			}
@@ -138,7 +139,7 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 			valueSame := statecheck.CompareValue(compare.ValuesSame())
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
 				CheckDestroy:             checkNoKey(srv, "tf-expiry"),
 				Steps: []resource.TestStep{
 					{
@@ -159,7 +160,7 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 					{
 						// The key expires; a later in-place change still plans (the
 						// past expiry only matters to a create).
-						PreConfig: func() { clock.Advance(3 * time.Hour) },
+						PreConfig: func() { clk.Advance(3 * time.Hour) },
 						Config:    config(offset, `  tags = ["tf-net-a.late"]`),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
@@ -285,8 +286,8 @@ func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
-			clock := newTestClock(clockStart)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clock.Now})
+			clk := clock.NewManual(clockStart)
+			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clk.Now})
 			first := clockStart.Add(24 * time.Hour).Format(time.RFC3339)
 			later := clockStart.Add(72 * time.Hour).Format(time.RFC3339)
 			config := func(expiresAt string) string {
@@ -297,7 +298,7 @@ func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccFactoriesWithClock(clock.Now),
+				ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
 				CheckDestroy:             checkNoKey(srv, "tf-fixed-expiry"),
 				Steps: []resource.TestStep{
 					{
@@ -308,7 +309,7 @@ func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 					},
 					{
 						// Expired: no error and no replacement.
-						PreConfig: func() { clock.Advance(25 * time.Hour) },
+						PreConfig: func() { clk.Advance(25 * time.Hour) },
 						Config:    config(first),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),

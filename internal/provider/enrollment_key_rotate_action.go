@@ -28,7 +28,7 @@ func NewEnrollmentKeyRotateAction() action.Action {
 }
 
 type enrollmentKeyRotateAction struct {
-	data *providerData
+	actionData
 }
 
 type enrollmentKeyRotateModel struct {
@@ -61,23 +61,20 @@ func (a *enrollmentKeyRotateAction) Schema(_ context.Context, _ action.SchemaReq
 	}
 }
 
-func (a *enrollmentKeyRotateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses, at plan time, a rotation this server cannot make.
 // Lookup failures are left to the invocation, which reports them in full.
 func (a *enrollmentKeyRotateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	var config enrollmentKeyRotateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || a.data.planClient() == nil || config.Name.IsUnknown() || config.Name.IsNull() {
+	client, ok := a.data.planClient()
+	if resp.Diagnostics.HasError() || !ok || config.Name.IsUnknown() || config.Name.IsNull() {
 		return
 	}
-	key, err := a.data.client.KeyByName(ctx, config.Name.ValueString())
+	key, err := client.KeyByName(ctx, config.Name.ValueString())
 	if err != nil {
 		return
 	}
-	if err := a.data.client.CheckRotate(ctx, key); err != nil {
+	if err := client.CheckRotate(ctx, key); err != nil {
 		resp.Diagnostics.Append(rotateActionDiagnostic(key, err))
 	}
 }

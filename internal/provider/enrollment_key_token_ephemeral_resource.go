@@ -25,7 +25,7 @@ func NewEnrollmentKeyTokenEphemeralResource() ephemeral.EphemeralResource {
 }
 
 type enrollmentKeyTokenEphemeralResource struct {
-	data *providerData
+	ephemeralData
 }
 
 type enrollmentKeyTokenModel struct {
@@ -81,10 +81,6 @@ func (e *enrollmentKeyTokenEphemeralResource) ConfigValidators(context.Context) 
 	return []ephemeral.ConfigValidator{
 		ephemeralvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("network")),
 	}
-}
-
-func (e *enrollmentKeyTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // Open only reads the key list: Terraform opens ephemeral resources during

@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -22,7 +20,7 @@ func NewEnrollmentKeysDataSource() datasource.DataSource {
 }
 
 type enrollmentKeysDataSource struct {
-	data *providerData
+	dataSourceData
 }
 
 type enrollmentKeysDataSourceModel struct {
@@ -40,44 +38,23 @@ func (d *enrollmentKeysDataSource) Schema(_ context.Context, _ datasource.Schema
 		MarkdownDescription: "Lists the server's enrollment keys, optionally filtered; all filters that are set " +
 			"must match. The keys come sorted by name, so plans stay stable whatever order the server lists them in. " +
 			"Each key's `token` and `value` are secret and end up in the Terraform state.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "A fixed placeholder (`enrollment-keys`); the data source has no natural ID.",
-				Computed:            true,
-			},
-			"network": schema.StringAttribute{
-				MarkdownDescription: "Only keys that join this network.",
-				Optional:            true,
-			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Only keys of this type: `unlimited`, `uses` or `time_bound`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(keyTypeNames...)},
-			},
-			"tag": schema.StringAttribute{
-				MarkdownDescription: "Only keys that apply this device tag to enrolling devices.",
-				Optional:            true,
-			},
-			"default": schema.BoolAttribute{
-				MarkdownDescription: "Only default keys (`true`) or only keys that are no network's default (`false`).",
-				Optional:            true,
-			},
-			"valid": schema.BoolAttribute{
-				MarkdownDescription: "Only keys a device could enroll with now (`true`), or only expired and " +
-					"exhausted ones (`false`).",
-				Optional: true,
-			},
-			"keys": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching keys, sorted by name.",
-				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: keyAttributes()},
-			},
-		},
+		Attributes: enrollmentKeysAttributes(),
 	}
 }
 
-func (d *enrollmentKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+// enrollmentKeysAttributes answers the filters and the found keys.
+func enrollmentKeysAttributes() map[string]schema.Attribute {
+	attrs := keyFilterDataSourceAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "A fixed placeholder (`enrollment-keys`); the data source has no natural ID.",
+		Computed:            true,
+	}
+	attrs["keys"] = schema.ListNestedAttribute{
+		MarkdownDescription: "The matching keys, sorted by name.",
+		Computed:            true,
+		NestedObject:        schema.NestedAttributeObject{Attributes: keyAttributes()},
+	}
+	return attrs
 }
 
 func (d *enrollmentKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -89,7 +66,7 @@ func (d *enrollmentKeysDataSource) Read(ctx context.Context, req datasource.Read
 	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
-	now := d.data.now()
+	now := d.data.clock().Now()
 	matches, err := d.data.client.Keys(ctx, config.filter(now))
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list enrollment keys", err.Error())

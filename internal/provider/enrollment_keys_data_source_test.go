@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
@@ -178,7 +179,7 @@ func TestAccEnrollmentKeysDataSource_clock(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
-	later := func() time.Time { return time.Now().Add(2 * time.Hour) }
+	later := clock.NewManual(time.Now().Add(2 * time.Hour))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactoriesWithClock(later),
 		Steps: []resource.TestStep{

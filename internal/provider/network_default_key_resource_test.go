@@ -312,14 +312,14 @@ func TestAccNetworkDefaultKeyResource_v15(t *testing.T) {
 			{
 				// Choosing another key is a clear error, at plan time already.
 				Config: testAccDefaultKeyConfig(srv, `"custom-one"`),
-				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there the default key of a network is always the key ` +
-					`Netmaker generated with it (named after the network), and no other key can become the default. Nothing was ` +
-					`changed. On this server, key_name can only be "net-a"`),
+				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network ` +
+					`is its default; no other key can become the default. Nothing was changed. On this server, key_name can only ` +
+					`be "net-a"`),
 			},
 			{
 				// With the key unknown at plan time (its id is computed), the apply says so.
 				Config:      testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.id"),
-				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there the default key of a network is always the key`),
+				ExpectError: wrappedText(`is a Netmaker v1.5-line server: there only the key Netmaker generates with a network is its default`),
 				Check:       checkServerDefault(srv, "net-a", "net-a"),
 			},
 		},

@@ -33,7 +33,7 @@ func NewNetworkResource() resource.Resource {
 }
 
 type networkResource struct {
-	data *providerData
+	resourceData
 }
 
 type networkModel struct {
@@ -86,15 +86,12 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	}
 }
 
-func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses, on create, a name that an enrollment key already has:
 // Netmaker would create the network, and its auto-generated key would then
 // share the name with the other key (lookups by name become ambiguous).
 func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data.planClient() == nil {
+	client, ok := r.data.planClient()
+	if req.Plan.Raw.IsNull() || !ok {
 		return
 	}
 	var name types.String
@@ -107,7 +104,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() || name.IsNull() || name.IsUnknown() || replacesOwnName(ctx, req, name.ValueString()) {
 		return
 	}
-	keys, err := r.data.client.KeysNamed(ctx, name.ValueString())
+	keys, err := client.KeysNamed(ctx, name.ValueString())
 	if err != nil {
 		tflog.Debug(ctx, "name check skipped: listing keys failed", map[string]any{"error": err.Error()})
 		return
@@ -117,7 +114,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			fmt.Sprintf("%s already has an enrollment key named %q. Netmaker would create the network anyway, and the "+
 				"network's auto-generated key, which takes the network's name, would then share that name with the "+
 				"existing key, so neither could be looked up by name. Choose another network name, or rename (replace) or "+
-				"delete the key %q first.", r.data.client.Host(), name.ValueString(), name.ValueString()))
+				"delete the key %q first.", client.Host(), name.ValueString(), name.ValueString()))
 	}
 }
 

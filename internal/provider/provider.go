@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -13,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/benchhooks"
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
 
@@ -27,21 +28,19 @@ var (
 // NetmakerProvider manages Netmaker enrollment keys.
 type NetmakerProvider struct {
 	version string
-	// now is the clock used for key health and TTLs; tests inject one.
-	now func() time.Time
-}
-
-// providerData is what Configure hands to every resource, data source and
-// ephemeral resource.
-type providerData struct {
-	client *netmaker.Client
-	now    func() time.Time
+	// clock gives key health and ttl expiries their "now"; tests set a
+	// clock.Manual.
+	clock clock.Clock
+	// listCacheDisabled makes every read list the keys (the naive mode the
+	// list cache is measured against): set only by the bench's build tag
+	// (internal/benchhooks) and by tests that need a read to reach the server.
+	listCacheDisabled bool
 }
 
 // New answers a provider factory for providerserver.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &NetmakerProvider{version: version, now: time.Now}
+		return &NetmakerProvider{version: version, clock: clock.System{}, listCacheDisabled: benchhooks.ListCacheDisabled}
 	}
 }
 
@@ -66,13 +65,8 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-netmaker/%s (terraform %s)", p.version, req.TerraformVersion)
-	// Undocumented, for scripts/bench.sh only: list the keys once per read
-	// (the naive mode the list cache is measured against).
-	if os.Getenv("NETMAKER_TF_NAIVE_READS") == "1" {
-		cfg.DisableListCache = true
-	}
-
-	cfg.Now = p.now // the client decides whether a key has expired (v1.5 rotation re-creates it)
+	cfg.DisableListCache = p.listCacheDisabled
+	cfg.Clock = p.clock // the client decides whether a key has expired (v1.5 rotation re-creates it)
 	client, err := netmaker.New(cfg)
 	if err != nil {
 		// clientConfig applied the rule; New adds a CA that holds no certificate.
@@ -83,11 +77,7 @@ func (p *NetmakerProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(authDiagnostic(client.Host(), cfg, err))
 		return
 	}
-	now := p.now
-	if now == nil {
-		now = time.Now
-	}
-	data := &providerData{client: client, now: now}
+	data := &providerData{client: client, now: p.clock}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data

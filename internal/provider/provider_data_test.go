@@ -26,8 +26,8 @@ func TestProviderDataGuards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.data.planClient() != nil; got != tt.want {
-				t.Errorf("planClient() != nil is %v, want %v", got, tt.want)
+			if got, ok := tt.data.planClient(); ok != tt.want || (got != nil) != tt.want {
+				t.Errorf("planClient() = %v, %v; want a client: %v", got, ok, tt.want)
 			}
 			var diags diag.Diagnostics
 			if got := requireConfigured(tt.data, &diags); got != tt.want || diags.HasError() == tt.want {

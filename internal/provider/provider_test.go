@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
@@ -27,9 +28,9 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 // testAccFactoriesWithClock starts the provider with an injected clock.
-func testAccFactoriesWithClock(now func() time.Time) map[string]func() (tfprotov6.ProviderServer, error) {
+func testAccFactoriesWithClock(clk clock.Clock) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"netmaker": providerserver.NewProtocol6WithError(&NetmakerProvider{version: "test", now: now}),
+		"netmaker": providerserver.NewProtocol6WithError(&NetmakerProvider{version: "test", clock: clk}),
 	}
 }
 
@@ -52,27 +53,6 @@ provider "netmaker" {
   api_token = %q
 }
 `, srv.URL(), testMasterKey)
-}
-
-// testClock is a settable clock that a test shares between the provider and
-// the test server, so that time passes without sleeping.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock(start time.Time) *testClock { return &testClock{t: start} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // newTestServerWithOptions starts a test server with opts (the master key
@@ -277,7 +257,7 @@ resource "netmaker_enrollment_key" "test" {
 // server's clock jumps past the session's lifetime in the middle of an
 // apply. The provider logs in again once, and the apply succeeds.
 func TestAccProvider_sessionExpiresMidApply(t *testing.T) {
-	clock := newTestClock(time.Now())
+	clk := clock.NewManual(time.Now())
 	var (
 		mu       sync.Mutex
 		creates  int
@@ -290,7 +270,7 @@ func TestAccProvider_sessionExpiresMidApply(t *testing.T) {
 		Generation:  netmakertest.GenerationCurrent,
 		Users:       map[string]string{"tf-admin": "correct horse battery"},
 		JWTLifetime: time.Hour,
-		Now:         clock.Now,
+		Now:         clk.Now,
 		Intercept: func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
 			mu.Lock()
 			switch {
@@ -298,7 +278,7 @@ func TestAccProvider_sessionExpiresMidApply(t *testing.T) {
 				creates++
 				if creates == 3 && !expired {
 					expired = true
-					clock.Advance(2 * time.Hour)
+					clk.Advance(2 * time.Hour)
 				}
 				lastSeen = relogins
 			case r.Method == http.MethodPost && r.URL.Path == "/api/users/adm/authenticate" && expired:

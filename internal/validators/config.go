@@ -53,20 +53,24 @@ func (v onlyWhenStringIs) ValidateResource(ctx context.Context, req resource.Val
 	}
 	for _, p := range v.attrs {
 		if isSet(ctx, req.Config, p) {
-			resp.Diagnostics.AddAttributeError(p, "Attribute not allowed for this key type",
-				fmt.Sprintf("%s can only be set when %s is %s; this key's %s is %q. Remove %s or change %s.",
+			resp.Diagnostics.AddAttributeError(p, fmt.Sprintf("Attribute not allowed for this %s", v.discriminator),
+				fmt.Sprintf("%s can only be set when %s is %s; here %s is %q. Remove %s or change %s.",
 					p, v.discriminator, quoteAll(v.values), v.discriminator, disc.ValueString(), p, v.discriminator))
 		}
 	}
 }
 
 // ConflictsWhenTrue is a resource config validator: attr must not be set
-// while the bool attribute flag is true.
-func ConflictsWhenTrue(attr, flag path.Path) resource.ConfigValidator {
-	return conflictsWhenTrue{attr: attr, flag: flag}
+// while the bool attribute flag is true. advice, when not empty, ends the
+// error with what to do instead.
+func ConflictsWhenTrue(attr, flag path.Path, advice string) resource.ConfigValidator {
+	return conflictsWhenTrue{attr: attr, flag: flag, advice: advice}
 }
 
-type conflictsWhenTrue struct{ attr, flag path.Path }
+type conflictsWhenTrue struct {
+	attr, flag path.Path
+	advice     string
+}
 
 func (v conflictsWhenTrue) Description(context.Context) string {
 	return fmt.Sprintf("%s cannot be set while %s is true", v.attr, v.flag)
@@ -84,9 +88,11 @@ func (v conflictsWhenTrue) ValidateResource(ctx context.Context, req resource.Va
 		return
 	}
 	if isSet(ctx, req.Config, v.attr) {
-		resp.Diagnostics.AddAttributeError(v.attr, "Conflicting attributes",
-			fmt.Sprintf("%s cannot be set while %s is true: choose a gateway with %s, or let Netmaker choose one with %s = true.",
-				v.attr, v.flag, v.attr, v.flag))
+		detail := v.Description(ctx)
+		if v.advice != "" {
+			detail += ": " + v.advice
+		}
+		resp.Diagnostics.AddAttributeError(v.attr, "Conflicting attributes", detail+".")
 	}
 }
 

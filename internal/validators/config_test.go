@@ -47,7 +47,7 @@ func TestOnlyWhenStringIs(t *testing.T) {
 	}{
 		{"uses with type uses", map[string]tftypes.Value{"type": str("uses"), "uses": tftypes.NewValue(tftypes.Number, 5)}, ""},
 		{"uses with type unlimited", map[string]tftypes.Value{"type": str("unlimited"), "uses": tftypes.NewValue(tftypes.Number, 5)},
-			`uses can only be set when type is "uses"; this key's type is "unlimited"`},
+			`uses can only be set when type is "uses"; here type is "unlimited"`},
 		{"no uses with type unlimited", map[string]tftypes.Value{"type": str("unlimited")}, ""},
 		// A typo in type is the type validator's one error, not a second one here.
 		{"uses with a misspelt type", map[string]tftypes.Value{"type": str("unlimted"), "uses": tftypes.NewValue(tftypes.Number, 5)}, ""},
@@ -65,14 +65,14 @@ func TestOnlyWhenStringIs(t *testing.T) {
 }
 
 func TestConflictsWhenTrue(t *testing.T) {
-	v := ConflictsWhenTrue(path.Root("gateway_id"), path.Root("auto"))
+	v := ConflictsWhenTrue(path.Root("gateway_id"), path.Root("auto"), "pick one")
 	gw := str("3f2b8c1e-6a47-4d2e-9d6b-1c2f3a4b5c6d")
 	tests := []struct {
 		name    string
 		values  map[string]tftypes.Value
 		wantErr string
 	}{
-		{"gateway and auto true", map[string]tftypes.Value{"gateway_id": gw, "auto": tftypes.NewValue(tftypes.Bool, true)}, "gateway_id cannot be set while auto is true"},
+		{"gateway and auto true", map[string]tftypes.Value{"gateway_id": gw, "auto": tftypes.NewValue(tftypes.Bool, true)}, "gateway_id cannot be set while auto is true: pick one."},
 		{"gateway and auto false", map[string]tftypes.Value{"gateway_id": gw, "auto": tftypes.NewValue(tftypes.Bool, false)}, ""},
 		{"gateway only", map[string]tftypes.Value{"gateway_id": gw}, ""},
 		{"auto only", map[string]tftypes.Value{"auto": tftypes.NewValue(tftypes.Bool, true)}, ""},

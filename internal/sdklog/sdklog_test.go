@@ -1,11 +1,11 @@
-package main
+package sdklog
 
 import (
 	"slices"
 	"testing"
 )
 
-func TestQuietSDKLogs(t *testing.T) {
+func TestQuietVars(t *testing.T) {
 	all := []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"}
 	tests := []struct {
 		name    string
@@ -32,8 +32,8 @@ func TestQuietSDKLogs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := quietSDKLogs(tt.environ, tt.debug); !slices.Equal(got, tt.want) {
-				t.Errorf("quietSDKLogs(%q, %v) = %q, want %q", tt.environ, tt.debug, got, tt.want)
+			if got := QuietVars(tt.environ, tt.debug); !slices.Equal(got, tt.want) {
+				t.Errorf("QuietVars(%q, %v) = %q, want %q", tt.environ, tt.debug, got, tt.want)
 			}
 		})
 	}

@@ -1,6 +1,6 @@
 //go:build benchprofile
 
-package main
+package benchhooks
 
 import (
 	"fmt"
@@ -10,11 +10,9 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile of this process to
-// $NETMAKER_TF_CPUPROFILE_DIR/cpu-<pid>.pprof. Only binaries built with
-// -tags benchprofile (by scripts/bench.sh) have it: the shipped provider
-// has no such switch.
-func startProfile() (stop func()) {
+// StartProfile writes a CPU profile of this process to
+// $NETMAKER_TF_CPUPROFILE_DIR/cpu-<pid>.pprof, until stop is called.
+func StartProfile() (stop func()) {
 	dir := os.Getenv("NETMAKER_TF_CPUPROFILE_DIR")
 	if dir == "" {
 		return func() {}

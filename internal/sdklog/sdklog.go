@@ -1,14 +1,15 @@
-package main
+// Package sdklog decides whether the plugin SDK may write its TRACE logs.
+package sdklog
 
 import "strings"
 
-// sdkLogLevelVars are the plugin SDK's log-level variables that quiet sets.
+// Vars are the plugin SDK's log-level variables that Quiet sets.
 // terraform-plugin-go and terraform-plugin-framework read them for every
 // RPC (tfsdklog.WithLevelFromEnv), so setting them in the process
 // environment before providerserver.Serve takes effect for all RPCs.
-var sdkLogLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"}
+var Vars = []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"}
 
-// quietSDKLogs answers the variables to set to OFF so that the SDK does not
+// QuietVars answers the variables to set to OFF so that the SDK does not
 // format TRACE logs nobody asked for: by default the SDK logs every RPC,
 // attribute, validator and plan modifier at TRACE, which Terraform parses
 // and drops when logging is off (a quarter of the provider's CPU). It
@@ -16,7 +17,7 @@ var sdkLogLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK
 // (any TF_LOG* variable, or plugin-testing's TF_ACC_LOG_PATH, set and not
 // empty) or the provider runs in debug mode, where its own stderr is the
 // developer's terminal.
-func quietSDKLogs(environ []string, debug bool) []string {
+func QuietVars(environ []string, debug bool) []string {
 	if debug {
 		return nil
 	}
@@ -29,5 +30,5 @@ func quietSDKLogs(environ []string, debug bool) []string {
 			return nil
 		}
 	}
-	return sdkLogLevelVars
+	return Vars
 }
