@@ -286,18 +286,22 @@ func (c *Client) put(ctx context.Context, old *EnrollmentKey, body *updateBody) 
 
 // answeredKey decodes a write's answer when it is the whole of the key old
 // became, with value: the answer of a single attempt (an earlier one may
-// have been applied unseen), with old's name and every setting a PUT or a
-// regenerate keeps. (The remaining uses are a live counter: the answer's
-// count is the newer.) Anything else, e.g. a server answering only some
-// fields, is not the key as the list would show it.
+// have been applied unseen), with a token, and with old's name and every
+// setting a PUT or a regenerate keeps (Matches). The settings an update
+// sets and the remaining uses (a live counter) are the answer's. Anything
+// else, e.g. a server answering only some fields, is not the key as the
+// list would show it.
 func answeredKey(a *answer, old *EnrollmentKey, value string) (EnrollmentKey, bool) {
 	if a.priorUncertain {
 		return EnrollmentKey{}, false
 	}
 	k, err := decodeKey(a.body)
-	if err != nil || k.Value != value || k.Token == "" || k.Name != old.Name || k.Type != old.Type ||
-		!sameSet(k.Networks, old.Networks) || k.Unlimited != old.Unlimited || !k.Expiration.Equal(old.Expiration) ||
-		k.AutoEgress != old.AutoEgress {
+	if err != nil || k.Value != value || k.Token == "" {
+		return EnrollmentKey{}, false
+	}
+	kept := old.Request()
+	kept.Tags, kept.GatewayID, kept.AutoAssignGateway, kept.Uses = k.Tags, k.GatewayID, k.AutoAssignGateway, k.UsesRemaining
+	if !k.Matches(kept) {
 		return EnrollmentKey{}, false
 	}
 	return copyKey(k), true
