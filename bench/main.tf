@@ -19,6 +19,12 @@ variable "tag" {
   default = ""
 }
 
+# A new value rotates every key in place (regenerate_trigger).
+variable "rotation" {
+  type    = string
+  default = "0"
+}
+
 provider "netmaker" {
   max_retries = 8
 }
@@ -35,4 +41,6 @@ resource "netmaker_enrollment_key" "k" {
   ttl      = count.index % 3 == 2 ? "8760h" : null
   networks = ["bench-net-${count.index % 4}"]
   tags     = var.tag == "" ? [] : ["bench-net-${count.index % 4}.${var.tag}"]
+
+  regenerate_trigger = var.rotation
 }

@@ -2,13 +2,18 @@
 # Benchmarks the provider against its floor (`make bench`).
 #
 # For each N in BENCH_SIZES (default "100 1000") and each of BENCH_REPEAT
-# (3) repetitions, four terraform commands run for every variant in
+# (3) repetitions, six terraform commands run for every variant in
 # BENCH_VARIANTS, interleaved (apply for each variant, then refresh-only
 # plan for each, ...), so that the shared machine's noise hits all alike:
 #   apply    N keys of mixed types (bench/main.tf, count = N), -parallelism (BENCH_PARALLELISM, 10)
 #   refresh  plan -refresh-only (must find no changes)
 #   changes  plan with a tag added to every key (N in-place updates)
+#   update   apply -refresh=false of that change (N PUTs), -parallelism as for apply
+#   rotate   apply -refresh=false changing every regenerate_trigger (N rotations)
 #   destroy  -refresh=false, -parallelism as for apply
+# During update and rotate, every sandbox takes a real server's time
+# (BENCH_LATENCY, default "real": netmakertest.RealServerLatency, per
+# request and per key listed, one request at a time; "off" for none).
 # Variants:
 #   ours         the provider as shipped (SDK TRACE logs off when no log was asked for)
 #   ours-sdklogs the provider with TF_LOG_SDK*=TRACE, i.e. the SDK's default logging (as before it chose)
@@ -16,6 +21,9 @@
 #                modifiers, no ModifyPlan and no I/O (Create copies plan to state); SDK logging as the framework ships it
 #   floor-quiet  the floor with the SDK's TRACE logs off, as ours turns them off
 #   tfdata       terraform_data (bench/terraform_data/main.tf): no provider process at all
+#   raw          bench/rawhttp on its own sandbox: the writes of update and rotate as raw HTTP at the
+#                same parallelism (one list, then N PUTs or N regenerates), nothing else; it runs only
+#                those two commands (its keys are made and deleted, untimed, around them)
 # Every provider runs as Terraform launches it (dev_overrides to a built
 # binary, never debug/reattach mode) behind a wrapper that runs it under
 # /usr/bin/time -v: provider CPU is summed over all provider processes of
@@ -44,7 +52,8 @@ parallelism=${BENCH_PARALLELISM:-10}
 repeat=${BENCH_REPEAT:-3}
 # BENCH_REPEATS: one repetition count per size (e.g. "3 1"), overriding BENCH_REPEAT.
 read -r -a repeats <<<"${BENCH_REPEATS:-}"
-variants=${BENCH_VARIANTS:-"ours floor floor-quiet tfdata ours-sdklogs"}
+variants=${BENCH_VARIANTS:-"ours floor floor-quiet tfdata ours-sdklogs raw"}
+latency=${BENCH_LATENCY:-real}
 out=${BENCH_OUT:-$root/bench/results.md}
 profile=${BENCH_PROFILE:-0}
 profile_out=${BENCH_PROFILE_OUT:-$root/bench/profiles}
@@ -92,6 +101,7 @@ naive_tags=benchnaive
 nice -n "$build_nice" go build -tags "$naive_tags" -o "$work/bin/ours-naive" .
 nice -n "$build_nice" go build "${tags[@]}" -o "$work/bin/floor" ./bench/floorprovider
 nice -n "$build_nice" go build -o "$work/bin/netmaker-sandbox" ./internal/netmakertest/cmd/netmaker-sandbox
+nice -n "$build_nice" go build -o "$work/bin/rawhttp" ./bench/rawhttp
 
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
@@ -108,11 +118,16 @@ setup_variant() {
     floor) kind[$v]=floor binary=$work/bin/floor ;;
     floor-quiet) kind[$v]=floor binary=$work/bin/floor env_line="NETMAKER_BENCH_FLOOR_QUIET=1" ;;
     tfdata) kind[$v]=tfdata ;;
+    raw) kind[$v]=raw ;;
     *) echo "bench: unknown variant $v" >&2; exit 1 ;;
   esac
   if [ "${kind[$v]}" = tfdata ]; then
     cp bench/terraform_data/main.tf "$d/tf/main.tf"
     echo '# empty: terraform_data needs no provider' >"$d/terraformrc"
+    return
+  fi
+  if [ "${kind[$v]}" = raw ]; then
+    start_sandbox "$v"
     return
   fi
   cp bench/main.tf "$d/tf/main.tf"
@@ -132,14 +147,19 @@ provider_installation {
 }
 EOF
   if [ "${kind[$v]}" = netmaker ]; then
-    master[$v]="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-    "$work/bin/netmaker-sandbox" -listen 127.0.0.1:0 -generation current -master-key "${master[$v]}" \
-      >"$d/sandbox.out" 2>"$d/sandbox.err" &
-    sandbox_pids+=($!)
-    echo $! >"$d/sandbox.pid"
-    host[$v]=$(wait_for_line "bench: the sandbox" "$d/sandbox.out" "$!" '1s/^NETMAKER_HOST=//p' 100 "$d/sandbox.err")
-    log "$v: sandbox at ${host[$v]}"
+    start_sandbox "$v"
   fi
+}
+# start_sandbox V: V's own sandbox (current generation, no faults, no latency).
+start_sandbox() {
+  local v=$1 d=$work/v/$1
+  master[$v]="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  "$work/bin/netmaker-sandbox" -listen 127.0.0.1:0 -generation current -master-key "${master[$v]}" \
+    >"$d/sandbox.out" 2>"$d/sandbox.err" &
+  sandbox_pids+=($!)
+  echo $! >"$d/sandbox.pid"
+  host[$v]=$(wait_for_line "bench: the sandbox" "$d/sandbox.out" "$!" '1s/^NETMAKER_HOST=//p' 100 "$d/sandbox.err")
+  log "$v: sandbox at ${host[$v]}"
 }
 for v in $variants; do setup_variant "$v"; done
 
@@ -160,7 +180,48 @@ verify_keys() {
     return 1
   fi
 }
+# has_sandbox V: V talks to a sandbox of its own.
+has_sandbox() { [ "${kind[$1]}" = netmaker ] || [ "${kind[$1]}" = raw ]; }
+# set_latency V MODEL: V's sandbox takes MODEL's time per request (off, real, ...).
+set_latency() { has_sandbox "$1" && curl -sf -X POST --data "$2" "${host[$1]}/sandbox/latency" >/dev/null || true; }
+# verify_tagged V N: N bench keys, each with its network's device tag x.
+verify_tagged() {
+  local tagged
+  tagged=$(api "$1" "${host[$1]}/api/v1/enrollment-keys" |
+    jq '[.[] | select(.tags[0] // "" | startswith("bench-")) | select(.groups == [.networks[0] + ".x"])] | length')
+  if [ "$tagged" -ne "$2" ]; then
+    echo "bench: $1's sandbox holds $tagged bench keys with the tag, want $2" >&2
+    return 1
+  fi
+}
+# bench_values V: the values of V's bench keys, sorted.
+bench_values() {
+  api "$1" "${host[$1]}/api/v1/enrollment-keys" | jq -r '.[] | select(.tags[0] // "" | startswith("bench-")) | .value' | sort
+}
+# verify_rotated V N BEFORE_FILE: N bench keys, none with a value of BEFORE_FILE.
+verify_rotated() {
+  verify_keys "$1" "$2"
+  local kept
+  kept=$(comm -12 "$3" <(bench_values "$1") | grep -c . || true)
+  if [ "$kept" -ne 0 ]; then
+    echo "bench: $kept of $1's bench keys kept their value through the rotation" >&2
+    return 1
+  fi
+}
 sandbox_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$(cat "$work/v/$1/sandbox.pid")/stat"; }
+
+# The latency model as the sandbox reads BENCH_LATENCY (per request, per key listed), for the report.
+latency_model=$latency
+for v in $variants; do
+  if has_sandbox "$v"; then
+    latency_model=$(curl -sf -X POST --data "$latency" "${host[$v]}/sandbox/latency") || {
+      echo "bench: the sandbox refuses BENCH_LATENCY=$latency" >&2
+      exit 1
+    }
+    set_latency "$v" off
+    break
+  fi
+done
 
 time_field() { awk -F': ' -v k="$2" '$1 ~ k { print $2 }' "$1"; }
 cpu_of() { awk -v u="$(time_field "$1" 'User time')" -v s="$(time_field "$1" 'System time')" 'BEGIN { printf "%.2f", u + s }'; }
@@ -175,10 +236,15 @@ run() {
   local s0=0 t0 t1 load
   load=$(cut -d' ' -f1 /proc/loadavg)
   local envs=(TF_CLI_CONFIG_FILE="$d/terraformrc" BENCH_TIME_DIR="$times")
-  if [ "${kind[$v]}" = netmaker ]; then
+  if has_sandbox "$v"; then
     envs+=(NETMAKER_HOST="${host[$v]}" NETMAKER_API_TOKEN="${master[$v]}")
     curl -sf -X POST "${host[$v]}/sandbox/stats/reset" >/dev/null
     s0=$(sandbox_cpu "$v")
+  fi
+  # raw runs bench/rawhttp ($@ are its arguments), the others terraform.
+  local program=("$TERRAFORM") extra=(-input=false -no-color -var "n=$n")
+  if [ "${kind[$v]}" = raw ]; then
+    program=("$work/bin/rawhttp" -parallelism="$parallelism") extra=()
   fi
   [ "$cmd" = refresh-naive ] && envs+=(BENCH_NAIVE=1)
   if [ "$profile" = 1 ]; then
@@ -187,16 +253,17 @@ run() {
   fi
   t0=$(now)
   (cd "$d/tf" && env "${envs[@]}" timeout "$limit" /usr/bin/time -v -o "$d/terraform-$tag.time" \
-    "$TERRAFORM" "$@" -input=false -no-color -var "n=$n") >"$logf" 2>&1 || {
-    echo "bench: $v: terraform $* failed (log $logf):" >&2
+    "${program[@]}" "$@" "${extra[@]}") >"$logf" 2>&1 || {
+    echo "bench: $v: ${program[*]} $* failed (log $logf):" >&2
     tail -n 30 "$logf" >&2
     return 1
   }
   t1=$(now)
   local stats="{}" scpu=0
-  if [ "${kind[$v]}" = netmaker ]; then
+  if has_sandbox "$v"; then
     stats=$(curl -sf "${host[$v]}/sandbox/stats")
     scpu=$(awk -v a="$s0" -v b="$(sandbox_cpu "$v")" 'BEGIN { printf "%.2f", b - a }')
+    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$v" "$cmd" "$rep" "$(jq -c . <<<"$stats")" >>"$work/routes.tsv"
   fi
   local pcpu=0 prss=0 nproc=0 f
   for f in "$times"/provider-*.time; do
@@ -209,6 +276,10 @@ run() {
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   # terraform's rusage includes the provider processes it waited for.
   tcpu=$(awk -v a="$(cpu_of "$d/terraform-$tag.time")" -v p="$pcpu" 'BEGIN { printf "%.2f", a - p }')
+  if [ "${kind[$v]}" = raw ]; then
+    # The raw client's CPU and memory count as the provider's; there is no terraform.
+    pcpu=$tcpu tcpu=0 nproc=1 prss=$(time_field "$d/terraform-$tag.time" 'Maximum resident set size')
+  fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$v" "$cmd" "$rep" "$wall" "$tcpu" "$pcpu" \
     "$(awk -v k="$prss" 'BEGIN { printf "%.1f", k / 1024 }')" "$nproc" "$scpu" \
     "$(jq '."GET /api/v1/enrollment-keys" // 0' <<<"$stats")" "$(jq '[.[]] | add // 0' <<<"$stats")" \
@@ -222,6 +293,7 @@ expect_in_log() { # expect_in_log PATTERN WHAT
 }
 
 : >"$work/records.tsv"
+: >"$work/routes.tsv"
 list_sizes=""
 size_index=0
 for n in $sizes; do
@@ -230,6 +302,11 @@ for n in $sizes; do
   repeat_note="${repeat_note:+$repeat_note, }N=$n: $reps"
   for rep in $(seq "$reps"); do
     for v in $variants; do
+      if [ "${kind[$v]}" = raw ]; then
+        (cd "$work" && NETMAKER_HOST="${host[$v]}" NETMAKER_API_TOKEN="${master[$v]}" "$work/bin/rawhttp" -op create -n "$n" -parallelism="$parallelism")
+        verify_keys "$v" "$n"
+        continue
+      fi
       run "$v" "$n" "$rep" apply "$apply_timeout" apply -auto-approve -parallelism="$parallelism"
       if [ "${kind[$v]}" = netmaker ]; then
         verify_keys "$v" "$n"
@@ -239,6 +316,7 @@ for n in $sizes; do
       fi
     done
     for v in $variants; do
+      [ "${kind[$v]}" = raw ] && continue
       run "$v" "$n" "$rep" refresh "$plan_timeout" plan -refresh-only -lock=false
       expect_in_log "No changes" "the refresh-only plan found changes"
       if [ "$v" = ours ] && [ "$rep" = 1 ]; then
@@ -247,10 +325,39 @@ for n in $sizes; do
       fi
     done
     for v in $variants; do
+      [ "${kind[$v]}" = raw ] && continue
       run "$v" "$n" "$rep" changes "$plan_timeout" plan -lock=false -var tag=x
       expect_in_log "Plan: 0 to add, $n to change, 0 to destroy" "the plan with changes is not $n updates"
     done
     for v in $variants; do
+      set_latency "$v" "$latency"
+      if [ "${kind[$v]}" = raw ]; then
+        run "$v" "$n" "$rep" update "$apply_timeout" -op update -tag x
+      else
+        run "$v" "$n" "$rep" update "$apply_timeout" apply -auto-approve -refresh=false -parallelism="$parallelism" -var tag=x
+        expect_in_log "Resources: 0 added, $n changed, 0 destroyed" "the update is not $n in-place changes"
+      fi
+      set_latency "$v" off
+      if has_sandbox "$v"; then verify_keys "$v" "$n" && verify_tagged "$v" "$n"; fi
+    done
+    for v in $variants; do
+      has_sandbox "$v" && bench_values "$v" >"$work/v/$v/values-before-rotation"
+      set_latency "$v" "$latency"
+      if [ "${kind[$v]}" = raw ]; then
+        run "$v" "$n" "$rep" rotate "$apply_timeout" -op rotate
+      else
+        run "$v" "$n" "$rep" rotate "$apply_timeout" apply -auto-approve -refresh=false -parallelism="$parallelism" -var tag=x -var rotation=1
+        expect_in_log "Resources: 0 added, $n changed, 0 destroyed" "the rotation is not $n in-place changes"
+      fi
+      set_latency "$v" off
+      if has_sandbox "$v"; then verify_rotated "$v" "$n" "$work/v/$v/values-before-rotation"; fi
+    done
+    for v in $variants; do
+      if [ "${kind[$v]}" = raw ]; then
+        (cd "$work" && NETMAKER_HOST="${host[$v]}" NETMAKER_API_TOKEN="${master[$v]}" "$work/bin/rawhttp" -op delete -parallelism="$parallelism")
+        verify_keys "$v" 0
+        continue
+      fi
       run "$v" "$n" "$rep" destroy "$apply_timeout" destroy -auto-approve -refresh=false -parallelism="$parallelism"
       [ "${kind[$v]}" = netmaker ] && verify_keys "$v" 0
     done
@@ -276,6 +383,7 @@ has() { [[ " $variants " == *" $1 "* ]]; }
 cell() { awk -F'\t' -v n="$1" -v v="$2" -v c="$3" -v f="$4" '$1 == n && $2 == v && $3 == c { print $f; exit }' "$work/medians.tsv"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "–"; else printf "%.2f", a / b }'; }
 secs() { [ -n "$1" ] && printf '%.1f s' "$1" || printf '–'; }
+secs2() { [ -n "$1" ] && printf '%.2f s' "$1" || printf '–'; }
 
 summary_rows() {
   local n c
@@ -304,7 +412,7 @@ cpu_summary_rows() {
 cpu_rows() {
   local n c v
   for n in $sizes; do
-    for c in apply refresh refresh-naive changes destroy; do
+    for c in apply refresh refresh-naive changes update rotate destroy; do
       for v in $variants; do
         local line
         line=$(awk -F'\t' -v n="$n" -v v="$v" -v c="$c" '$1 == n && $2 == v && $3 == c' "$work/medians.tsv")
@@ -312,6 +420,8 @@ cpu_rows() {
         IFS=$'\t' read -r _ _ _ wall tcpu pcpu prss nproc scpu _ <<<"$line"
         if [ "${kind[$v]}" = tfdata ]; then
           echo "| $n | $c | $v | $(secs "$wall") | $(secs "$tcpu") | – | – | – | – | – |"
+        elif [ "${kind[$v]}" = raw ]; then
+          echo "| $n | $c | $v | $(secs "$wall") | – | $(secs "$pcpu") (rawhttp) | – | 1 | $prss MiB | $(secs "$scpu") |"
         else
           local fl
           fl=$(cell "$n" floor "$c" 6)
@@ -324,12 +434,50 @@ cpu_rows() {
 request_rows() {
   local n c
   for n in $sizes; do
-    for c in apply refresh refresh-naive changes destroy; do
+    for c in apply refresh refresh-naive changes update rotate destroy; do
       local line
       line=$(awk -F'\t' -v n="$n" -v c="$c" '$1 == n && $2 == "ours" && $3 == c' "$work/medians.tsv")
       [ -n "$line" ] || continue
       IFS=$'\t' read -r _ _ _ wall _ _ _ _ _ lists total creates <<<"$line"
       echo "| $n | $c | $lists | $total | $creates |"
+    done
+  done
+}
+
+# write_rows: update and rotate (latency on) against raw HTTP and the floors.
+write_rows() {
+  local n c
+  for n in $sizes; do
+    for c in update rotate; do
+      local o r fq td sum
+      o=$(cell "$n" ours "$c" 4) r=$(cell "$n" raw "$c" 4) fq=$(cell "$n" floor-quiet "$c" 4) td=$(cell "$n" tfdata "$c" 4)
+      sum=$(awk -v a="$fq" -v b="$r" 'BEGIN { if (a == "" || b == "") print ""; else printf "%.2f", a + b }')
+      echo "| $n | $c | $(secs "$o") | $(secs "$r") | **$(ratio "$o" "$r")** | $(secs "$fq") | $(ratio "$o" "$fq") | $(secs "$sum") | $(ratio "$o" "$sum") | $(secs "$td") |"
+    done
+  done
+}
+write_cpu_rows() {
+  local n c
+  for n in $sizes; do
+    for c in update rotate; do
+      local o fq op r
+      o=$(total_cpu "$n" ours "$c") fq=$(total_cpu "$n" floor-quiet "$c")
+      op=$(cell "$n" ours "$c" 6) r=$(cell "$n" raw "$c" 6)
+      echo "| $n | $c | $(secs "$o") | $(secs "$fq") | **$(ratio "$o" "$fq")** | $(secs2 "$op") | $(secs2 "$r") | $(ratio "$op" "$r") |"
+    done
+  done
+}
+# route_rows: requests by route of ours and raw in update and rotate (first repetition).
+route_rows() {
+  local n c v
+  for n in $sizes; do
+    for c in update rotate; do
+      for v in ours raw; do
+        local stats
+        stats=$(awk -F'\t' -v n="$n" -v v="$v" -v c="$c" '$1 == n && $2 == v && $3 == c && $4 == 1 { print $5; exit }' "$work/routes.tsv")
+        [ -n "$stats" ] || continue
+        echo "| $n | $c | $v | $(jq -r 'to_entries | sort_by(-.value) | map("\(.key): \(.value)") | join(", ")' <<<"$stats") |"
+      done
     done
   done
 }
@@ -354,6 +502,8 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "  with the SDK's TRACE logs off, as ours turns them off. tfdata: \`terraform_data\` with the same values (no provider process)."
   echo "- Sandbox: current generation, no faults, one per netmaker variant; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)."
   echo "  apply and destroy: -parallelism=$parallelism; refresh: plan -refresh-only; changes: plan adding a tag to every key (N in-place updates); destroy: -refresh=false."
+  echo "  update: apply -refresh=false of that change; rotate: apply -refresh=false changing every key's regenerate_trigger (both -parallelism=$parallelism,"
+  echo "  with the sandbox latency \`$latency\`, see below). raw: bench/rawhttp making the same writes on its own sandbox, update and rotate only."
   [ "$profile" = 1 ] && echo "- BENCH_PROFILE=1: every provider process (ours and the floors alike) ran with Go's CPU profiler on (100 Hz sampling)."
   echo "- Every figure is the median of the repetitions (each measure on its own; refresh-naive ran once). One list of the keys: ${list_sizes}."
   echo
@@ -376,6 +526,32 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "| N | command | variant | wall time | terraform CPU | provider CPU | provider CPU / floor's | provider processes | provider peak RSS | sandbox CPU |"
   echo "|---|---------|---------|-----------|---------------|--------------|------------------------|--------------------|-------------------|-------------|"
   cpu_rows
+  if has ours && has raw; then
+    echo
+    echo "## Writes to existing keys, with a real server's latency: ours against raw HTTP"
+    echo
+    echo "update (a device tag added to every key) and rotate (every regenerate_trigger changed) are \`terraform apply -refresh=false -parallelism=$parallelism\`;"
+    echo "raw HTTP is bench/rawhttp sending the same writes at the same parallelism (one key list, then N PUTs or N regenerates) and nothing else."
+    echo "While they run, every sandbox takes a real server's time (BENCH_LATENCY=$latency: ${latency_model%%,*} per request and ${latency_model#*,} per key listed,"
+    echo "one request at a time; netmakertest.RealServerLatency says how it was calibrated); the floors have no server."
+    echo "floor-quiet + raw HTTP adds Terraform's own time for the same apply (no I/O) to the server's: a reference, not a bound (they overlap)."
+    echo
+    echo "| N | command | ours | raw HTTP | ours / raw HTTP | floor-quiet | ours / floor-quiet | floor-quiet + raw HTTP | ours / (floor-quiet + raw) | terraform_data |"
+    echo "|---|---------|------|----------|-----------------|-------------|--------------------|------------------------|----------------------------|----------------|"
+    write_rows
+    echo
+    echo "CPU seconds of the same commands: ours (terraform + provider) against floor-quiet, and the provider's own CPU against the raw client's."
+    echo
+    echo "| N | command | ours | floor-quiet | ours / floor-quiet | ours' provider | raw HTTP client | provider / raw |"
+    echo "|---|---------|------|-------------|--------------------|----------------|-----------------|----------------|"
+    write_cpu_rows
+    echo
+    echo "Requests by route (counted by the sandboxes, first repetition):"
+    echo
+    echo "| N | command | variant | requests |"
+    echo "|---|---------|---------|----------|"
+    route_rows
+  fi
   if has ours; then
     echo
     echo "## Requests (ours)"

@@ -9,6 +9,11 @@ variable "tag" {
   default = ""
 }
 
+variable "rotation" {
+  type    = string
+  default = "0"
+}
+
 locals {
   types = ["unlimited", "uses", "time_bound"]
 }
@@ -22,5 +27,6 @@ resource "terraform_data" "k" {
     ttl      = count.index % 3 == 2 ? "8760h" : null
     networks = ["bench-net-${count.index % 4}"]
     tags     = var.tag == "" ? [] : ["bench-net-${count.index % 4}.${var.tag}"]
+    trigger  = var.rotation
   }
 }

@@ -63,13 +63,15 @@ func (lc *listCache) invalidateVolatile(d time.Duration) {
 }
 
 // recordWrite applies the known effect of one of this client's own writes
-// (a key it created, a key it deleted) to a valid list instead of dropping
-// it: Terraform plans every resource again during an apply, and with the
-// list dropped after each create an apply of N keys listed about N/2 times
-// at -parallelism=10 (each list holding all keys). Lists in flight are
-// dropped as on invalidate, since they may predate the write; while the
-// list is volatile nothing is kept.
-func (lc *listCache) recordWrite(edit func([]EnrollmentKey) []EnrollmentKey) {
+// (a key it created, changed, regenerated or deleted, as the server
+// answered) to a valid list instead of dropping it: Terraform plans every
+// resource again during an apply, and with the list dropped after each
+// write an apply of N keys listed about N times at -parallelism=10 (each
+// list holding all keys). edit answers false when the effect is not known
+// after all; the list is then dropped. Lists in flight are dropped as on
+// invalidate, since they may predate the write; while the list is volatile
+// nothing is kept.
+func (lc *listCache) recordWrite(edit func([]EnrollmentKey) ([]EnrollmentKey, bool)) {
 	lc.lock()
 	defer lc.unlock()
 	lc.gen++
@@ -79,19 +81,64 @@ func (lc *listCache) recordWrite(edit func([]EnrollmentKey) []EnrollmentKey) {
 		return
 	}
 	// A new slice: readers of listShared may still hold the old one.
-	lc.keys = edit(slices.Clone(lc.keys))
+	keys, known := edit(slices.Clone(lc.keys))
+	if !known {
+		lc.valid, lc.keys = false, nil
+		return
+	}
+	lc.keys = keys
 }
 
-// recordCreated adds a key this client created, as the server answered it.
-func (lc *listCache) recordCreated(k EnrollmentKey) {
-	lc.recordWrite(func(keys []EnrollmentKey) []EnrollmentKey { return append(keys, copyKey(k)) })
+// defaultEffect is what one write did to the default flag of keys other
+// than the one it wrote. The flag is per key: a key that takes it from
+// another key of one network takes it for all that key's networks.
+type defaultEffect int
+
+const (
+	// defaultsKept: no other key's flag changed.
+	defaultsKept defaultEffect = iota
+	// defaultTaken: the key became a default, and every other default key
+	// sharing one of its networks lost the flag.
+	defaultTaken
+	// defaultMaybeTaken: the key was a default and was told again to be
+	// one (a v1.7 PUT with "default": true). Whether that takes the flag
+	// from other default keys of its networks (a server listing several) is
+	// not documented: with such a key cached, the list is read again.
+	defaultMaybeTaken
+)
+
+// recordKey records k as this client's write left it (the server's answer):
+// it takes the place of the key whose value was replaced (the key before an
+// update or a regenerate; "" for a new key), with effect on the other keys'
+// default flags.
+func (lc *listCache) recordKey(replaced string, k EnrollmentKey, effect defaultEffect) {
+	k = copyKey(k)
+	lc.recordWrite(func(keys []EnrollmentKey) ([]EnrollmentKey, bool) {
+		keys = slices.DeleteFunc(keys, func(o EnrollmentKey) bool { return o.Value == k.Value || replaced != "" && o.Value == replaced })
+		for i := range keys {
+			if !keys[i].Default || !sharesNetwork(&keys[i], &k) {
+				continue
+			}
+			switch effect {
+			case defaultTaken:
+				keys[i].Default = false // a copy: the slice is new, its elements are values
+			case defaultMaybeTaken:
+				return nil, false
+			}
+		}
+		return append(keys, k), true
+	})
 }
 
 // recordDeleted removes the key with value, which this client deleted.
 func (lc *listCache) recordDeleted(value string) {
-	lc.recordWrite(func(keys []EnrollmentKey) []EnrollmentKey {
-		return slices.DeleteFunc(keys, func(k EnrollmentKey) bool { return k.Value == value })
+	lc.recordWrite(func(keys []EnrollmentKey) ([]EnrollmentKey, bool) {
+		return slices.DeleteFunc(keys, func(k EnrollmentKey) bool { return k.Value == value }), true
 	})
+}
+
+func sharesNetwork(a, b *EnrollmentKey) bool {
+	return slices.ContainsFunc(a.Networks, b.HasNetwork)
 }
 
 // ListKeys answers all keys (see the cache above). The answer is a deep

@@ -2,8 +2,10 @@ package netmaker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -66,19 +68,38 @@ func TestListCacheInvalidation(t *testing.T) {
 	ctx := context.Background()
 	writes := []struct {
 		name  string
-		write func(c *Client, value string) error
+		write func(c *Client, f *fakeNM, value string) error
 	}{
-		// A plain create and a delete are recorded in the cached list
-		// instead (TestListCacheRecordsOwnWrites).
-		{"update", func(c *Client, v string) error { _, err := c.UpdateKey(ctx, v, UpdateKeyRequest{}); return err }},
-		{"regenerate", func(c *Client, v string) error { _, err := c.RegenerateToken(ctx, v); return err }},
-		{"failed delete", func(c *Client, _ string) error {
+		// A create, a delete and a regenerate answered with the whole key
+		// are recorded in the cached list instead (TestListCacheRecordsOwnWrites).
+		// The fake answers a PUT with a few fields only: not the key as the
+		// list shows it.
+		{"update answered in part", func(c *Client, _ *fakeNM, v string) error {
+			_, err := c.UpdateKey(ctx, v, UpdateKeyRequest{})
+			return err
+		}},
+		{"regenerate answered in part", func(c *Client, f *fakeNM, v string) error {
+			f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+				if route == "POST "+routeRegenerate {
+					rec := httptest.NewRecorder()
+					f.apply(rec, r, route, body)
+					var k map[string]any
+					_ = json.Unmarshal(rec.Body.Bytes(), &k)
+					writeJSON(w, map[string]any{"value": k["value"], "tags": k["tags"]}) // no token, networks, type
+					return true
+				}
+				return false
+			}
+			_, err := c.RegenerateToken(ctx, v)
+			return err
+		}},
+		{"failed delete", func(c *Client, _ *fakeNM, _ string) error {
 			if err := c.DeleteKey(ctx, "NOPE"); !errors.Is(err, ErrNotFound) {
 				return err
 			}
 			return nil
 		}},
-		{"network create", func(c *Client, _ string) error {
+		{"network create", func(c *Client, _ *fakeNM, _ string) error {
 			_ = c.CreateNetwork(ctx, Network{Name: "n2", AddressRange: "10.0.0.0/24"})
 			return nil
 		}},
@@ -98,7 +119,7 @@ func TestListCacheInvalidation(t *testing.T) {
 			if got := f.count("GET " + routeKeys); got != 1 {
 				t.Fatalf("%d lists before the write, want 1", got)
 			}
-			if err := tt.write(c, a.Value); err != nil {
+			if err := tt.write(c, f, a.Value); err != nil {
 				t.Fatal(err)
 			}
 			for range 2 {
@@ -115,15 +136,20 @@ func TestListCacheInvalidation(t *testing.T) {
 	}
 }
 
-// TestListCacheRecordsOwnWrites: a key this client creates (not as a
-// default) or deletes changes the cached list without listing again, and
-// the cached list then matches the server's.
+// TestListCacheRecordsOwnWrites: a key this client creates, regenerates
+// or deletes (the server answering the whole key) changes the cached list
+// without listing again, and the cached list then matches the server's.
+// (TestIntegrationCacheKeptThroughWrites covers every generation's rules.)
 func TestListCacheRecordsOwnWrites(t *testing.T) {
 	ctx := context.Background()
 	f := newFake(t)
-	seedKeys(f, "a", "b")
+	seedKeys(f, "a", "b", "c")
 	c := f.client(t, nil)
 	b, err := c.KeyByName(ctx, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cKey, err := c.KeyByName(ctx, "c")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,12 +160,30 @@ func TestListCacheRecordsOwnWrites(t *testing.T) {
 	if err := c.DeleteKey(ctx, b.Value); err != nil {
 		t.Fatal(err)
 	}
+	regenerated, err := c.RegenerateToken(ctx, cKey.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got, err := c.KeyByName(ctx, "new")
 	if err != nil || got.Value != created.Value || got.Token != created.Token {
 		t.Fatalf("KeyByName(new) = %+v, %v; want the created key", got, err)
 	}
 	if _, err := c.KeyByName(ctx, "b"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("KeyByName(b) after its delete = %v, want ErrNotFound", err)
+	}
+	if got, err := c.KeyByName(ctx, "c"); err != nil || got.Value != regenerated.Value || got.Value == cKey.Value {
+		t.Fatalf("KeyByName(c) after its regenerate = %+v, %v; want the new value", got, err)
+	}
+	if _, err := c.KeyByValue(ctx, cKey.Value); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("KeyByValue(c's old value) = %v, want ErrNotFound", err)
+	}
+
+	// A key created as a default is recorded as one.
+	if _, err := c.CreateKey(ctx, CreateKeyRequest{Name: "dflt", Type: KeyTypeUnlimited, Networks: []string{"net1"}, Default: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.KeyByName(ctx, "dflt"); err != nil || !got.Default {
+		t.Fatalf("KeyByName(dflt) = %+v, %v; want a default key", got, err)
 	}
 	if n := f.count("GET " + routeKeys); n != 1 {
 		t.Fatalf("%d lists, want 1 (own writes are recorded in the cached list)", n)
@@ -156,32 +200,23 @@ func TestListCacheRecordsOwnWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if names(cached) != names(server) {
-		t.Fatalf("cached list %s, server's %s", names(cached), names(server))
-	}
-
-	// A key created as a default changes other keys' flags: the list is
-	// read again.
-	before := f.count("GET " + routeKeys)
-	if _, err := c.CreateKey(ctx, CreateKeyRequest{Name: "dflt", Type: KeyTypeUnlimited, Networks: []string{"net1"}, Default: true}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ListKeys(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n := f.count("GET "+routeKeys) - before; n < 1 {
-		t.Fatal("no list after creating a default key")
+	if sortedJoin(cached, keyName) != sortedJoin(server, keyName) || sortedJoin(cached, keyValue) != sortedJoin(server, keyValue) {
+		t.Fatalf("cached list %s, server's %s", sortedJoin(cached, keyName), sortedJoin(server, keyName))
 	}
 }
 
-func names(keys []EnrollmentKey) string {
+// sortedJoin answers field of every key, sorted, comma-separated.
+func sortedJoin(keys []EnrollmentKey, field func(EnrollmentKey) string) string {
 	var out []string
 	for _, k := range keys {
-		out = append(out, k.Name)
+		out = append(out, field(k))
 	}
 	slices.Sort(out)
 	return strings.Join(out, ",")
 }
+
+func keyName(k EnrollmentKey) string  { return k.Name }
+func keyValue(k EnrollmentKey) string { return k.Value }
 
 // TestListStartedBeforeWriteNotServedAfter: a list in flight when a write
 // completes must not answer reads that begin after the write.

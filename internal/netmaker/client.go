@@ -205,10 +205,13 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 			// Create answers the stored key in the list shape, complete: no
 			// need to list again (that made applying N keys cost N lists).
 			created = copyKey(created)
-			if req.Default {
-				c.cache.invalidate() // the networks' previous default keys lost the flag
-			} else {
-				c.cache.recordCreated(created)
+			switch {
+			case !req.Default:
+				c.cache.recordKey("", created, defaultsKept)
+			case created.Default:
+				c.cache.recordKey("", created, defaultTaken) // the networks' previous default keys lost the flag
+			default:
+				c.cache.invalidate() // asked to be a default and is none: an unknown rule
 			}
 			return &created, nil
 		}
@@ -243,34 +246,92 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 
 // UpdateKey changes tags, gateway and auto-assign of the key with value,
 // always sending all three and the key's current default flag (which v1.7
-// would otherwise clear), and answers the key as read back.
+// would otherwise clear), and answers the key as the server answered it.
 func (c *Client) UpdateKey(ctx context.Context, value string, req UpdateKeyRequest) (*EnrollmentKey, error) {
 	k, err := c.KeyByValue(ctx, value)
 	if err != nil {
 		return nil, err
 	}
-	return c.put(ctx, value, newUpdateBody(req, k.Default))
+	return c.put(ctx, k, newUpdateBody(req, k.Default))
 }
 
-func (c *Client) put(ctx context.Context, value string, body *updateBody) (*EnrollmentKey, error) {
+// put sends body as the update of old (the key as the cached list has it).
+// An answer that is the whole key is recorded in the cached list, with
+// what it did to other keys' default flags; any other answer is checked
+// against a fresh list.
+func (c *Client) put(ctx context.Context, old *EnrollmentKey, body *updateBody) (*EnrollmentKey, error) {
 	const method = http.MethodPut
-	if value == "" {
+	if old.Value == "" {
 		return nil, fmt.Errorf("%w: no key value", ErrValidation)
 	}
-	a, err := c.do(ctx, method, routeKey, keyPath(value), body)
-	c.cache.invalidate()
+	a, err := c.do(ctx, method, routeKey, keyPath(old.Value), body)
 	if err != nil {
+		c.cache.invalidate()
 		return nil, err
 	}
 	if !a.ok() {
-		return nil, c.apiError(method, routeKey, a, value)
+		c.cache.invalidate()
+		return nil, c.apiError(method, routeKey, a, old.Value)
 	}
 	c.noteShape(a.body)
-	return c.readBack(ctx, method, routeKey, a, func(k *EnrollmentKey) bool { return k.Value == value })
+	if k, ok := answeredKey(a, old, old.Value); ok {
+		if effect, known := putDefaultEffect(old, &k, body.Default, isDetailShape(a.body)); known {
+			c.cache.recordKey(old.Value, k, effect)
+			return &k, nil
+		}
+	}
+	c.cache.invalidate()
+	return c.readBack(ctx, method, routeKey, a, func(k *EnrollmentKey) bool { return k.Value == old.Value })
+}
+
+// answeredKey decodes a write's answer when it is the whole of the key old
+// became, with value: the answer of a single attempt (an earlier one may
+// have been applied unseen), with a token, and with old's name and every
+// setting a PUT or a regenerate keeps (Matches). The settings an update
+// sets and the remaining uses (a live counter) are the answer's. Anything
+// else, e.g. a server answering only some fields, is not the key as the
+// list would show it.
+func answeredKey(a *answer, old *EnrollmentKey, value string) (EnrollmentKey, bool) {
+	if a.priorUncertain {
+		return EnrollmentKey{}, false
+	}
+	k, err := decodeKey(a.body)
+	if err != nil || k.Value != value || k.Token == "" {
+		return EnrollmentKey{}, false
+	}
+	kept := old.Request()
+	kept.Tags, kept.GatewayID, kept.AutoAssignGateway, kept.Uses = k.Tags, k.GatewayID, k.AutoAssignGateway, k.UsesRemaining
+	if !k.Matches(kept) {
+		return EnrollmentKey{}, false
+	}
+	return copyKey(k), true
+}
+
+// putDefaultEffect tells what a PUT that sent "default": sentDefault, and
+// was answered with k, did to other keys' default flags (see the API
+// document): v1.5 and current ignore "default" on PUT; v1.7 (detail-shape
+// answers) makes the key the default of its networks with true, taking the
+// flag from their previous defaults, and clears it otherwise. known is
+// false when k's flag moved in a way these rules do not explain.
+func putDefaultEffect(old, k *EnrollmentKey, sentDefault, v17 bool) (effect defaultEffect, known bool) {
+	switch {
+	case old.Default == k.Default && k.Default && v17 && sentDefault:
+		return defaultMaybeTaken, true
+	case old.Default == k.Default:
+		return defaultsKept, true
+	case !v17:
+		return defaultsKept, false
+	case k.Default:
+		return defaultTaken, sentDefault
+	default:
+		return defaultsKept, !sentDefault
+	}
 }
 
 // readBack answers the key matching match from a fresh list, falling back
-// to the write's own answer if the list lacks it.
+// to the write's own answer if the list lacks it. Only for writes whose
+// answer is not the whole key (see answeredKey); the caller has dropped the
+// cached list.
 func (c *Client) readBack(ctx context.Context, method, route string, a *answer, match func(*EnrollmentKey) bool) (*EnrollmentKey, error) {
 	keys, err := c.listShared(ctx)
 	if err != nil {
@@ -317,7 +378,9 @@ func (c *Client) DeleteKey(ctx context.Context, value string) error {
 }
 
 // RegenerateToken gives the key a new value and token (current generation);
-// ErrUnsupported on servers without the route. Answers the key as read back.
+// ErrUnsupported on servers without the route. Answers the key as the
+// server answered it (or, when the answer is not the whole key, as read
+// back).
 func (c *Client) RegenerateToken(ctx context.Context, value string) (*EnrollmentKey, error) {
 	const method = http.MethodPost
 	old, err := c.KeyByValue(ctx, value)
@@ -326,8 +389,8 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 	}
 	name := old.Name
 	a, err := c.do(ctx, method, routeRegenerate, keyPath(value)+"/regenerate-token", nil)
-	c.cache.invalidate()
 	if err != nil {
+		c.cache.invalidate()
 		return nil, err
 	}
 	if a.ok() {
@@ -335,10 +398,18 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 		// Find the key by its new value when the answer tells it: another
 		// key may share the name (see ErrAmbiguous).
 		if answered, derr := decodeKey(a.body); derr == nil && answered.Value != "" && answered.Value != value {
+			// A default key stays the default: a moved flag is no known rule.
+			if k, ok := answeredKey(a, old, answered.Value); ok && k.Default == old.Default {
+				c.cache.recordKey(value, k, defaultsKept)
+				return &k, nil
+			}
+			c.cache.invalidate()
 			return c.readBack(ctx, method, routeRegenerate, a, func(k *EnrollmentKey) bool { return k.Value == answered.Value })
 		}
+		c.cache.invalidate()
 		return c.KeyByName(ctx, name)
 	}
+	c.cache.invalidate()
 	e := c.apiError(method, routeRegenerate, a, value)
 	if errors.Is(e, ErrNotFound) && a.priorUncertain {
 		// An earlier attempt may have regenerated the key, answer lost.

@@ -210,7 +210,7 @@ func (c *Client) MakeDefault(ctx context.Context, value string, opts MakeDefault
 	}
 	var got *EnrollmentKey
 	if caps.CanSetDefaultInPlace {
-		got, err = c.put(ctx, k.Value, &updateBody{
+		got, err = c.put(ctx, k, &updateBody{
 			Relay: gatewayToWire(k.GatewayID), Groups: nonNil(k.Tags), AutoAssignGW: k.AutoAssignGateway, Default: true,
 		})
 	} else {
@@ -248,6 +248,17 @@ type RestoredDefault struct {
 // so that the network keeps exactly one default key. ErrUnsupported on v1.5,
 // where the default cannot move.
 func (c *Client) RestoreDefault(ctx context.Context, network string) (RestoredDefault, error) {
+	out, err := c.restoreDefault(ctx, network)
+	if errors.Is(err, ErrNotFound) {
+		// The auto-generated key of the cached list is gone (deleted since
+		// the list was read): decide again, on a fresh list (the failed
+		// write dropped the cached one).
+		out, err = c.restoreDefault(ctx, network)
+	}
+	return out, err
+}
+
+func (c *Client) restoreDefault(ctx context.Context, network string) (RestoredDefault, error) {
 	out, auto, err := c.planRestore(ctx, network)
 	switch {
 	case err != nil, out.Key != nil:
@@ -381,7 +392,7 @@ func (c *Client) clearDefault(ctx context.Context, k *EnrollmentKey, network str
 		return out, fmt.Errorf("%w: network %q has no auto-generated enrollment key, a key named %q cannot be created, and "+
 			"%s cannot take the default flag off a key", ErrUnsupported, network, network, c.host)
 	}
-	got, err := c.put(ctx, k.Value, &updateBody{
+	got, err := c.put(ctx, k, &updateBody{
 		Relay: gatewayToWire(k.GatewayID), Groups: nonNil(k.Tags), AutoAssignGW: k.AutoAssignGateway, Default: false,
 	})
 	if err != nil {
@@ -500,7 +511,9 @@ func (c *Client) recreate(ctx context.Context, k *EnrollmentKey, asDefault bool)
 	}
 	req := k.Request()
 	req.Default = asDefault
-	if err := c.DeleteKey(ctx, k.Value); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := c.DeleteKey(ctx, k.Value); err != nil {
+		// Not found: k, as the cached list had it, was deleted meanwhile.
+		// Creating it would bring back a key someone removed.
 		return nil, fmt.Errorf("deleting the enrollment key %q to create it again failed; nothing was changed: %w", k.Name, err)
 	}
 	created, err := c.CreateKey(ctx, req)

@@ -157,6 +157,8 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 		lost = true
 	}
 
+	s.takeTime(rt != nil && rt.method == http.MethodGet && rt.pattern == "/api/v1/enrollment-keys")
+
 	out := w
 	var sink *discardWriter
 	if lost {
@@ -845,7 +847,9 @@ func (s *Server) handleDeleteNetwork(w http.ResponseWriter, _ *http.Request, var
 // ---- Sandbox ----------------------------------------------------------------
 
 // serveSandbox answers /sandbox/* (no auth, no faults, not counted):
-// GET /sandbox/stats and POST /sandbox/stats/reset.
+// GET /sandbox/stats, POST /sandbox/stats/reset, and GET or POST
+// /sandbox/latency (the body as ParseLatency reads it: off, real, or
+// PER_REQUEST,PER_KEY_LISTED), which answers the latency in force.
 func (s *Server) serveSandbox(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/sandbox/stats" && r.Method == http.MethodGet:
@@ -853,6 +857,21 @@ func (s *Server) serveSandbox(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/sandbox/stats/reset" && r.Method == http.MethodPost:
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/sandbox/latency" && (r.Method == http.MethodGet || r.Method == http.MethodPost):
+		if r.Method == http.MethodPost {
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 256))
+			l, err := ParseLatency(string(body))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			s.SetLatency(l)
+		}
+		s.mu.Lock()
+		l := s.latency
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, l.String()+"\n")
 	default:
 		http.NotFound(w, r)
 	}

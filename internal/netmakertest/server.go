@@ -65,7 +65,8 @@
 //     is allowed (every user here is a super admin). The token works until
 //     expires_at on the server clock; a missing or past expires_at makes a
 //     token that never works (the server signs what it is given).
-//   - /sandbox/* routes need no auth, are never faulted and are not counted.
+//   - /sandbox/* routes need no auth, are never faulted, never delayed
+//     (Options.Latency) and are not counted.
 package netmakertest
 
 import (
@@ -115,6 +116,9 @@ type Options struct {
 	// Intercept sees every request first (see Interceptor); SetIntercept
 	// replaces it while the server runs.
 	Intercept Interceptor
+	// Latency makes requests take a real server's time (see Latency,
+	// RealServerLatency); zero (the default): no delay.
+	Latency Latency
 }
 
 // Interceptor sees a request before the server does, as a proxy in front
@@ -226,6 +230,8 @@ type Server struct {
 	lastBodies map[string]string // by stats key
 	faults     Faults
 	intercept  Interceptor
+	latency    Latency
+	busyUntil  time.Time // when the requests taking their Latency are done
 }
 
 // NewServer starts a server on 127.0.0.1 with a random port.
@@ -275,6 +281,7 @@ func NewHandler(opts Options) (*Server, http.Handler) {
 		lastBodies: map[string]string{},
 		faults:     opts.Faults,
 		intercept:  opts.Intercept,
+		latency:    opts.Latency,
 	}
 	s.idle = sync.NewCond(&s.mu)
 	s.tenantID = s.newUUIDLocked()

@@ -7,7 +7,9 @@
 // creates those networks first (`make sandbox` does). Its first output line
 // is NETMAKER_HOST=http://<address>. It serves until SIGINT or SIGTERM, then
 // exits 0. GET /sandbox/stats (no auth) answers the request counts per route
-// pattern. Credentials to try by hand, as on a fresh real server:
+// pattern. -latency real makes requests take a real server's time (see
+// netmakertest.RealServerLatency); POST /sandbox/latency with off, real or
+// PER_REQUEST,PER_KEY_LISTED changes it while the sandbox runs. Credentials to try by hand, as on a fresh real server:
 //
 //	POST /api/users/adm/createsuperadmin {"username":"admin","password":"..."}   (no auth)
 //	POST /api/users/adm/authenticate     {"username":"admin","password":"..."}   -> Response.AuthToken (a JWT)
@@ -65,6 +67,8 @@ func run(args []string) error {
 	jwtLifetime := fs.Duration("jwt-lifetime", time.Hour, "lifetime of login JWTs")
 	networks := fs.String("networks", "", "comma-separated networks to create at start, each with the key Netmaker generates "+
 		"for it (address ranges 10.101.0.0/16, 10.102.0.0/16, ...)")
+	latencyFlag := fs.String("latency", "off", "time each request takes, one request at a time: off, real ("+
+		netmakertest.RealServerLatency().String()+", calibrated from a real server), or PER_REQUEST,PER_KEY_LISTED")
 	var users, tokens multiFlag
 	fs.Var(&users, "user", "super admin name:password accepted at POST /api/users/adm/authenticate (repeatable; none: create one with POST /api/users/adm/createsuperadmin)")
 	fs.Var(&tokens, "access-token", "personal access token accepted as a credential (repeatable)")
@@ -75,6 +79,10 @@ func run(args []string) error {
 	gen := netmakertest.Generation(*generation)
 	if !gen.Valid() {
 		return fmt.Errorf("unknown -generation %q (want %s)", *generation, generationList())
+	}
+	latency, err := netmakertest.ParseLatency(*latencyFlag)
+	if err != nil {
+		return fmt.Errorf("-latency: %w", err)
 	}
 	if *faultRate < 0 || *faultRate > 1 {
 		return fmt.Errorf("-fault-rate must be between 0 and 1")
@@ -115,6 +123,7 @@ func run(args []string) error {
 		JWTLifetime:  *jwtLifetime,
 		Seed:         *seed,
 		Faults:       faults,
+		Latency:      latency,
 	})
 
 	if err := createNetworks(sandbox, *networks); err != nil {

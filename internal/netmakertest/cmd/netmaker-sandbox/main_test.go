@@ -130,6 +130,21 @@ func TestSandbox(t *testing.T) {
 	}
 }
 
+// TestSandboxLatency: -latency sets the latency that /sandbox/latency
+// answers (and changes).
+func TestSandboxLatency(t *testing.T) {
+	host, _ := startSandbox(t, "-master-key", "KEY", "-latency", "real")
+	if code, body := get(t, "GET", host+"/sandbox/latency", "", ""); code != 200 || body != "7.5ms,410µs\n" {
+		t.Fatalf("latency: %d %q", code, body)
+	}
+	if code, body := get(t, "POST", host+"/sandbox/latency", "", "1ms,2ms"); code != 200 || body != "1ms,2ms\n" {
+		t.Fatalf("setting the latency: %d %q", code, body)
+	}
+	if code, _ := get(t, "GET", host+"/api/v1/enrollment-keys", "Bearer KEY", ""); code != 200 {
+		t.Fatalf("list: %d", code)
+	}
+}
+
 func TestSandboxV15AndFaults(t *testing.T) {
 	host, _ := startSandbox(t, "-listen", "127.0.0.1:0", "-generation", "v1.5", "-master-key", "KEY", "-fault-rate", "1", "-seed", "5",
 		"-faults", "429", "-retry-after", "0")
@@ -161,6 +176,7 @@ func TestSandboxBadFlags(t *testing.T) {
 		{"-faults", "429,boom"},
 		{"-networks", "prod,Bad Name"},
 		{"-networks", "prod,prod"},
+		{"-latency", "slow"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
