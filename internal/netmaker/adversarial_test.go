@@ -589,3 +589,26 @@ func TestAdversarial_ErrorBodiesRedactKeys(t *testing.T) {
 		t.Errorf("the error lost the server's words: %v", err)
 	}
 }
+
+// A create answered with another key (a proxy or cache answering for the
+// server) while the list has no key of the name asked for: the list is the
+// truth, so the outcome is unknown, never the answer's key.
+func TestAdversarial_CreateAnsweredWithAnotherKey(t *testing.T) {
+	f := newFake(t)
+	f.intercept = func(w http.ResponseWriter, r *http.Request, route string, n int, body []byte) bool {
+		if route != "POST "+routeKeys {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"value":"OTHERKEYVALUEOFSOMEONEELSE000000","token":"dG9rZW4=","tags":["someone"],`+
+			`"networks":["net1"],"type":2,"unlimited":true}`)
+		return true
+	}
+	k, err := f.client(t, nil).CreateKey(context.Background(), CreateKeyRequest{Name: "office", Networks: []string{"net1"}, Type: KeyTypeUnlimited})
+	if !errors.Is(err, ErrOutcomeUnknown) || k != nil {
+		t.Fatalf("CreateKey = %+v, %v; want ErrOutcomeUnknown and no key", k, err)
+	}
+	if strings.Contains(err.Error(), "OTHERKEYVALUE") {
+		t.Errorf("the error names a key value: %v", err)
+	}
+}

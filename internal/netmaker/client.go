@@ -220,7 +220,12 @@ func (c *Client) CreateKey(ctx context.Context, req CreateKeyRequest) (*Enrollme
 		switch {
 		case lerr == nil:
 			return k, nil
-		case derr == nil && (errors.Is(lerr, ErrNotFound) || created.Name == req.Name):
+		case errors.Is(lerr, ErrNotFound) && derr == nil:
+			// The list is the truth, the answer (which may be a proxy's) is not.
+			return nil, fmt.Errorf("%w: creating the enrollment key %q was answered as done, but %s does not list a key of that "+
+				"name", ErrOutcomeUnknown, req.Name, c.host)
+		case derr == nil && created.Name == req.Name:
+			// No list to check the answer against: the answer is all there is.
 			created = copyKey(created)
 			return &created, nil
 		case derr != nil && errors.Is(lerr, ErrNotFound):
@@ -281,7 +286,7 @@ func (c *Client) put(ctx context.Context, old *EnrollmentKey, body *updateBody) 
 		}
 	}
 	c.cache.invalidate()
-	return c.readBack(ctx, method, routeKey, a, func(k *EnrollmentKey) bool { return k.Value == old.Value })
+	return c.readBack(ctx, method, routeKey, func(k *EnrollmentKey) bool { return k.Value == old.Value })
 }
 
 // answeredKey decodes a write's answer when it is the whole of the key old
@@ -328,21 +333,17 @@ func putDefaultEffect(old, k *EnrollmentKey, sentDefault, v17 bool) (effect defa
 	}
 }
 
-// readBack answers the key matching match from a fresh list, falling back
-// to the write's own answer if the list lacks it. Only for writes whose
-// answer is not the whole key (see answeredKey); the caller has dropped the
-// cached list.
-func (c *Client) readBack(ctx context.Context, method, route string, a *answer, match func(*EnrollmentKey) bool) (*EnrollmentKey, error) {
+// readBack answers the key matching match from a fresh list: the list is
+// the truth, the write's answer at most a hint (a proxy or cache in between
+// can answer for the server). Only for writes whose answer is not the whole
+// key (see answeredKey); the caller has dropped the cached list.
+func (c *Client) readBack(ctx context.Context, method, route string, match func(*EnrollmentKey) bool) (*EnrollmentKey, error) {
 	keys, err := c.listShared(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if k := firstKey(keys, match); k != nil {
 		return k, nil
-	}
-	if k, derr := decodeKey(a.body); derr == nil && match(&k) {
-		k = copyKey(k)
-		return &k, nil
 	}
 	return nil, fmt.Errorf("%w: %s on %s succeeded, but the key is not in the list afterwards", ErrNotFound, method+" "+route, c.host)
 }
@@ -379,15 +380,14 @@ func (c *Client) DeleteKey(ctx context.Context, value string) error {
 
 // RegenerateToken gives the key a new value and token (current generation);
 // ErrUnsupported on servers without the route. Answers the key as the
-// server answered it (or, when the answer is not the whole key, as read
-// back).
+// server answered it when the answer is the whole key, else as the list
+// has it (see rotatedKey).
 func (c *Client) RegenerateToken(ctx context.Context, value string) (*EnrollmentKey, error) {
 	const method = http.MethodPost
 	old, err := c.KeyByValue(ctx, value)
 	if err != nil {
 		return nil, err
 	}
-	name := old.Name
 	a, err := c.do(ctx, method, routeRegenerate, keyPath(value)+"/regenerate-token", nil)
 	if err != nil {
 		c.cache.invalidate()
@@ -395,29 +395,23 @@ func (c *Client) RegenerateToken(ctx context.Context, value string) (*Enrollment
 	}
 	if a.ok() {
 		c.noteShape(a.body)
-		// Find the key by its new value when the answer tells it: another
-		// key may share the name (see ErrAmbiguous).
-		if answered, derr := decodeKey(a.body); derr == nil && answered.Value != "" && answered.Value != value {
-			// A default key stays the default: a moved flag is no known rule.
-			if k, ok := answeredKey(a, old, answered.Value); ok && k.Default == old.Default {
-				c.cache.recordKey(value, k, defaultsKept)
-				return &k, nil
-			}
-			c.cache.invalidate()
-			return c.readBack(ctx, method, routeRegenerate, a, func(k *EnrollmentKey) bool { return k.Value == answered.Value })
+		answered, derr := decodeKey(a.body)
+		// A default key stays the default: a moved flag is no known rule.
+		if k, ok := answeredKey(a, old, answered.Value); derr == nil && ok && k.Value != value && k.Default == old.Default {
+			c.cache.recordKey(value, k, defaultsKept)
+			return &k, nil
 		}
-		c.cache.invalidate()
-		return c.KeyByName(ctx, name)
+		return c.rotatedKey(ctx, old, answered.Value, method+" "+routeRegenerate)
 	}
 	c.cache.invalidate()
 	e := c.apiError(method, routeRegenerate, a, value)
 	if errors.Is(e, ErrNotFound) && a.priorUncertain {
 		// An earlier attempt may have regenerated the key, answer lost.
-		k, err := c.KeyByName(ctx, name)
-		if err == nil && k.Value != value {
+		k, err := c.rotatedKey(ctx, old, "", method+" "+routeRegenerate)
+		switch {
+		case err == nil:
 			return k, nil
-		}
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		case !errors.Is(err, ErrNotFound) && !errors.Is(err, errNotRotated):
 			return nil, err
 		}
 	}

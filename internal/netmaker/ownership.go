@@ -80,3 +80,50 @@ func hasRecordedSettings(k EnrollmentKey, recorded CreateKeyRequest) bool {
 	recorded.Uses = k.UsesRemaining
 	return k.Matches(recorded)
 }
+
+// AnswerDisagreement comes beside a key when a write succeeded but its
+// answer named a key the server's list does not have (a proxy or cache in
+// between answered for the server). The key beside it is the list's: the
+// list is trusted. A warning to pass on, not a failure.
+type AnswerDisagreement struct {
+	Operation string // the route, e.g. "POST /api/v1/enrollment-keys/{value}/regenerate-token"
+	Name      string // the key's name
+	Host      string
+}
+
+func (d *AnswerDisagreement) Error() string {
+	return fmt.Sprintf("%s for the enrollment key %q was answered with a value that %s does not list; the list is "+
+		"trusted: its key of that name and settings, with another value, is the rotated one", d.Operation, d.Name, d.Host)
+}
+
+// errNotRotated: a rotation answered as done left the key's old value in
+// the list.
+var errNotRotated = errors.New("not rotated")
+
+// rotatedKey finds, in a fresh list, the key a rotation of old made: the
+// key of old's name with the value the answer named (answered; "" when it
+// named none), else the one with old's settings and another value (the
+// claim rule). The list is the truth: a key found by its settings although
+// the answer named a value comes with an *AnswerDisagreement, and a list
+// that still has old's value means no rotation happened, whatever the
+// answer said.
+func (c *Client) rotatedKey(ctx context.Context, old *EnrollmentKey, answered, operation string) (*EnrollmentKey, error) {
+	c.cache.invalidate()
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(keys, func(k EnrollmentKey) bool { return k.Value == old.Value }) {
+		return nil, fmt.Errorf("%w: %w: %s for the enrollment key %q was answered as done, but %s still lists the key "+
+			"with its old value", ErrServer, errNotRotated, operation, old.Name, c.host)
+	}
+	settings := old.Request()
+	k, err := c.ClaimedKey(ctx, KeyClaim{Name: old.Name, Value: answered, Settings: &settings})
+	if err != nil {
+		return nil, err
+	}
+	if answered != "" && k.Value != answered {
+		return k, &AnswerDisagreement{Operation: operation, Name: old.Name, Host: c.host}
+	}
+	return k, nil
+}
