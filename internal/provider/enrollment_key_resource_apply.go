@@ -171,15 +171,20 @@ func (r *enrollmentKeyResource) Update(ctx context.Context, req resource.UpdateR
 		if !changeSettings && !changeDefault {
 			save(key)
 		}
-		record := &rotationRecord{Trigger: plan.RegenerateTrigger.ValueString()}
+		record := newRotationRecord(plan.RegenerateTrigger, state.RegenerateTrigger, key.Value)
 		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateRotation, record)...)
 		rotated, err := client.RotateKey(ctx, key.Value)
+		err = warnAnswerDisagreement(err, &resp.Diagnostics)
 		if err != nil {
 			resp.Diagnostics.Append(rotationDiagnostic(key, err))
 			return
 		}
 		key = rotated
-		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateRotation, nil)...)
+		// The answer is trusted without a list (one per key would cost N
+		// lists an apply); the record stays until a refresh finds the
+		// answered value in the list, and says so if it does not.
+		record.Answered = true
+		resp.Diagnostics.Append(setKeyRecord(ctx, resp.Private, privateRotation, record)...)
 	}
 
 	newState, diags := keyState(ctx, key, plan, r.now())
@@ -224,6 +229,19 @@ func (r *enrollmentKeyResource) changeDefault(ctx context.Context, key *netmaker
 		return nil, diags
 	}
 	return k, diags
+}
+
+// warnAnswerDisagreement turns a write's answer that disagrees with the
+// server's list (netmaker.AnswerDisagreement: the list's key came back) into
+// a warning, and answers any other error.
+func warnAnswerDisagreement(err error, diags *diag.Diagnostics) error {
+	var disagreement *netmaker.AnswerDisagreement
+	if !errors.As(err, &disagreement) {
+		return err
+	}
+	diags.AddWarning("The server's answer disagrees with its list", disagreement.Error()+
+		". Something between Terraform and Netmaker (a proxy or cache) may be answering for it.")
+	return nil
 }
 
 // rotationDiagnostic explains a rotation the server at hand cannot make:

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -305,6 +306,13 @@ func TestEnrollmentKeyReadOwnership(t *testing.T) {
 		elsewhere.Value = types.StringValue("RECORDEDVALUEOFADELETEDKEY000000")
 		foreign := elsewhere
 		foreign.Tags = planCheckKey("x", nil, []string{"prod.other"}).Tags
+		// A rotation from trigger one to two, of the key that had oldValue,
+		// answered (the state holds the answer's value).
+		answered := func(oldValue string) *rotationRecord {
+			r := newRotationRecord(types.StringValue("two"), types.StringValue("one"), oldValue)
+			r.Answered = true
+			return r
+		}
 
 		tests := []struct {
 			name        string
@@ -330,6 +338,20 @@ func TestEnrollmentKeyReadOwnership(t *testing.T) {
 						t.Errorf("value %s trigger %s, want the server's value and trigger two", s.Value, s.RegenerateTrigger)
 					}
 				}},
+			{"another value, a rotation answered with a value the list lacks: the list's key, with a warning", elsewhere,
+				keyRecords{rotation: answered("OLDVALUEBEFORETHEROTATION0000000")},
+				"answered with a value that its list of keys does not have", func(t *testing.T, s enrollmentKeyModel) {
+					if s.Value.ValueString() != k.Value || s.RegenerateTrigger.ValueString() != "two" {
+						t.Errorf("value %s trigger %s, want the server's value and trigger two", s.Value, s.RegenerateTrigger)
+					}
+				}},
+			{"a rotation answered as done, the old value still listed: not rotated, the plan rotates again", elsewhere,
+				keyRecords{rotation: answered(k.Value)},
+				"still has the key with the value from before the rotation", func(t *testing.T, s enrollmentKeyModel) {
+					if s.Value.ValueString() != k.Value || s.RegenerateTrigger.ValueString() != "one" {
+						t.Errorf("value %s trigger %s, want the server's value and the trigger from before (one)", s.Value, s.RegenerateTrigger)
+					}
+				}},
 			{"another value and other settings: detached", foreign, keyRecords{}, "", func(t *testing.T, s enrollmentKeyModel) {
 				if !isDetached(s) || !s.Value.IsNull() || !s.Token.IsNull() {
 					t.Errorf("status %s value null %v: want detached, no value", s.Status, s.Value.IsNull())
@@ -353,4 +375,187 @@ func TestEnrollmentKeyReadOwnership(t *testing.T) {
 			})
 		}
 	})
+}
+
+// forgedRotation is an interceptor that, once armed, answers the first
+// request of a rotation (method and path) with a body of its making, as a
+// proxy or cache between Terraform and Netmaker might: the request reaches
+// the server first when apply is set, and the key lists stay the server's.
+type forgedRotation struct {
+	t      *testing.T
+	method string
+	path   *regexp.Regexp
+	apply  bool
+	forge  func(answer map[string]any)
+
+	mu            sync.Mutex
+	armed, forged bool
+}
+
+func (f *forgedRotation) arm() { f.mu.Lock(); f.armed, f.forged = true, false; f.mu.Unlock() }
+
+// disarm ends the forging and checks that it happened.
+func (f *forgedRotation) disarm() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.armed && !f.forged {
+		f.t.Error("the rotation to answer never came")
+	}
+	f.armed = false
+}
+
+func (f *forgedRotation) intercept(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.armed || f.forged || r.Method != f.method || !f.path.MatchString(r.URL.Path) {
+		return false
+	}
+	var answer map[string]any
+	if f.apply {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &answer) != nil {
+			f.t.Errorf("the rotation behind the forged answer failed: %d %s", rec.Code, rec.Body)
+			return false
+		}
+	} else {
+		// Answered without reaching the server: the key as listed.
+		answer = listedKey(f.t, r, next, strings.Split(r.URL.Path, "/")[4])
+	}
+	f.forge(answer)
+	f.forged = true
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(answer); err != nil {
+		f.t.Error(err)
+	}
+	return true
+}
+
+// listedKey answers the key with value as the server lists it, with the
+// credentials of r.
+func listedKey(t *testing.T, r *http.Request, next http.Handler, value string) map[string]any {
+	list := httptest.NewRequest(http.MethodGet, "/api/v1/enrollment-keys", nil)
+	list.Header = r.Header.Clone()
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, list)
+	var keys []map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &keys); err != nil {
+		t.Errorf("listing keys: %d %v", rec.Code, err)
+	}
+	for _, k := range keys {
+		if k["value"] == value {
+			return k
+		}
+	}
+	t.Errorf("no key listed with the value rotated")
+	return map[string]any{}
+}
+
+// TestAccEnrollmentKeyResource_ownershipForgedRotationAnswer: a rotation's
+// answer disagrees with the server's list; the list is trusted, never the
+// answer. An answer naming a value the list lacks (whole key otherwise) is
+// taken in the apply, and the next refresh finds the list's key (with a
+// warning): the next plan is empty and the state holds the server's value.
+// An answer that is another key's is checked against the list in the apply
+// itself: the state holds the server's value, no "inconsistent result". An
+// answer of a rotation that never reached the server leaves the list's old
+// value: the next refresh says so and the next plan rotates again.
+func TestAccEnrollmentKeyResource_ownershipForgedRotationAnswer(t *testing.T) {
+	forgedValue := func(srv **netmakertest.Server) func(map[string]any) {
+		return func(answer map[string]any) {
+			const v = "FORGEDVALUEOFAPROXYINBETWEEN0000"
+			answer["value"], answer["token"] = v, (*srv).Token(v)
+		}
+	}
+	anotherKeys := func(srv **netmakertest.Server) func(map[string]any) {
+		return func(answer map[string]any) {
+			other, _ := (*srv).KeyByName("tf-bystander")
+			answer["value"], answer["token"] = other.Value, (*srv).Token(other.Value)
+			if _, detail := answer["name"]; detail {
+				answer["name"] = "tf-bystander"
+			} else {
+				answer["tags"] = []any{"tf-bystander"} // the list shape's name
+			}
+		}
+	}
+	tests := []struct {
+		name    string
+		apply   bool
+		forge   func(srv **netmakertest.Server) func(map[string]any)
+		onlyGen netmakertest.Generation
+	}{
+		{"a value the list lacks", true, forgedValue, ""},
+		{"another key's answer", true, anotherKeys, ""},
+		{"answered, never sent", false, forgedValue, netmakertest.GenerationCurrent},
+	}
+	for _, tt := range tests {
+		for _, gen := range generations {
+			if tt.onlyGen != "" && gen != tt.onlyGen {
+				continue
+			}
+			t.Run(tt.name+"/"+string(gen), func(t *testing.T) {
+				var srv *netmakertest.Server
+				// Current servers regenerate; v1.5 deletes and creates the key again.
+				forged := &forgedRotation{t: t, method: http.MethodPost, path: regexp.MustCompile(`/regenerate-token$`), apply: tt.apply, forge: tt.forge(&srv)}
+				if gen == netmakertest.GenerationV15 {
+					forged.path = createRoute
+				}
+				srv = newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: forged.intercept})
+				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-bystander", Networks: []string{"tf-net-a"}, Type: netmaker.KeyTypeUnlimited})
+				bystander, _ := srv.KeyByName("tf-bystander")
+				config := lostOutcomeConfig(srv, `  name               = "tf-forged"
+  type               = "uses"
+  uses               = 5
+  networks           = ["tf-net-a"]
+  tags               = ["tf-net-a.a"]
+  regenerate_trigger = "two"`)
+				var before netmakertest.Key
+				rotated := func(want bool) resource.TestCheckFunc {
+					return checkServerKey(srv, "tf-forged", func(k netmakertest.Key) error {
+						if (k.Value != before.Value) != want {
+							return fmt.Errorf("rotated on the server: %v, want %v", !want, want)
+						}
+						if other, _ := srv.KeyByName("tf-bystander"); other.Value != bystander.Value {
+							return fmt.Errorf("the bystander key changed")
+						}
+						return nil
+					})
+				}
+				next := resource.TestStep{
+					PreConfig: forged.disarm,
+					Config:    config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					Check: checkStateMatchesServer(srv, keyAddr, "tf-forged"),
+				}
+				applyCheck := rotated(true)
+				apply := resource.TestStep{PreConfig: forged.arm, Config: config}
+				switch {
+				case !tt.apply:
+					applyCheck = rotated(false)
+					apply.ExpectNonEmptyPlan = true // the refresh after it finds the rotation undone
+					next.ConfigPlanChecks = plannedAction(keyAddr, plancheck.ResourceActionUpdate)
+					next.Check = resource.ComposeAggregateTestCheckFunc(rotated(true), checkStateMatchesServer(srv, keyAddr, "tf-forged"))
+				case gen != netmakertest.GenerationV15 && tt.name == "another key's answer":
+					// Checked against the list in the apply itself.
+					applyCheck = resource.ComposeAggregateTestCheckFunc(applyCheck, checkStateMatchesServer(srv, keyAddr, "tf-forged"))
+				}
+				apply.Check = applyCheck
+				resource.Test(t, resource.TestCase{
+					PreCheck:                 func() { testAccPreCheck(t) },
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					CheckDestroy:             checkNoKey(srv, "tf-forged"),
+					Steps: []resource.TestStep{
+						{
+							Config: strings.Replace(config, `"two"`, `"one"`, 1),
+							Check:  func(*terraform.State) error { before, _ = srv.KeyByName("tf-forged"); return nil },
+						},
+						apply,
+						next,
+					},
+				})
+			})
+		}
+	}
 }

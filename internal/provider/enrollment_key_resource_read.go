@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,6 +86,25 @@ func (r *enrollmentKeyResource) readKey(ctx context.Context, state enrollmentKey
 	diags.Append(d...)
 	matchedBySettings := claim.Value != "" && key.Value != claim.Value
 	switch {
+	case records.rotation != nil && records.rotation.Answered && matchedBySettings && records.rotation.notRotated(key.Value):
+		// Answered as done, yet the list has the value from before: the
+		// plan's rotation did not happen; the next plan makes it again.
+		newState.RegenerateTrigger = records.rotation.previousTrigger()
+		diags.AddWarning("The rotation answered as done did not happen",
+			fmt.Sprintf("The last apply rotated the token of the enrollment key %q, and %s answered with a new value, but "+
+				"its list of keys still has the key with the value from before the rotation. The list is trusted: the "+
+				"state now holds that value and token, and the next plan rotates the token again. Something between "+
+				"Terraform and Netmaker (a proxy or cache) may be answering for it.", name, r.data.client.Host()))
+	case records.rotation != nil && matchedBySettings && records.rotation.Answered:
+		// The rotation was answered with a value the list does not have:
+		// the list is the truth.
+		newState.RegenerateTrigger = types.StringValue(records.rotation.Trigger)
+		diags.AddWarning("The server's answer to the rotation disagrees with its list",
+			fmt.Sprintf("The last apply rotated the token of the enrollment key %q, and %s answered with a value that its "+
+				"list of keys does not have. The list is trusted: its key of that name and settings is this resource's, "+
+				"with the value and token the list has, now in the state. Something between Terraform and Netmaker (a "+
+				"proxy or cache) may be answering for it; whatever used the token of that apply needs the one in the "+
+				"state now.", name, r.data.client.Host()))
 	case records.rotation != nil && matchedBySettings:
 		// The rotation this resource sent happened, its answer lost.
 		newState.RegenerateTrigger = types.StringValue(records.rotation.Trigger)
@@ -205,9 +226,11 @@ const (
 	// those settings.
 	privateUncertainCreate = "uncertain_create"
 	// privateRotation holds the trigger of a rotation sent and not
-	// confirmed; the state saved with it holds the key as it was just
-	// before (value and settings), so that a key of the name with those
-	// settings and another value is the rotated one.
+	// confirmed by a list; the state saved with it holds the key as it was
+	// just before (value and settings), so that a key of the name with
+	// those settings and another value is the rotated one. Answered: the
+	// state holds the value the rotation's answer named instead, which the
+	// next refresh checks against the list.
 	privateRotation = "rotation_in_flight"
 )
 
@@ -219,6 +242,38 @@ type keyRecords struct {
 
 type rotationRecord struct {
 	Trigger string `json:"trigger"`
+	// PreviousTrigger is the trigger before the rotation (nil: none), and
+	// OldValueSHA256 the digest of the value before it (no secret in the
+	// record): a key that still has that value was never rotated.
+	PreviousTrigger *string `json:"previous_trigger,omitempty"`
+	OldValueSHA256  string  `json:"old_value_sha256"`
+	Answered        bool    `json:"answered,omitempty"`
+}
+
+func newRotationRecord(trigger, previous types.String, oldValue string) *rotationRecord {
+	r := &rotationRecord{Trigger: trigger.ValueString(), OldValueSHA256: valueDigest(oldValue)}
+	if !previous.IsNull() && !previous.IsUnknown() {
+		p := previous.ValueString()
+		r.PreviousTrigger = &p
+	}
+	return r
+}
+
+// notRotated tells whether value is the one the key had before the rotation.
+func (r *rotationRecord) notRotated(value string) bool {
+	return r.OldValueSHA256 != "" && r.OldValueSHA256 == valueDigest(value)
+}
+
+func (r *rotationRecord) previousTrigger() types.String {
+	if r.PreviousTrigger == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(*r.PreviousTrigger)
+}
+
+func valueDigest(value string) string {
+	sum := sha256.Sum256([]byte(value))
+	return hex.EncodeToString(sum[:])
 }
 
 // privateGetter is the part of the framework's private state that reads.

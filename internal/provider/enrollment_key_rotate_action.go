@@ -96,7 +96,7 @@ func (a *enrollmentKeyRotateAction) Invoke(ctx context.Context, req action.Invok
 		resp.Diagnostics.Append(rotateActionDiagnostic(key, err))
 		return
 	}
-	if _, err := client.RotateKey(ctx, key.Value); err != nil {
+	if _, err := client.RotateKey(ctx, key.Value); warnAnswerDisagreement(err, &resp.Diagnostics) != nil {
 		resp.Diagnostics.Append(rotateActionDiagnostic(key, err))
 		return
 	}
