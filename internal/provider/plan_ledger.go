@@ -38,6 +38,8 @@ type planLedger struct {
 	defaults map[string]defaultClaim
 	// planned: key name → what its plan in this run says.
 	planned map[string]plannedKey
+	// destroyed: key names a resource of this state plans to destroy.
+	destroyed map[string]bool
 }
 
 // defaultClaim is one claim on a network's default key.
@@ -64,6 +66,7 @@ func newPlanLedger() *planLedger {
 		created:   map[string]bool{},
 		defaults:  map[string]defaultClaim{},
 		planned:   map[string]plannedKey{},
+		destroyed: map[string]bool{},
 	}
 }
 
@@ -109,8 +112,19 @@ func (l *planLedger) takeOver(name, value string) bool {
 	return true
 }
 
+// noteDestroyed records that a resource of this state plans to destroy
+// key name.
+func (l *planLedger) noteDestroyed(name string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.destroyed[name] = true
+}
+
 // manages tells whether this run saw key name as one of this
-// configuration's (refreshed, or planned).
+// configuration's (refreshed, planned, or planned to be destroyed).
 func (l *planLedger) manages(name string) bool {
 	if l == nil {
 		return false
@@ -119,7 +133,7 @@ func (l *planLedger) manages(name string) bool {
 	defer l.mu.Unlock()
 	_, refreshed := l.refreshed[name]
 	_, planned := l.planned[name]
-	return refreshed || planned
+	return refreshed || planned || l.destroyed[name]
 }
 
 // createName records a create of name, free on the server; it answers
