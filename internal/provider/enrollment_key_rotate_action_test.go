@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -260,7 +259,7 @@ action "netmaker_enrollment_key_rotate" "auto" {
 		}
 		cli.expectEmptyPlan()
 		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve", "-refresh-only")
-		if got, want := stateToken(t, cli, "netmaker_enrollment_key.ci"), srv.Token(mustKey(t, srv, "tf-invoke").Value); got != want {
+		if got, want := stateString(t, cli, "netmaker_enrollment_key.ci", "token"), srv.Token(mustKey(t, srv, "tf-invoke").Value); got != want {
 			t.Errorf("after a refresh the state's token is not the server's new token")
 		}
 
@@ -290,30 +289,4 @@ func mustKey(t *testing.T, srv *netmakertest.Server, name string) netmakertest.K
 		t.Fatalf("server has no key %q", name)
 	}
 	return k
-}
-
-// stateToken answers the token the state holds for the resource at addr.
-func stateToken(t *testing.T, cli *terraformCLI, addr string) string {
-	t.Helper()
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(cli.mustRun("show", "-json")), &state); err != nil {
-		t.Fatalf("parsing terraform show -json: %v", err)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == addr {
-			token, _ := r.Values["token"].(string)
-			return token
-		}
-	}
-	t.Fatalf("state has no %s", addr)
-	return ""
 }

@@ -202,3 +202,29 @@ func (c *terraformCLI) expectEmptyPlan() {
 
 // cliProviderConfig is the provider configuration pointing at a test server URL.
 func cliProviderConfig(url string) string { return requiredProvidersBlock + providerBlock(url) }
+
+// stateString answers the string attribute attr the state holds for the resource at addr.
+func stateString(t *testing.T, cli *terraformCLI, addr, attr string) string {
+	t.Helper()
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(cli.mustRun("show", "-json")), &state); err != nil {
+		t.Fatalf("parsing terraform show -json: %v", err)
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == addr {
+			v, _ := r.Values[attr].(string)
+			return v
+		}
+	}
+	t.Fatalf("state has no %s", addr)
+	return ""
+}
