@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,31 +35,42 @@ const (
 	routeCreate = "POST /api/v1/enrollment-keys"
 )
 
-// faultKeysConfig declares faultKeys keys of mixed types that all rotate
-// when trigger changes. The provider retries far more than the default.
+// faultKeysConfig declares faultKeys keys of mixed types (time-bound ones
+// by expires_at and by ttl, whose expiry only the create's record knows)
+// that all rotate, and change their device tag, when trigger changes. The
+// provider retries far more than the default.
 func faultKeysConfig(url, trigger, expires string) string {
 	return fmt.Sprintf(`%s
 
 locals {
-  types = ["unlimited", "uses", "time_bound"]
+  types = ["unlimited", "uses", "time_bound", "time_bound"]
 }
 
 resource "netmaker_enrollment_key" "k" {
   count              = %d
   name               = format("%s%%02d", count.index)
-  type               = local.types[count.index %% 3]
-  uses               = count.index %% 3 == 1 ? 3 : null
-  expires_at         = count.index %% 3 == 2 ? %q : null
+  type               = local.types[count.index %% 4]
+  uses               = count.index %% 4 == 1 ? 3 : null
+  expires_at         = count.index %% 4 == 2 ? %q : null
+  ttl                = count.index %% 4 == 3 ? "720h" : null
   networks           = ["fault-net-${count.index %% 2}"]
+  tags               = [%s]
   regenerate_trigger = %q
 }
-`, providerBlock(url, `max_retries = 20`), faultKeys, faultPrefix, expires, trigger)
+`, providerBlock(url, `max_retries = 20`), faultKeys, faultPrefix, expires, faultTag("${count.index % 2}", trigger), trigger)
+}
+
+// faultTag is the device tag a fault key of network fault-net-<net> has
+// for trigger, quoted for HCL.
+func faultTag(net, trigger string) string {
+	return fmt.Sprintf(`"fault-net-%s.%s"`, net, trigger)
 }
 
 // checkExactlyDeclared asserts that the server holds exactly the declared
-// keys (each name once, no other key), of the declared types, and that state
-// records each key's current value. It records the values in seen.
-func checkExactlyDeclared(srv *netmakertest.Server, seen map[string]string) resource.TestCheckFunc {
+// keys (each name once, no other key), of the declared types and with the
+// device tag of trigger, and that state records each key's current value.
+// It records the values in seen.
+func checkExactlyDeclared(srv *netmakertest.Server, trigger string, seen map[string]string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		byName := map[string][]netmakertest.Key{}
 		for _, k := range srv.Keys() {
@@ -76,12 +88,15 @@ func checkExactlyDeclared(srv *netmakertest.Server, seen map[string]string) reso
 		if len(byName) != faultKeys {
 			return fmt.Errorf("the server holds %d of the %d declared keys", len(byName), faultKeys)
 		}
-		wantType := []int{netmakertest.TypeUnlimited, netmakertest.TypeUses, netmakertest.TypeTimeBound}
+		wantType := []int{netmakertest.TypeUnlimited, netmakertest.TypeUses, netmakertest.TypeTimeBound, netmakertest.TypeTimeBound}
 		for i := range faultKeys {
 			name := fmt.Sprintf("%s%02d", faultPrefix, i)
 			k := byName[name][0]
-			if k.Type != wantType[i%3] {
-				return fmt.Errorf("%s has type %d, want %d", name, k.Type, wantType[i%3])
+			if k.Type != wantType[i%4] {
+				return fmt.Errorf("%s has type %d, want %d", name, k.Type, wantType[i%4])
+			}
+			if tag := strings.Trim(faultTag(fmt.Sprint(i%2), trigger), `"`); len(k.Groups) != 1 || k.Groups[0] != tag {
+				return fmt.Errorf("%s has tags %q, want [%q]", name, k.Groups, tag)
 			}
 			rs, ok := s.RootModule().Resources[fmt.Sprintf("netmaker_enrollment_key.k.%d", i)]
 			if !ok {
@@ -122,9 +137,10 @@ func checkRetried(srv *netmakertest.Server) resource.TestCheckFunc {
 	}
 }
 
-// TestAccEnrollmentKeyResource_faultsManyKeys applies, rotates and destroys 50 keys while the
-// server fails 20% of all requests (429, 502-504, resets, applied requests
-// whose answer is lost), from the first refresh to the last destroy.
+// TestAccEnrollmentKeyResource_faultsManyKeys applies, rotates (with a tag
+// change in the same apply) and destroys 50 keys while the server fails 20%
+// of all requests (429, 502-504, resets, applied requests whose answer is
+// lost), from the first refresh to the last destroy.
 func TestAccEnrollmentKeyResource_faultsManyKeys(t *testing.T) {
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {
@@ -144,7 +160,7 @@ func TestAccEnrollmentKeyResource_faultsManyKeys(t *testing.T) {
 					{
 						Config:           faultKeysConfig(srv.URL(), "one", expires),
 						ConfigPlanChecks: empty,
-						Check:            resource.ComposeAggregateTestCheckFunc(checkExactlyDeclared(srv, created), checkRetried(srv)),
+						Check:            resource.ComposeAggregateTestCheckFunc(checkExactlyDeclared(srv, "one", created), checkRetried(srv)),
 					},
 					{
 						Config:   faultKeysConfig(srv.URL(), "one", expires),
@@ -156,7 +172,7 @@ func TestAccEnrollmentKeyResource_faultsManyKeys(t *testing.T) {
 							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("netmaker_enrollment_key.k[7]", plancheck.ResourceActionUpdate)},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
-						Check: resource.ComposeAggregateTestCheckFunc(checkExactlyDeclared(srv, rotated), checkAllRotated(srv, created)),
+						Check: resource.ComposeAggregateTestCheckFunc(checkExactlyDeclared(srv, "two", rotated), checkAllRotated(srv, created)),
 					},
 					{
 						Config:   faultKeysConfig(srv.URL(), "two", expires),
