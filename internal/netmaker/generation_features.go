@@ -37,7 +37,8 @@ func GenerationCapabilities(g Generation) Capabilities {
 	case GenerationCurrent:
 		return Capabilities{Generation: g, RegenerateToken: true, NetworkDefault: true}
 	case GenerationV17:
-		return Capabilities{Generation: g, RegenerateToken: true, NetworkDefault: true, CanSetDefaultInPlace: true}
+		return Capabilities{Generation: g, RegenerateToken: true, NetworkDefault: true, CanSetDefaultInPlace: true,
+			RefusesNetworkNamedKeys: true}
 	}
 	return Capabilities{}
 }

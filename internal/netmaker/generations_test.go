@@ -58,7 +58,7 @@ func TestGenerationsCapabilities(t *testing.T) {
 		netmakertest.GenerationV15:     {Generation: netmaker.GenerationV15},
 		netmakertest.GenerationCurrent: {Generation: netmaker.GenerationCurrent, RegenerateToken: true, NetworkDefault: true},
 		netmakertest.GenerationV17: {Generation: netmaker.GenerationV17, RegenerateToken: true, NetworkDefault: true,
-			CanSetDefaultInPlace: true},
+			CanSetDefaultInPlace: true, RefusesNetworkNamedKeys: true},
 	}
 	for _, gen := range generations {
 		t.Run(string(gen), func(t *testing.T) {

@@ -227,4 +227,7 @@ type Capabilities struct {
 	// (or stop being one) by an update. Where it cannot but NetworkDefault
 	// holds, making a key the default means creating it again.
 	CanSetDefaultInPlace bool
+	// RefusesNetworkNamedKeys: a new key named like a network that any key
+	// joins is refused (400 "key names must be unique").
+	RefusesNetworkNamedKeys bool
 }

@@ -341,6 +341,27 @@ func TestEnrollmentKeyPlanDefaultRelease(t *testing.T) {
 					}
 				})
 			}
+			// With the auto-generated key gone, current creates a key like it;
+			// v1.7 refuses that name while a key joins prod, so the flag is
+			// cleared and prod is left without a default (as the apply does).
+			if err := srv.DeleteKeyByName("prod"); err != nil {
+				t.Fatal(err)
+			}
+			// A plan after the deletion runs in a new provider process.
+			client, err = netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
+			srv.ResetStats()
+			gone := map[netmakertest.Generation]string{
+				netmakertest.GenerationCurrent: `it has no auto-generated key any more, so a key like it (named "prod", unlimited) is created as its default`,
+				netmakertest.GenerationV17:     `so the key's default flag is cleared and the network is left without a default key`,
+			}[gen]
+			diags := runDestroyPlan(t, r, fleet)
+			if warnings := diags.Warnings(); diags.HasError() || len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), gone) {
+				t.Errorf("auto-generated key gone: diagnostics %v, want one warning containing %q", diags, gone)
+			}
 			for route, n := range srv.Stats() {
 				if !strings.HasPrefix(route, "GET ") && n > 0 {
 					t.Errorf("a plan wrote to the server: %d × %s", n, route)

@@ -148,7 +148,11 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 		return // the apply reports it
 	}
 	var lines []string
+	title := "Giving the default back leaves networks without a default key"
 	for _, p := range planned {
+		if p.Recreated || p.Created {
+			title = "Giving the default back creates keys"
+		}
 		switch {
 		case p.Recreated:
 			lines = append(lines, fmt.Sprintf("network %q: its auto-generated key %q is created again as its default, "+
@@ -156,6 +160,10 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 		case p.Created:
 			lines = append(lines, fmt.Sprintf("network %q: it has no auto-generated key any more, so a key like it (named "+
 				"%q, unlimited) is created as its default", p.Network, p.Network))
+		case p.Cleared:
+			lines = append(lines, fmt.Sprintf("network %q: it has no auto-generated key any more and this server "+
+				"refuses a key named like it, so the key's default flag is cleared and the network is left without "+
+				"a default key", p.Network))
 		}
 	}
 	if len(lines) == 0 {
@@ -166,7 +174,7 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 	if what == "is destroyed" {
 		detail += " To leave the key on the server as their default instead, set default_on_destroy = \"keep\" and apply before destroying."
 	}
-	diags.AddAttributeWarning(path.Root("default"), "Giving the default back creates keys", detail)
+	diags.AddAttributeWarning(path.Root("default"), title, detail)
 }
 
 // noteKeyPlan records this key's plan in the ledger and claims the default
