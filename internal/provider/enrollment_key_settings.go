@@ -155,7 +155,9 @@ func warnMissingNetworks(ctx context.Context, data *providerData, networks types
 		if n.IsUnknown() {
 			return
 		}
-		known = append(known, n.ValueString())
+		if !data.plans().createsNetwork(n.ValueString()) {
+			known = append(known, n.ValueString())
+		}
 	}
 	if len(known) == 0 {
 		return

@@ -122,7 +122,12 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if resp.Diagnostics.HasError() || name.IsNull() || name.IsUnknown() || replacesOwnName(ctx, req, name.ValueString()) {
+	if resp.Diagnostics.HasError() || name.IsNull() || name.IsUnknown() {
+		return
+	}
+	// A key of this configuration that names the network is planned after it.
+	r.data.plans().noteNetworkCreate(name.ValueString())
+	if replacesOwnName(ctx, req, name.ValueString()) {
 		return
 	}
 	keys, err := client.KeysNamed(ctx, name.ValueString())

@@ -324,3 +324,38 @@ resource "netmaker_enrollment_key" "mine" {
 		})
 	}
 }
+
+// TestAccNetworkResource_keyOfNewNetworkNotWarned: a key that names a
+// network this configuration creates (by its name attribute, which is known
+// at plan) gets no "Network not found" warning; a key naming a network that
+// exists nowhere still does.
+func TestAccNetworkResource_keyOfNewNetworkNotWarned(t *testing.T) {
+	cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "reads the plan's warnings")
+	srv := newTestServer(t, netmakertest.GenerationCurrent)
+	cli.write("main.tf", cliProviderConfig(srv.URL())+`
+resource "netmaker_network" "n" {
+  name          = "tf-net-new"
+  address_range = "10.78.0.0/16"
+}
+
+resource "netmaker_enrollment_key" "of_new" {
+  name     = "tf-of-new"
+  type     = "unlimited"
+  networks = [netmaker_network.n.name]
+}
+
+resource "netmaker_enrollment_key" "of_none" {
+  name     = "tf-of-none"
+  type     = "unlimited"
+  networks = ["tf-net-absent"]
+}
+`)
+	cli.init()
+	out := strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false")), " ")
+	// Terraform folds warnings of one summary into the first ("and one more
+	// similar warning"), so the fold is looked for as well.
+	if n := strings.Count(out, "Warning: Network not found"); n != 1 || !strings.Contains(out, `has no network "tf-net-absent"`) ||
+		strings.Contains(out, `has no network "tf-net-new"`) || strings.Contains(out, "similar warning") {
+		t.Fatalf("want one Network not found warning, for tf-net-absent (got %d):\n%s", n, out)
+	}
+}

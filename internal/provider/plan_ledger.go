@@ -40,6 +40,8 @@ type planLedger struct {
 	planned map[string]plannedKey
 	// destroyed: key names a resource of this state plans to destroy.
 	destroyed map[string]bool
+	// networks: network names a netmaker_network of this run plans to create.
+	networks map[string]bool
 }
 
 // defaultClaim is one claim on a network's default key.
@@ -67,6 +69,7 @@ func newPlanLedger() *planLedger {
 		defaults:  map[string]defaultClaim{},
 		planned:   map[string]plannedKey{},
 		destroyed: map[string]bool{},
+		networks:  map[string]bool{},
 	}
 }
 
@@ -121,6 +124,27 @@ func (l *planLedger) noteDestroyed(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.destroyed[name] = true
+}
+
+// noteNetworkCreate records that a netmaker_network plans to create
+// network name.
+func (l *planLedger) noteNetworkCreate(name string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.networks[name] = true
+}
+
+// createsNetwork tells whether this run plans to create network name.
+func (l *planLedger) createsNetwork(name string) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.networks[name]
 }
 
 // manages tells whether this run saw key name as one of this
