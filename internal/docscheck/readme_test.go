@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/docgen"
 )
 
 // TestReadmeListsEveryType: the README's table of kinds names every type the
@@ -31,6 +33,23 @@ func TestReadmeListsEveryType(t *testing.T) {
 		name = "netmaker" + name
 		if !strings.Contains(rows[kind], "`"+name+"`") {
 			t.Errorf("README.md's table of kinds has no row %q naming `%s`", kind, name)
+		}
+	}
+}
+
+// TestGenerationsTableNamesEveryEphemeralResource: the generations table's
+// last row names each ephemeral resource (they work on every generation and
+// are in no row of their own).
+func TestGenerationsTableNamesEveryEphemeralResource(t *testing.T) {
+	table, err := docgen.GenerationsTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	everythingElse := lines[len(lines)-1]
+	for _, typ := range providerTypes(t) {
+		if name, ok := strings.CutPrefix(typ.name, "ephemeral resource "); ok && !strings.Contains(everythingElse, "`"+name+"`") {
+			t.Errorf("the generations table's last row (internal/docgen) does not name the ephemeral resource `%s`: %s", name, everythingElse)
 		}
 	}
 }
