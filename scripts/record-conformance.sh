@@ -22,6 +22,9 @@
 #   v1.5     gravitl/netmaker tag v1.5.1, commit f8a0cfd74435169909490cca97ed3698cdb68e84
 #   current  gravitl/netmaker branch develop, commit ce74df07499cf710d1a69c00fe127d013e59b6b5
 #            (2026-06-01, "build(deps): bump go.opentelemetry.io/otel ... (#4031)")
+# Fresh recordings from servers built from these sources, and their replay, are
+# dated in internal/netmakertest/testdata/conformance/README.md (2026-12-07:
+# equal to the committed ones, replay passed on v1.5 and current).
 #
 # A server from source: `CGO_ENABLED=1 go build` at the root of a checkout of
 # gravitl/netmaker (about 5 minutes); run it with sqlite, Debian's mosquitto as

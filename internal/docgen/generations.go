@@ -48,7 +48,7 @@ var cellWords = map[netmaker.Outcome]map[netmaker.Strategy]string{
 
 // sameEverywhere is the last row: what does not depend on the generation.
 const sameEverywhere = "everything else: keys of every type, `ttl`, tag and gateway updates, import, `status` and `valid`, " +
-	"data sources, the ephemeral token, the list resource"
+	"data sources, the ephemeral resources (`netmaker_enrollment_key`, `netmaker_enrollment_key_token`), the list resource"
 
 // cell answers the words for outcome o done by strategy s.
 func cell(o netmaker.Outcome, s netmaker.Strategy) (string, error) {

@@ -21,8 +21,9 @@ import (
 // its default. Anything longer belongs in a section of the page's template
 // (templates/resources/<name>.md.tmpl) or a guide, linked from the attribute.
 const (
-	maxSummaryWords     = 80
-	maxDescriptionWords = 60
+	maxSummaryWords         = 80
+	maxDescriptionWords     = 60
+	maxDescriptionSentences = 3
 )
 
 // describedType is one type of the provider (or the provider block) with
@@ -113,8 +114,37 @@ func schemaTexts(path string, b *tfprotov6.SchemaBlock) []describedText {
 
 func words(text string) int { return len(strings.Fields(text)) }
 
+var (
+	codeSpan = regexp.MustCompile("`[^`]*`")
+	// sentenceEnd is a full stop, question or exclamation mark that ends a
+	// sentence: followed by a space or the end of the text (so "v1.5" and
+	// "0.5" are none), after closing brackets or quotes if any.
+	sentenceEnd = regexp.MustCompile(`([.!?])[)\]"']*(\s|$)`)
+	// abbreviation ends with a full stop that ends no sentence.
+	abbreviation = regexp.MustCompile(`(?i)(^|[\s(])(e\.g|i\.e|etc|vs|cf|approx)\.$`)
+)
+
+// sentences counts the sentences of a description: the sentence ends, and
+// a last sentence without one. Code spans are left out (a dot in one ends
+// nothing), and so are the full stops of "e.g.", "i.e." and the like.
+func sentences(text string) int {
+	text = strings.TrimSpace(codeSpan.ReplaceAllString(text, "code"))
+	n, last := 0, 0
+	for _, m := range sentenceEnd.FindAllStringIndex(text, -1) {
+		if abbreviation.MatchString(text[:m[0]+1]) {
+			continue
+		}
+		n++
+		last = m[1]
+	}
+	if strings.TrimSpace(text[last:]) != "" {
+		n++
+	}
+	return n
+}
+
 // descriptionProblems answers what is wrong with one description: too many
-// words, or a blank line, which ends the attribute's bullet in the generated
+// words, an attribute's of more than three sentences, or a blank line, which ends the attribute's bullet in the generated
 // page and renders the rest outside it.
 func descriptionProblems(d describedText) []string {
 	var problems []string
@@ -126,6 +156,10 @@ func descriptionProblems(d describedText) []string {
 		problems = append(problems, fmt.Sprintf("%s has %d words (at most %d): move the details into a section of "+
 			"the page's template or a guide and link to it", what, n, limit))
 	}
+	if n := sentences(d.text); d.path != "" && n > maxDescriptionSentences {
+		problems = append(problems, fmt.Sprintf("%s has %d sentences (at most %d): move the details into a section of "+
+			"the page's template or a guide and link to it", what, n, maxDescriptionSentences))
+	}
 	if d.path != "" && strings.Contains(strings.TrimSpace(d.text), "\n\n") {
 		problems = append(problems, fmt.Sprintf("%s has a blank line, which renders outside the attribute's bullet", what))
 	}
@@ -133,7 +167,8 @@ func descriptionProblems(d describedText) []string {
 }
 
 // TestDescriptionsAreSkimmable: every type's summary has at most 80 words and
-// every attribute's description at most 60, in one paragraph.
+// every attribute's description at most 60 in at most three sentences, in one
+// paragraph.
 func TestDescriptionsAreSkimmable(t *testing.T) {
 	types := providerTypes(t)
 	if len(types) < 10 {
@@ -234,6 +269,9 @@ func TestDescriptionProblems(t *testing.T) {
 		{"attribute with a paragraph break", describedText{path: "a", text: "One.\n\nTwo."}, 1},
 		{"attribute with a trailing newline", describedText{path: "a", text: "One.\n\n"}, 0},
 		{"long attribute with a break", describedText{path: "a", text: long + "\n\nTwo."}, 2},
+		{"attribute of three sentences", describedText{path: "a", text: "One. Two? Three!"}, 0},
+		{"attribute of four sentences", describedText{path: "a", text: "One. Two. Three. Four"}, 1},
+		{"summary of four sentences", describedText{path: "", text: "One. Two. Three. Four."}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,6 +279,32 @@ func TestDescriptionProblems(t *testing.T) {
 				t.Errorf("descriptionProblems() = %q, want %d problems", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"", 0},
+		{"The key's name.", 1},
+		{"The key's name", 1},
+		{"One. Two.", 2},
+		{"One.  Two\nthree. Four", 3},
+		{"Is it? Yes! No.", 3},
+		{"Works on v1.5 and v1.7. Defaults to 0.5.", 2},
+		{"Tags, e.g. `prod.servers`, i.e. device tags. Replaces the key.", 2},
+		{"Tags, names, etc. are kept (e.g. x). Then more.", 2},
+		{"Ends in brackets (see [Rotation](#rotation)). Next.", 2},
+		{"He said \"stop.\" Then left.", 2},
+		{"A code span `a. b. c.` ends nothing. Two.", 2},
+		{"Netmaker 1.5.1 and netmaker.example.com. Two.", 2},
+	}
+	for _, tt := range tests {
+		if got := sentences(tt.text); got != tt.want {
+			t.Errorf("sentences(%q) = %d, want %d", tt.text, got, tt.want)
+		}
 	}
 }
 

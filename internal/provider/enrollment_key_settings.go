@@ -28,15 +28,15 @@ import (
 // change (replaced, in place) and its defaults.
 
 const (
-	networksAbout = "Networks a device enrolling with the key joins: names of 1–32 characters of `a-z`, `0-9`, `_` " +
-		"and `-`. Defaults to none. The plan warns about networks the server does not have."
+	networksAbout = "Networks a device enrolling with the key joins (default none): names of 1–32 characters of " +
+		"`a-z`, `0-9`, `_` and `-`. The plan warns about networks the server does not have."
 	usesAbout       = "For `uses` keys: how many devices may enroll (at least 1)."
 	deviceTagsAbout = "Device tags Netmaker applies to devices enrolling with the key, as `<network>.<tag>` (e.g. " +
-		"`prod.contractors`). The plan warns about a tag that can never apply. Defaults to none."
-	gatewayIDAbout = "ID (a UUID) of a gateway (relay) node in one of the key's networks that enrolled devices use. " +
-		"Unset: none. Conflicts with `auto_select_gateway = true`."
-	autoSelectGatewayAbout = "Let Netmaker pick a gateway for enrolled devices (acts on Netmaker Pro servers only). " +
-		"Defaults to `false`. Conflicts with `gateway_id`."
+		"`prod.contractors`; default none). The plan warns about a tag that can never apply."
+	gatewayIDAbout = "ID (a UUID) of a gateway (relay) node in one of the key's networks that enrolled devices use; " +
+		"unset for none. Conflicts with `auto_select_gateway = true`."
+	autoSelectGatewayAbout = "Let Netmaker pick a gateway for enrolled devices (acts on Netmaker Pro servers only; " +
+		"default `false`). Conflicts with `gateway_id`."
 	autoEgressAbout = "Netmaker's auto-egress flag for devices enrolling with the key. Defaults to `false`."
 	valueAbout      = "The key's server-assigned value, its ID on the API. Secret: the token embeds it."
 	tokenAbout      = "The enrollment token devices use: `netclient join -t <token>`. Secret."

@@ -74,8 +74,8 @@ func (r *networkDefaultKeyResource) Schema(_ context.Context, _ resource.SchemaR
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"key_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the existing enrollment key to make the network's default. The key must " +
-					"include `network` among its networks, and becomes the default of all its networks. Changes in place. " +
+				MarkdownDescription: "Name of the existing enrollment key to make the network's default; it must include " +
+					"`network` among its networks, and becomes the default of all its networks. Changes in place. " +
 					"Someone choosing another default outside Terraform shows up as a change back to this key.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},

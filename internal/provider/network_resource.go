@@ -62,10 +62,9 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The network's name (Netmaker's `netid`): 1–32 characters of `a-z`, `0-9`, `_` and `-`. " +
-					"It also names the network's auto-generated key. Netmaker itself would create a network named like an existing " +
-					"enrollment key, and two keys would then share the name; the provider refuses such a name at plan time. " +
-					"Changing it replaces the network.",
+				MarkdownDescription: "The network's name (Netmaker's `netid`): 1–32 characters of `a-z`, `0-9`, `_` and `-`; " +
+					"it also names the network's auto-generated key. The plan refuses the name of an existing enrollment key " +
+					"(Netmaker would accept it, and two keys would share the name). Changing it replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{

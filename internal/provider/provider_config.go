@@ -82,9 +82,9 @@ func providerSchema() schema.Schema {
 				Optional: true,
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
-				MarkdownDescription: "Skip verification of the server's TLS certificate. For tests only: every plan warns " +
-					"while it is set. Not allowed with `ca_cert_pem` (an error: trusting a CA and skipping verification " +
-					"contradict each other). Defaults to `false`.",
+				MarkdownDescription: "Skip verification of the server's TLS certificate (default `false`). For tests only: " +
+					"every plan warns while it is set. Not allowed with `ca_cert_pem` (an error: trusting a CA and skipping " +
+					"verification contradict each other).",
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
