@@ -273,6 +273,15 @@ func refusalPattern(r refusal) *regexp.Regexp {
 	return regexp.MustCompile(pattern)
 }
 
+// defaultClaimPattern matches the refusal of two claims on network's
+// default, naming both keys (in the order the plans came).
+func defaultClaimPattern(network, a, b string) *regexp.Regexp {
+	pair := func(x, y string) string {
+		return fmt.Sprintf(`network\s+%q:\s+key\s+%q\s+\([^)]*\)\s+and\s+key\s+%q`, network, x, y)
+	}
+	return regexp.MustCompile(`(?s)` + regexp.QuoteMeta(refusalDefaultTwice.title) + `.*(?:` + pair(a, b) + `|` + pair(b, a) + `)`)
+}
+
 // TestAccEnrollmentKeyResource_defaultClaimCorrected: two keys claiming one
 // network's default fail at plan; once one claim is removed, the
 // configuration converges (the plan after the apply is empty).
@@ -292,7 +301,7 @@ func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkServerDefault(srv, "tf-claim-net", "tf-claim-net"),
 				Steps: []resource.TestStep{
-					{Config: keys("default = true"), ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
+					{Config: keys("default = true"), ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
 					{
 						Config: keys(),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -300,7 +309,7 @@ func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
 						},
 						Check: checkServerDefault(srv, "tf-claim-net", "tf-claim-one"),
 					},
-					{Config: withResource, ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
+					{Config: withResource, ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
 					{
 						Config: keys(),
 						ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -603,3 +603,57 @@ resource "netmaker_network_default_key" "test" {
 		})
 	}
 }
+
+// TestAccNetworkDefaultKeyResource_twoClaimOneNetwork: two
+// netmaker_network_default_key resources of one network, naming different
+// keys, would move the default back and forth on every apply. The plan
+// refuses the later one (Terraform has planned the earlier one by then),
+// naming both keys, before anything is written; the state and the server
+// stay as they were, and the configuration without the second claim
+// still plans clean.
+func TestAccNetworkDefaultKeyResource_twoClaimOneNetwork(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "tf-pair-net")
+			for _, name := range []string{"tf-pair-a", "tf-pair-b"} {
+				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"tf-pair-net"}, Type: netmaker.KeyTypeUnlimited})
+			}
+			claim := func(label, key string) string {
+				return defaultKeyHCL(label, `network = "tf-pair-net"`, fmt.Sprintf("key_name = %q", key), "allow_recreate = true")
+			}
+			one := providerConfig(srv) + claim("a", "tf-pair-a")
+			var before []netmakertest.Key
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerDefault(srv, "tf-pair-net", "tf-pair-net"),
+				Steps: []resource.TestStep{
+					{Config: one, Check: checkServerDefault(srv, "tf-pair-net", "tf-pair-a")},
+					{
+						PreConfig:   func() { before = srv.Keys(); srv.ResetStats() },
+						Config:      one + claim("b", "tf-pair-b"),
+						ExpectError: defaultClaimPattern("tf-pair-net", "tf-pair-a", "tf-pair-b"),
+					},
+					{
+						PreConfig: func() {
+							for route, n := range srv.Stats() {
+								if !strings.HasPrefix(route, "GET ") && n > 0 {
+									t.Errorf("the refused plan wrote to the server: %d × %s", n, route)
+								}
+							}
+							if after := srv.Keys(); fmt.Sprint(after) != fmt.Sprint(before) {
+								t.Errorf("the server's keys changed:\nbefore %+v\nafter  %+v", before, after)
+							}
+						},
+						Config: one,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: checkServerDefault(srv, "tf-pair-net", "tf-pair-a"),
+					},
+				},
+			})
+		})
+	}
+}
