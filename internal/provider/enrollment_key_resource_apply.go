@@ -270,7 +270,7 @@ func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
 		return d
 	}
 	if errors.Is(err, netmaker.ErrValidation) {
-		return diag.NewErrorDiagnostic("Netmaker rejected the change",
+		return refusalRejectedChange.at(path.Empty(),
 			fmt.Sprintf("Netmaker at %s refused to update key %q: %s", host, name, apiErrorMessage(err)))
 	}
 	return diag.NewErrorDiagnostic("Could not update enrollment key",

@@ -59,7 +59,7 @@ func defaultChangeDiagnostic(ctx context.Context, client *netmaker.Client, name 
 	case errors.Is(err, netmaker.ErrValidation):
 		return refusalDefaultNeedsNetwork.at(at, fmt.Sprintf("Enrollment key %q has no networks.", name))
 	default:
-		return diag.NewAttributeErrorDiagnostic(at, "Could not change the default",
+		return refusalDefaultChangeFailed.at(at,
 			fmt.Sprintf("Changing whether enrollment key %q is a default key failed on %s: %s.", name, client.Host(), err))
 	}
 }

@@ -240,7 +240,7 @@ func TestAccProvider_planTimeTwins(t *testing.T) {
 					},
 					Config:      twin.config(srv),
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(regexp.QuoteMeta(r.title)),
+					ExpectError: refusalPattern(*r),
 				}
 				// The state the plan started from, still planned clean.
 				after := resource.TestStep{PreConfig: unchanged, Config: providerConfig(srv), PlanOnly: true}
@@ -257,6 +257,29 @@ func TestAccProvider_planTimeTwins(t *testing.T) {
 			})
 		}
 	}
+}
+
+// refusalPattern matches the refusal as Terraform prints it: its title, then
+// its advice, which Terraform may wrap at any space. A plan-time twin that
+// says something else than the apply has to say fails it.
+func refusalPattern(r refusal) *regexp.Regexp {
+	pattern := regexp.QuoteMeta(r.title)
+	if words := strings.Fields(r.advice); len(words) > 0 {
+		for i, w := range words {
+			words[i] = regexp.QuoteMeta(w)
+		}
+		pattern += `[\s\S]*` + strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(pattern)
+}
+
+// defaultClaimPattern matches the refusal of two claims on network's
+// default, naming both keys (in the order the plans came).
+func defaultClaimPattern(network, a, b string) *regexp.Regexp {
+	pair := func(x, y string) string {
+		return fmt.Sprintf(`network\s+%q:\s+key\s+%q\s+\([^)]*\)\s+and\s+key\s+%q`, network, x, y)
+	}
+	return regexp.MustCompile(`(?s)` + regexp.QuoteMeta(refusalDefaultTwice.title) + `.*(?:` + pair(a, b) + `|` + pair(b, a) + `)`)
 }
 
 // TestAccEnrollmentKeyResource_defaultClaimCorrected: two keys claiming one
@@ -278,7 +301,7 @@ func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkServerDefault(srv, "tf-claim-net", "tf-claim-net"),
 				Steps: []resource.TestStep{
-					{Config: keys("default = true"), ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
+					{Config: keys("default = true"), ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
 					{
 						Config: keys(),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -286,7 +309,7 @@ func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
 						},
 						Check: checkServerDefault(srv, "tf-claim-net", "tf-claim-one"),
 					},
-					{Config: withResource, ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
+					{Config: withResource, ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
 					{
 						Config: keys(),
 						ConfigPlanChecks: resource.ConfigPlanChecks{

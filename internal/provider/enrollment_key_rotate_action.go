@@ -84,8 +84,8 @@ func (a *enrollmentKeyRotateAction) Invoke(ctx context.Context, req action.Invok
 	key, err := client.KeyByName(ctx, name)
 	switch {
 	case errors.Is(err, netmaker.ErrNotFound):
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Enrollment key not found",
-			fmt.Sprintf("%s has no enrollment key named %q, so there is no token to rotate.", client.Host(), name))
+		resp.Diagnostics.Append(refusalKeyNotFound.at(path.Root("name"),
+			fmt.Sprintf("%s has no enrollment key named %q, so there is no token to rotate.", client.Host(), name)))
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Could not rotate enrollment key",

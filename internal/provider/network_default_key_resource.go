@@ -261,7 +261,7 @@ func makeDefaultDiagnostic(network, keyName string, err error) diag.Diagnostic {
 		return refusalCannotBecomeDefault.at(at,
 			fmt.Sprintf("Enrollment key %q cannot become the default key of network %q: %s. Nothing was changed.", keyName, network, err))
 	default:
-		return diag.NewErrorDiagnostic("Could not change the network's default enrollment key",
+		return refusalNetworkDefaultFailed.at(path.Empty(),
 			fmt.Sprintf("Making enrollment key %q the default key of network %q failed: %s", keyName, network, err))
 	}
 }
@@ -327,8 +327,8 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 				if caps, capsErr := client.Capabilities(ctx); capsErr == nil && caps.NetworkDefault {
 					// A server that answered success and left the default
 					// where it was: say what happened.
-					diags.AddAttributeError(path.Root("key_name"), "Netmaker did not change the network's default key",
-						fmt.Sprintf("Making enrollment key %q the default key of network %q had no effect: %s.", keyName, network, err))
+					diags.Append(refusalDefaultNoEffect.at(path.Root("key_name"),
+						fmt.Sprintf("Making enrollment key %q the default key of network %q had no effect: %s.", keyName, network, err)))
 					return nil
 				}
 			}
@@ -348,24 +348,24 @@ func (r *networkDefaultKeyResource) makeDefault(ctx context.Context, network, ke
 	var ambiguous *netmaker.AmbiguousError
 	switch {
 	case errors.As(err, &ambiguous):
-		diags.AddError("Network's default enrollment key not changed",
+		diags.Append(refusalDefaultNotChanged.at(path.Empty(),
 			fmt.Sprintf("After making enrollment key %q the default key of network %q, the server lists %d default "+
 				"keys for the network (%s) instead of exactly %q. The server did not apply the change as asked.",
-				keyName, network, len(ambiguous.Keys), ambiguous.KeyList(), keyName))
+				keyName, network, len(ambiguous.Keys), ambiguous.KeyList(), keyName)))
 		return nil
 	case errors.Is(err, netmaker.ErrNotFound):
-		diags.AddError("Network's default enrollment key not changed",
+		diags.Append(refusalDefaultNotChanged.at(path.Empty(),
 			fmt.Sprintf("After making enrollment key %q the default key of network %q, the server lists no default "+
-				"key for the network. The server did not apply the change as asked.", keyName, network))
+				"key for the network. The server did not apply the change as asked.", keyName, network)))
 		return nil
 	case err != nil:
 		diags.AddError("Could not verify the network's default enrollment key",
 			fmt.Sprintf("Listing enrollment keys after making %q the default key of network %q failed: %s", keyName, network, err))
 		return nil
 	case made.Name != key.Name:
-		diags.AddError("Network's default enrollment key not changed",
+		diags.Append(refusalDefaultNotChanged.at(path.Empty(),
 			fmt.Sprintf("After making enrollment key %q the default key of network %q, the server lists %q as the "+
-				"network's default instead. The server did not apply the change as asked.", keyName, network, made.Name))
+				"network's default instead. The server did not apply the change as asked.", keyName, network, made.Name)))
 		return nil
 	}
 	return made

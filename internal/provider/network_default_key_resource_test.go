@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -600,6 +601,108 @@ resource "netmaker_network_default_key" "test" {
 					},
 				},
 			})
+		})
+	}
+}
+
+// TestAccNetworkDefaultKeyResource_twoClaimOneNetwork: two
+// netmaker_network_default_key resources of one network, naming different
+// keys, would move the default back and forth on every apply. The plan
+// refuses the later one (Terraform has planned the earlier one by then),
+// naming both keys, before anything is written; the state and the server
+// stay as they were, and the configuration without the second claim
+// still plans clean.
+func TestAccNetworkDefaultKeyResource_twoClaimOneNetwork(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "tf-pair-net")
+			for _, name := range []string{"tf-pair-a", "tf-pair-b"} {
+				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"tf-pair-net"}, Type: netmaker.KeyTypeUnlimited})
+			}
+			claim := func(label, key string) string {
+				return defaultKeyHCL(label, `network = "tf-pair-net"`, fmt.Sprintf("key_name = %q", key), "allow_recreate = true")
+			}
+			one := providerConfig(srv) + claim("a", "tf-pair-a")
+			var before []netmakertest.Key
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkServerDefault(srv, "tf-pair-net", "tf-pair-net"),
+				Steps: []resource.TestStep{
+					{Config: one, Check: checkServerDefault(srv, "tf-pair-net", "tf-pair-a")},
+					{
+						PreConfig:   func() { before = srv.Keys(); srv.ResetStats() },
+						Config:      one + claim("b", "tf-pair-b"),
+						ExpectError: defaultClaimPattern("tf-pair-net", "tf-pair-a", "tf-pair-b"),
+					},
+					{
+						PreConfig: func() {
+							for route, n := range srv.Stats() {
+								if !strings.HasPrefix(route, "GET ") && n > 0 {
+									t.Errorf("the refused plan wrote to the server: %d × %s", n, route)
+								}
+							}
+							if after := srv.Keys(); fmt.Sprint(after) != fmt.Sprint(before) {
+								t.Errorf("the server's keys changed:\nbefore %+v\nafter  %+v", before, after)
+							}
+						},
+						Config: one,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: checkServerDefault(srv, "tf-pair-net", "tf-pair-a"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccNetworkDefaultKeyResource_movedDefaultWarns: a refresh that finds
+// the network's default held by a key this resource does not name (moved
+// outside Terraform) warns, naming both keys, and the plan moves it back;
+// a refresh that finds it in place says nothing. plugin-testing does not
+// show warnings, so the terraform CLI runs the plans.
+func TestAccNetworkDefaultKeyResource_movedDefaultWarns(t *testing.T) {
+	for _, gen := range customDefaultGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			cli := newTerraformCLIAtLeast(t, tfversion.Version1_0_0, "reads the warnings of a refresh")
+			srv := newTestServer(t, gen)
+			testAccCreateNetworks(t, srv, "tf-moved-net")
+			for _, name := range []string{"tf-moved-mine", "tf-moved-other"} {
+				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"tf-moved-net"}, Type: netmaker.KeyTypeUnlimited})
+			}
+			cli.write("main.tf", cliProviderConfig(srv.URL())+`
+resource "netmaker_network_default_key" "net" {
+  network        = "tf-moved-net"
+  key_name       = "tf-moved-mine"
+  allow_recreate = true
+}
+`)
+			cli.init()
+			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+			const warning = "Network's default moved to another key"
+			if out := cli.mustRun("plan", "-no-color", "-input=false"); strings.Contains(out, warning) {
+				t.Fatalf("the default did not move, and the refresh warns:\n%s", out)
+			}
+
+			if err := srv.SetDefault("tf-moved-net", "tf-moved-other"); err != nil {
+				t.Fatal(err)
+			}
+			code, out := cli.run("plan", "-no-color", "-input=false", "-detailed-exitcode")
+			moved := regexp.MustCompile(`(?s)Warning: ` + regexp.QuoteMeta(warning) +
+				`.*network\s+"tf-moved-net"\s+is\s+now\s+"tf-moved-other",\s+not\s+"tf-moved-mine"`)
+			if code != 2 || !moved.MatchString(out) || !strings.Contains(out, "1 to change") {
+				t.Fatalf("plan after the default moved exited %d (want 2, a change back, with the warning):\n%s", code, out)
+			}
+
+			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+			if err := checkServerDefault(srv, "tf-moved-net", "tf-moved-mine")(nil); err != nil {
+				t.Fatal(err)
+			}
+			cli.expectEmptyPlan()
+			cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
 		})
 	}
 }

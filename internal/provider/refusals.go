@@ -11,7 +11,9 @@ import (
 // same title and advice, reported by the plan on the same cause, or says
 // why its cause cannot be known at plan time. Both reports are made from the
 // one refusal value, so they cannot drift apart; refusals lists them all
-// (TestAccProvider_planTimeTwins drives each twin through terraform plan).
+// (TestAccProvider_planTimeTwins drives each twin through terraform plan,
+// and TestRefusalsHoldEveryApplyError finds any other error an apply can
+// report that is not a failure listed in notRefusals).
 type refusal struct {
 	title string
 	// advice ends the detail: what to do instead.
@@ -92,9 +94,25 @@ var (
 	refusalRejected = applyOnly("Netmaker rejected the key",
 		"Netmaker's own validation. Every rule of it the provider knows is checked at plan time under its own "+
 			"title (name length and characters, uses, expiry, type, a default key without networks).")
+	refusalRejectedChange = applyOnly("Netmaker rejected the change",
+		"Netmaker's own validation of an update (gateway_id, auto_select_gateway, tags). Every rule of it the provider "+
+			"knows is checked at plan time under its own title (the count and form of tags, gateway_id's form); an unknown "+
+			"gateway is reported as Gateway not found.")
+	refusalDefaultChangeFailed = applyOnly("Could not change the default",
+		"A change of default failing for any reason other than the refusals above, which have their own titles: the "+
+			"server not answering, or answering with an error nothing in the plan foretells.")
+	refusalNetworkDefaultFailed = applyOnly("Could not change the network's default enrollment key",
+		"As for Could not change the default: a failure other than the refusals above, which have their own titles.")
+	refusalDefaultNoEffect = applyOnly("Netmaker did not change the network's default key",
+		"The server answered the change as done and left the default where it was: only the apply sees what the "+
+			"server did.")
+	refusalDefaultNotChanged = applyOnly("Network's default enrollment key not changed",
+		"The server's list after the change names another default key, several or none: only the apply sees what "+
+			"the server did.")
 	refusalKeyNotFound = applyOnly("Enrollment key not found",
 		"A key the configuration creates without referring to it (key_name written as a string) may be "+
-			"planned after this resource; referred to, it is checked as planned.")
+			"planned after this resource; referred to, it is checked as planned. The rotate action may name a key "+
+			"that the same apply creates before the action runs, so its plan leaves a missing key to the invocation.")
 )
 
 // replaceInstead advises replacing a key that cannot be rotated, by changing
@@ -124,4 +142,9 @@ var refusals = []*refusal{
 	&refusalGatewayNotFound,
 	&refusalRejected,
 	&refusalKeyNotFound,
+	&refusalRejectedChange,
+	&refusalDefaultChangeFailed,
+	&refusalNetworkDefaultFailed,
+	&refusalDefaultNoEffect,
+	&refusalDefaultNotChanged,
 }
