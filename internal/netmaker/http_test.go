@@ -260,64 +260,65 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestContextCancelStopsRetries(t *testing.T) {
-	t.Run("during backoff", func(t *testing.T) {
-		var calls atomic.Int32
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			calls.Add(1)
-			w.Header().Set("Retry-After", "20")
-			w.WriteHeader(429)
-		}))
-		defer srv.Close()
-		c, err := New(Config{Host: srv.URL, APIToken: "t", MaxRetries: 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		defer cancel()
-		start := time.Now()
-		_, err = c.ListKeys(ctx)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("took %v after cancellation", d)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if n := calls.Load(); n != 1 {
-			t.Fatalf("%d attempts, want 1", n)
-		}
-	})
-	t.Run("during a request", func(t *testing.T) {
-		var calls atomic.Int32
-		release := make(chan struct{})
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			calls.Add(1)
-			select {
-			case <-release:
-			case <-r.Context().Done():
+	// A cancellation ends the call soon after it comes and starts no
+	// further attempt, whether the client is waiting to retry or waiting
+	// for an answer.
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		ctx     func() (context.Context, context.CancelFunc)
+		want    error
+	}{
+		{
+			name: "during backoff",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", "20")
+				w.WriteHeader(429)
+			},
+			ctx: func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 200*time.Millisecond)
+			},
+			want: context.DeadlineExceeded,
+		},
+		{
+			name:    "during a request",
+			handler: func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+			ctx: func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(100*time.Millisecond, cancel)
+				return ctx, cancel
+			},
+			want: context.Canceled,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				tt.handler(w, r)
+			}))
+			defer srv.Close()
+			c, err := New(Config{Host: srv.URL, APIToken: "t", MaxRetries: 10})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}))
-		defer srv.Close()
-		defer close(release)
-		c, err := New(Config{Host: srv.URL, APIToken: "t", MaxRetries: 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(100*time.Millisecond, cancel)
-		start := time.Now()
-		_, err = c.ListKeys(ctx)
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("took %v after cancellation", d)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if n := calls.Load(); n != 1 {
-			t.Fatalf("%d attempts, want 1", n)
-		}
-	})
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			start := time.Now()
+			_, err = c.ListKeys(ctx)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("took %v after cancellation", d)
+			}
+			time.Sleep(100 * time.Millisecond)
+			if n := calls.Load(); n != 1 {
+				t.Fatalf("%d attempts, want 1", n)
+			}
+		})
+	}
 	t.Run("attempt timeout is retried", func(t *testing.T) {
 		var calls atomic.Int32
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
