@@ -460,17 +460,7 @@ func TestSnippetsFormattedAndValid(t *testing.T) {
 	tfVersion := terraformVersion(t, terraform)
 	latest, latestVersion := latestTerraform(t)
 
-	pluginDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-netmaker"), ".")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, pluginDir)
-	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	rc := devOverridesConfig(t)
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 
 	for _, s := range snippets {
