@@ -20,33 +20,41 @@ import (
 // on (make testacc-latest runs them).
 var skipWithoutActions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
+// rotateActionHCL is action netmaker_enrollment_key_rotate label for the
+// key named by nameExpr (an HCL expression), and the terraform_data
+// "rotation" holding input that invokes it on event (after_create: once;
+// after_update: whenever input changes).
+func rotateActionHCL(label, nameExpr, input, event string) string {
+	return fmt.Sprintf(`
+resource "terraform_data" "rotation" {
+  input = %q
+
+  lifecycle {
+    action_trigger {
+      events  = [%s]
+      actions = [action.netmaker_enrollment_key_rotate.%s]
+    }
+  }
+}
+
+action "netmaker_enrollment_key_rotate" %q {
+  config {
+    name = %s
+  }
+}
+`, input, event, label, label, nameExpr)
+}
+
 // rotateTriggerConfig manages a uses key and rotates it whenever round changes.
 func rotateTriggerConfig(srv *netmakertest.Server, round string) string {
-	return providerConfig(srv) + fmt.Sprintf(`
+	return providerConfig(srv) + `
 resource "netmaker_enrollment_key" "ci" {
   name     = "tf-rotate"
   networks = ["net-a"]
   type     = "uses"
   uses     = 5
 }
-
-resource "terraform_data" "rotation" {
-  input = %q
-
-  lifecycle {
-    action_trigger {
-      events  = [after_update]
-      actions = [action.netmaker_enrollment_key_rotate.ci]
-    }
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "ci" {
-  config {
-    name = netmaker_enrollment_key.ci.name
-  }
-}
-`, round)
+` + rotateActionHCL("ci", "netmaker_enrollment_key.ci.name", round, "after_update")
 }
 
 // serverValue remembers the value the server holds for key name.
@@ -126,24 +134,7 @@ func TestAccEnrollmentKeyRotateAction_trigger(t *testing.T) {
 // before anything changes.
 func TestAccEnrollmentKeyRotateAction_defaultKey(t *testing.T) {
 	config := func(srv *netmakertest.Server) string {
-		return providerConfig(srv) + `
-resource "terraform_data" "rotation" {
-  input = "now"
-
-  lifecycle {
-    action_trigger {
-      events  = [after_create]
-      actions = [action.netmaker_enrollment_key_rotate.auto]
-    }
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "auto" {
-  config {
-    name = "net-a"
-  }
-}
-`
+		return providerConfig(srv) + rotateActionHCL("auto", `"net-a"`, "now", "after_create")
 	}
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "net-a")
@@ -186,24 +177,7 @@ func TestAccEnrollmentKeyRotateAction_unknownKey(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
-resource "terraform_data" "rotation" {
-  input = "now"
-
-  lifecycle {
-    action_trigger {
-      events  = [after_create]
-      actions = [action.netmaker_enrollment_key_rotate.missing]
-    }
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "missing" {
-  config {
-    name = "no-such-key"
-  }
-}
-`,
+			Config:      providerConfig(srv) + rotateActionHCL("missing", `"no-such-key"`, "now", "after_create"),
 			ExpectError: regexp.MustCompile(`(?s)Enrollment key not found.*no enrollment key named\s+"no-such-key"`),
 		}},
 	})
