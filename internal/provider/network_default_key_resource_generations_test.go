@@ -19,10 +19,9 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// oneKeyAndDefault is custom-one of net-a, made net-a's default with
-// allow_recreate as given.
-func oneKeyAndDefault(srv *netmakertest.Server, allowRecreate string) string {
-	return providerConfig(srv) + fmt.Sprintf(`
+// usesKeyOneHCL is custom-one of net-a, a uses key with a tag: settings a
+// re-creation must carry over.
+const usesKeyOneHCL = `
 resource "netmaker_enrollment_key" "one" {
   name     = "custom-one"
   networks = ["net-a"]
@@ -30,7 +29,12 @@ resource "netmaker_enrollment_key" "one" {
   uses     = 3
   tags     = ["net-a.web"]
 }
+`
 
+// oneKeyAndDefault is usesKeyOneHCL, made net-a's default with
+// allow_recreate as given.
+func oneKeyAndDefault(srv *netmakertest.Server, allowRecreate string) string {
+	return providerConfig(srv) + usesKeyOneHCL + fmt.Sprintf(`
 resource "netmaker_network_default_key" "test" {
   network  = "net-a"
   key_name = netmaker_enrollment_key.one.name
@@ -46,15 +50,7 @@ resource "netmaker_network_default_key" "test" {
 func TestAccNetworkDefaultKeyResource_currentNeedsOptIn(t *testing.T) {
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccCreateNetworks(t, srv, "net-a")
-	keyOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 3
-  tags     = ["net-a.web"]
-}
-`
+	keyOnly := providerConfig(srv) + usesKeyOneHCL
 	var before netmakertest.Key
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -131,13 +127,7 @@ func TestAccNetworkDefaultKeyResource_autoKeyGone(t *testing.T) {
 		t.Run(string(gen), func(t *testing.T) {
 			srv := newTestServer(t, gen)
 			testAccCreateNetworks(t, srv, "net-a", "net-b")
-			keysOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "unlimited"
-}
-`
+			keysOnly := providerConfig(srv) + unlimitedKeyHCL("one", "custom-one", "net-a")
 			afterDestroy := checkServerDefault(srv, "net-a", "net-a")
 			if gen == netmakertest.GenerationV17 {
 				afterDestroy = checkServerDefault(srv, "net-a", "custom-one")

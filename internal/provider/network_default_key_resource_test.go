@@ -249,13 +249,7 @@ func TestAccNetworkDefaultKeyResource_destroyOrder(t *testing.T) {
 func testAccNetworkDefaultKeyDestroyOrder(t *testing.T, gen netmakertest.Generation) {
 	srv := newTestServer(t, gen)
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
-	keysOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "unlimited"
-}
-`
+	keysOnly := providerConfig(srv) + unlimitedKeyHCL("one", "custom-one", "net-a")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
