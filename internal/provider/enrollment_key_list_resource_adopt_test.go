@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -28,18 +27,11 @@ func TestAccEnrollmentKeyListResource_adoptAll(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
 		for _, req := range []netmaker.CreateKeyRequest{
 			{Name: "site-00-ci", Networks: []string{"site-00"}, Type: netmaker.KeyTypeUses, Uses: 5},
 			{Name: "bootstrap", Type: netmaker.KeyTypeUnlimited},
 		} {
-			if _, err := client.CreateKey(ctx, req); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateKey(t, srv, req)
 		}
 
 		cli.write("main.tf", cliProviderConfig(srv.URL()))
@@ -116,11 +108,6 @@ func TestAccEnrollmentKeyListResource_adoptEveryKind(t *testing.T) {
 		cli := newTerraformCLI(t, "has terraform query")
 		testAccCreateNetworks(t, srv, "net-a", "net-b")
 		gateway := srv.AddGateway("net-a")
-		client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
 		for _, req := range []netmaker.CreateKeyRequest{
 			{Name: "app-batch", Networks: []string{"net-a", "net-b"}, Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"net-a.ci"}},
 			{Name: "app-contractor", Networks: []string{"net-a"}, Type: netmaker.KeyTypeTimeBound,
@@ -128,9 +115,7 @@ func TestAccEnrollmentKeyListResource_adoptEveryKind(t *testing.T) {
 			{Name: "app-bootstrap", Type: netmaker.KeyTypeUnlimited, AutoEgress: true},
 			{Name: "other-key", Networks: []string{"net-b"}, Type: netmaker.KeyTypeUnlimited},
 		} {
-			if _, err := client.CreateKey(ctx, req); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateKey(t, srv, req)
 		}
 		batch, _ := srv.KeyByName("app-batch")
 		if err := srv.Register(srv.Token(batch.Value)); err != nil { // a device joined: 4 uses left

@@ -8,10 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -92,6 +89,15 @@ resource "netmaker_enrollment_key" "test" {
 `, line)
 }
 
+// defaultAndToken checks that the state's key is the default (or not) and
+// holds the token the server has for custom-one.
+func defaultAndToken(srv *netmakertest.Server, isDefault bool) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(isDefault)),
+		statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+	}
+}
+
 // TestAccEnrollmentKeyResource_defaultOnCreate creates a key with
 // default = true: it becomes net-a's only default key (the auto-generated
 // key stays, without the flag), its token in state is the server's, and
@@ -123,10 +129,7 @@ func TestAccEnrollmentKeyResource_defaultOnCreate(t *testing.T) {
 						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
 						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
 					}},
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-					},
+					ConfigStateChecks: defaultAndToken(srv, true),
 					Check: resource.ComposeAggregateTestCheckFunc(
 						checkServerDefault(srv, "net-a", "custom-one"),
 						checkServerKey(srv, "net-a", func(k netmakertest.Key) error {
@@ -181,14 +184,9 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 			})
 		} else {
 			steps = append(steps, resource.TestStep{
-				Config: defaultKeyConfig(srv, "true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, change),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-				},
+				Config:            defaultKeyConfig(srv, "true"),
+				ConfigPlanChecks:  plannedAction(keyAddr, change),
+				ConfigStateChecks: defaultAndToken(srv, true),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkServerDefault(srv, "net-a", "custom-one"),
 					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
@@ -199,15 +197,10 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 					}),
 				),
 			}, resource.TestStep{
-				Config: defaultKeyConfig(srv, "false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, change),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-				},
-				Check: checkServerDefault(srv, "net-a", "net-a"),
+				Config:            defaultKeyConfig(srv, "false"),
+				ConfigPlanChecks:  plannedAction(keyAddr, change),
+				ConfigStateChecks: defaultAndToken(srv, false),
+				Check:             checkServerDefault(srv, "net-a", "net-a"),
 			})
 		}
 		resource.Test(t, resource.TestCase{
@@ -240,13 +233,7 @@ resource "netmaker_enrollment_key" "auto" {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config: providerConfig(srv) + `
-resource "netmaker_enrollment_key" "test" {
-  name    = "no-networks"
-  type    = "unlimited"
-  default = true
-}
-`,
+						Config:      providerConfig(srv) + keyHCL("test", `name = "no-networks"`, `type = "unlimited"`, `default = true`),
 						ExpectError: wrappedText(`has no networks. default = true makes the key the default key of its networks: set networks`),
 					},
 					{Config: auto(""), ResourceName: "netmaker_enrollment_key.auto", ImportState: true, ImportStateId: "net-a", ImportStatePersist: true},
@@ -269,19 +256,8 @@ resource "netmaker_enrollment_key" "test" {
 // plans it (a null plan and config).
 func runDestroyPlan(t *testing.T, r *enrollmentKeyResource, state enrollmentKeyModel) diag.Diagnostics {
 	t.Helper()
-	ctx := context.Background()
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	sch := schemaResp.Schema
-	null := tftypes.NewValue(sch.Type().TerraformType(ctx), nil)
-	st := tfsdk.State{Schema: sch, Raw: null}
-	if d := st.Set(ctx, state); d.HasError() {
-		t.Fatal(d)
-	}
-	req := fwresource.ModifyPlanRequest{State: st, Config: tfsdk.Config{Schema: sch, Raw: null}, Plan: tfsdk.Plan{Schema: sch, Raw: null}}
-	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
-	r.ModifyPlan(ctx, req, &resp)
-	return resp.Diagnostics
+	sch := resourceSchema(r)
+	return modifyPlan(context.Background(), r, stateOf(t, sch, state), stateOf(t, sch, nil).Raw).Diagnostics
 }
 
 // TestEnrollmentKeyPlanDefaultRelease: what giving a network its default
@@ -294,10 +270,7 @@ func TestEnrollmentKeyPlanDefaultRelease(t *testing.T) {
 			srv := newTestServer(t, gen)
 			testAccCreateNetworks(t, srv, "prod")
 			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited, Default: true})
-			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := testClient(t, srv)
 			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
 			srv.ResetStats()
 			fleet := planCheckState(planCheckKey("fleet", []string{"prod"}, nil), true)
@@ -348,10 +321,7 @@ func TestEnrollmentKeyPlanDefaultRelease(t *testing.T) {
 				t.Fatal(err)
 			}
 			// A plan after the deletion runs in a new provider process.
-			client, err = netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client = testClient(t, srv)
 			r = &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
 			srv.ResetStats()
 			gone := map[netmakertest.Generation]string{

@@ -235,14 +235,7 @@ func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) net
 	}
 }
 
-const lostCreateKey = `
-resource "netmaker_enrollment_key" "lost" {
-  name     = "tf-lost"
-  type     = "uses"
-  uses     = 4
-  networks = ["tf-net-a"]
-}
-`
+var lostCreateKey = keyHCL("lost", `name = "tf-lost"`, `type = "uses"`, `uses = 4`, `networks = ["tf-net-a"]`)
 
 // TestAccEnrollmentKeyResource_faultsLostCreateAdopted: the server applies a create and the
 // answer is lost; the retry meets "key names must be unique", and the
@@ -571,10 +564,8 @@ resource "netmaker_enrollment_key" "test" {
 						),
 					},
 					{
-						Config: config("b"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						Config:           config("b"),
+						ConfigPlanChecks: emptyPlan(),
 					},
 				},
 			})

@@ -331,10 +331,7 @@ resource "netmaker_enrollment_key" "k" {
 // readKey drives the refresh of state with records against srv.
 func readKey(t *testing.T, srv *netmakertest.Server, state enrollmentKeyModel, records keyRecords) (enrollmentKeyModel, bool, diag.Diagnostics) {
 	t.Helper()
-	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := testClient(t, srv)
 	r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
 	return r.readKey(context.Background(), state, records)
 }

@@ -62,11 +62,9 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Time passes: nothing drifts.
-						PreConfig: func() { clk.Advance(20 * time.Hour) },
-						Config:    config("24h", false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						PreConfig:        func() { clk.Advance(20 * time.Hour) },
+						Config:           config("24h", false),
+						ConfigPlanChecks: emptyPlan(),
 						ConfigStateChecks: []statecheck.StateCheck{
 							expiresSame.AddStateValue(keyAddr, tfjsonpath.New("expires_at")),
 						},
@@ -81,11 +79,9 @@ func TestAccEnrollmentKeyResource_ttl(t *testing.T) {
 					},
 					{
 						// Expired: kept, not recreated.
-						PreConfig: func() { clk.Advance(5 * time.Hour) },
-						Config:    config("1440m", false),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						PreConfig:        func() { clk.Advance(5 * time.Hour) },
+						Config:           config("1440m", false),
+						ConfigPlanChecks: emptyPlan(),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
@@ -226,11 +222,9 @@ func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 			Steps: []resource.TestStep{
 				{Config: config("a", false), ConfigStateChecks: []statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}},
 				{
-					PreConfig: func() { register(); register() },
-					Config:    config("a", false),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
+					PreConfig:        func() { register(); register() },
+					Config:           config("a", false),
+					ConfigPlanChecks: emptyPlan(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(0)),
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
@@ -292,11 +286,9 @@ func TestAccEnrollmentKeyResource_expiredFixedExpiry(t *testing.T) {
 					},
 					{
 						// Expired: no error and no replacement.
-						PreConfig: func() { clk.Advance(25 * time.Hour) },
-						Config:    config(first),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						PreConfig:        func() { clk.Advance(25 * time.Hour) },
+						Config:           config(first),
+						ConfigPlanChecks: emptyPlan(),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("expired")),
 							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(first)),

@@ -47,14 +47,9 @@ action "netmaker_enrollment_key_rotate" %q {
 
 // rotateTriggerConfig manages a uses key and rotates it whenever round changes.
 func rotateTriggerConfig(srv *netmakertest.Server, round string) string {
-	return providerConfig(srv) + `
-resource "netmaker_enrollment_key" "ci" {
-  name     = "tf-rotate"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 5
-}
-` + rotateActionHCL("ci", "netmaker_enrollment_key.ci.name", round, "after_update")
+	return providerConfig(srv) +
+		keyHCL("ci", `name = "tf-rotate"`, `networks = ["net-a"]`, `type = "uses"`, `uses = 5`) +
+		rotateActionHCL("ci", "netmaker_enrollment_key.ci.name", round, "after_update")
 }
 
 // serverValue remembers the value the server holds for key name.
@@ -115,10 +110,8 @@ func TestAccEnrollmentKeyRotateAction_trigger(t *testing.T) {
 				},
 				{
 					// The refresh picks up the new token; nothing to change.
-					Config: rotateTriggerConfig(srv, "2"),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
+					Config:           rotateTriggerConfig(srv, "2"),
+					ConfigPlanChecks: emptyPlan(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("netmaker_enrollment_key.ci", tfjsonpath.New("token"), expectTokenOf(srv, "tf-rotate")),
 					},

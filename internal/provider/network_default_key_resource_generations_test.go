@@ -21,15 +21,8 @@ import (
 
 // usesKeyOneHCL is custom-one of net-a, a uses key with a tag: settings a
 // re-creation must carry over.
-const usesKeyOneHCL = `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 3
-  tags     = ["net-a.web"]
-}
-`
+var usesKeyOneHCL = keyHCL("one",
+	`name = "custom-one"`, `networks = ["net-a"]`, `type = "uses"`, `uses = 3`, `tags = ["net-a.web"]`)
 
 // oneKeyAndDefault is usesKeyOneHCL, made net-a's default with
 // allow_recreate as given.
@@ -194,18 +187,9 @@ func TestAccNetworkDefaultKeyResource_serverIgnoresRequest(t *testing.T) {
 	})
 	testAccCreateNetworks(t, srv, "tf-ign")
 
-	config := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "custom" {
-  name     = "tf-ign-custom"
-  type     = "unlimited"
-  networks = ["tf-ign"]
-}
-
-resource "netmaker_network_default_key" "test" {
-  network  = "tf-ign"
-  key_name = netmaker_enrollment_key.custom.name
-}
-`
+	config := providerConfig(srv) +
+		keyHCL("custom", `name = "tf-ign-custom"`, `type = "unlimited"`, `networks = ["tf-ign"]`) +
+		defaultKeyHCL("test", `network = "tf-ign"`, `key_name = netmaker_enrollment_key.custom.name`)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

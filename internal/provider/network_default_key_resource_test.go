@@ -361,12 +361,7 @@ func wrappedText(text string) *regexp.Regexp {
 func TestAccNetworkDefaultKeyResource_networkDeleted(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "net-a", "net-b")
-		config := providerConfig(srv) + `
-resource "netmaker_network_default_key" "test" {
-  network  = "net-a"
-  key_name = "net-a"
-}
-`
+		config := providerConfig(srv) + defaultKeyHCL("test", `network = "net-a"`, `key_name = "net-a"`)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
@@ -487,12 +482,7 @@ func TestAccNetworkDefaultKeyResource_identity(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					// The auto-generated key is the default on every generation.
-					Config: providerConfig(srv) + `
-resource "netmaker_network_default_key" "test" {
-  network  = "net-a"
-  key_name = "net-a"
-}
-`,
+					Config: providerConfig(srv) + defaultKeyHCL("test", `network = "net-a"`, `key_name = "net-a"`),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectIdentity(testDefaultKeyAddr, map[string]knownvalue.Check{
 							"network": knownvalue.StringExact("net-a"),

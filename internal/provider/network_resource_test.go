@@ -7,10 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -170,10 +166,7 @@ func TestAccNetworkResource_nameOfAKey(t *testing.T) {
 // serverNetwork answers the network of that name on srv, read through the client.
 func serverNetwork(t *testing.T, srv *netmakertest.Server, name string) (netmaker.Network, bool) {
 	t.Helper()
-	c, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testClient(t, srv)
 	networks, err := c.Networks(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -251,23 +244,13 @@ func TestNetworkDestroyPlanNamesKeysItTakes(t *testing.T) {
 	} {
 		testAccCreateKey(t, srv, k)
 	}
-	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := testClient(t, srv)
 	ledger := newPlanLedger()
 	ledger.noteRefreshed("mine", "V")
 	r := &networkResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: ledger}}}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	sch := schemaResp.Schema
-	null := tftypes.NewValue(sch.Type().TerraformType(ctx), nil)
-	st := tfsdk.State{Schema: sch, Raw: null}
-	if d := st.Set(ctx, networkState(netmaker.Network{Name: "prod", AddressRange: "10.1.0.0/16"})); d.HasError() {
-		t.Fatal(d)
-	}
-	resp := fwresource.ModifyPlanResponse{Plan: tfsdk.Plan{Schema: sch, Raw: null}}
-	r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{State: st, Plan: tfsdk.Plan{Schema: sch, Raw: null}, Config: tfsdk.Config{Schema: sch, Raw: null}}, &resp)
+	sch := resourceSchema(r)
+	st := stateOf(t, sch, networkState(netmaker.Network{Name: "prod", AddressRange: "10.1.0.0/16"}))
+	resp := modifyPlan(ctx, r, st, stateOf(t, sch, nil).Raw)
 	warnings := resp.Diagnostics.Warnings()
 	if resp.Diagnostics.HasError() || len(warnings) != 1 {
 		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
