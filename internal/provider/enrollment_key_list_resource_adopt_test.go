@@ -13,6 +13,23 @@ import (
 
 const listKeysStat = "GET /api/v1/enrollment-keys"
 
+// writeAdoptQuery writes the provider configuration for srv and a query
+// that lists, resources included, the keys that filter (a config argument
+// of the list block labelled label) selects.
+func writeAdoptQuery(cli *terraformCLI, srv *netmakertest.Server, label, filter string) {
+	cli.write("main.tf", cliProviderConfig(srv.URL()))
+	cli.write("adopt.tfquery.hcl", fmt.Sprintf(`
+list "netmaker_enrollment_key" %q {
+  provider         = netmaker
+  include_resource = true
+
+  config {
+    %s
+  }
+}
+`, label, filter))
+}
+
 // TestAccEnrollmentKeyListResource_adoptAll is the bulk adoption workflow:
 // a server with 50 networks (and keys that are not auto-generated);
 // `terraform query -generate-config-out` finds the 50 auto-generated keys
@@ -34,17 +51,7 @@ func TestAccEnrollmentKeyListResource_adoptAll(t *testing.T) {
 			testAccCreateKey(t, srv, req)
 		}
 
-		cli.write("main.tf", cliProviderConfig(srv.URL()))
-		cli.write("adopt.tfquery.hcl", `
-list "netmaker_enrollment_key" "auto" {
-  provider         = netmaker
-  include_resource = true
-
-  config {
-    auto_generated = true
-  }
-}
-`)
+		writeAdoptQuery(cli, srv, "auto", `auto_generated = true`)
 		cli.init()
 
 		// The machine-readable results carry no secret either.
@@ -122,17 +129,7 @@ func TestAccEnrollmentKeyListResource_adoptEveryKind(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		cli.write("main.tf", cliProviderConfig(srv.URL()))
-		cli.write("adopt.tfquery.hcl", `
-list "netmaker_enrollment_key" "apps" {
-  provider         = netmaker
-  include_resource = true
-
-  config {
-    name_prefix = "app-"
-  }
-}
-`)
+		writeAdoptQuery(cli, srv, "apps", `name_prefix = "app-"`)
 		cli.init()
 		cli.mustRun("query", "-no-color", "-generate-config-out=generated.tf")
 		generated := cli.read("generated.tf")

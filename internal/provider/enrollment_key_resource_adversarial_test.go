@@ -63,16 +63,8 @@ func goneAfterCreate(t *testing.T, name string, commit bool, gone *atomic.Bool) 
 }
 
 func goneConfig(url string) string {
-	return fmt.Sprintf(`%s
-
-resource "netmaker_enrollment_key" "gone" {
-  name     = "tf-gone"
-  type     = "uses"
-  uses     = 4
-  networks = ["tf-net-a"]
-  tags     = ["tf-net-a.web"]
-}
-`, providerBlock(url, `max_retries = 1`, `request_timeout = "2s"`))
+	return providerBlock(url, `max_retries = 1`, `request_timeout = "2s"`) +
+		keyHCL("gone", `name = "tf-gone"`, `type = "uses"`, `uses = 4`, `networks = ["tf-net-a"]`, `tags = ["tf-net-a.web"]`)
 }
 
 // TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate: the server

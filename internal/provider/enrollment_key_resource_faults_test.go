@@ -493,16 +493,8 @@ func TestAccEnrollmentKeyResource_faultsRotationFailsMidway(t *testing.T) {
 			}
 			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: fail})
 			config := func(trigger string) string {
-				return fmt.Sprintf(`%s
-
-resource "netmaker_enrollment_key" "test" {
-  name               = "tf-midway"
-  type               = "uses"
-  uses               = 5
-  tags               = ["tf-net-a.web"]
-  regenerate_trigger = %q
-}
-`, providerBlock(srv.URL(), `max_retries = 0`), trigger)
+				return providerBlock(srv.URL(), `max_retries = 0`) + keyHCL("test",
+					`name = "tf-midway"`, `type = "uses"`, `uses = 5`, `tags = ["tf-net-a.web"]`, fmt.Sprintf("regenerate_trigger = %q", trigger))
 			}
 			var before netmakertest.Key
 			wantErr := `(?s)"tf-midway"\s+was\s+deleted\s+to\s+be\s+created\s+again,\s+but\s+creating\s+it\s+failed.*old\s+token.*simulated\s+failure`

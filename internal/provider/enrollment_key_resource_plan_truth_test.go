@@ -263,40 +263,37 @@ func TestAccProvider_planTimeTwins(t *testing.T) {
 // network's default fail at plan; once one claim is removed, the
 // configuration converges (the plan after the apply is empty).
 func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "tf-claim-net")
-			one := unlimitedKeyHCL("one", "tf-claim-one", "tf-claim-net", "default = true")
-			keys := func(second ...string) string {
-				return providerConfig(srv) + one + unlimitedKeyHCL("two", "tf-claim-two", "tf-claim-net", second...)
-			}
-			withResource := keys() +
-				defaultKeyHCL("net", `network = "tf-claim-net"`, `key_name = netmaker_enrollment_key.two.name`, `allow_recreate = true`)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkServerDefault(srv, "tf-claim-net", "tf-claim-net"),
-				Steps: []resource.TestStep{
-					{Config: keys("default = true"), ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
-					{
-						Config: keys(),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: checkServerDefault(srv, "tf-claim-net", "tf-claim-one"),
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-claim-net")
+		one := unlimitedKeyHCL("one", "tf-claim-one", "tf-claim-net", "default = true")
+		keys := func(second ...string) string {
+			return providerConfig(srv) + one + unlimitedKeyHCL("two", "tf-claim-two", "tf-claim-net", second...)
+		}
+		withResource := keys() +
+			defaultKeyHCL("net", `network = "tf-claim-net"`, `key_name = netmaker_enrollment_key.two.name`, `allow_recreate = true`)
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkServerDefault(srv, "tf-claim-net", "tf-claim-net"),
+			Steps: []resource.TestStep{
+				{Config: keys("default = true"), ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
+				{
+					Config: keys(),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
-					{Config: withResource, ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
-					{
-						Config: keys(),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
+					Check: checkServerDefault(srv, "tf-claim-net", "tf-claim-one"),
+				},
+				{Config: withResource, ExpectError: regexp.MustCompile(`Two keys claim one network's default`)},
+				{
+					Config: keys(),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyResource_createBeforeDestroyRefused: a replacement

@@ -214,6 +214,17 @@ func checkServerKey(srv *netmakertest.Server, name string, f func(k netmakertest
 	}
 }
 
+// checkSameValue asserts that the server's key name still has the value of
+// *before (read when the check runs), failing with msg otherwise.
+func checkSameValue(srv *netmakertest.Server, name string, before *netmakertest.Key, msg string) resource.TestCheckFunc {
+	return checkServerKey(srv, name, func(k netmakertest.Key) error {
+		if k.Value != before.Value {
+			return fmt.Errorf("%s", msg)
+		}
+		return nil
+	})
+}
+
 // checkNoKey asserts that the server holds no key named name.
 func checkNoKey(srv *netmakertest.Server, names ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {

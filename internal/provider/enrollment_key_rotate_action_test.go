@@ -20,10 +20,15 @@ import (
 // on (make testacc-latest runs them).
 var skipWithoutActions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
-// rotateActionHCL is action netmaker_enrollment_key_rotate label for the
-// key named by nameExpr (an HCL expression), and the terraform_data
-// "rotation" holding input that invokes it on event (after_create: once;
-// after_update: whenever input changes).
+// rotateActionBlock is action netmaker_enrollment_key_rotate label for the
+// key named by nameExpr (an HCL expression).
+func rotateActionBlock(label, nameExpr string) string {
+	return fmt.Sprintf("\naction \"netmaker_enrollment_key_rotate\" %q {\n  config {\n    name = %s\n  }\n}\n", label, nameExpr)
+}
+
+// rotateActionHCL is rotateActionBlock and the terraform_data "rotation"
+// holding input that invokes it on event (after_create: once; after_update:
+// whenever input changes).
 func rotateActionHCL(label, nameExpr, input, event string) string {
 	return fmt.Sprintf(`
 resource "terraform_data" "rotation" {
@@ -36,13 +41,7 @@ resource "terraform_data" "rotation" {
     }
   }
 }
-
-action "netmaker_enrollment_key_rotate" %q {
-  config {
-    name = %s
-  }
-}
-`, input, event, label, label, nameExpr)
+`, input, event, label) + rotateActionBlock(label, nameExpr)
 }
 
 // rotateTriggerConfig manages a uses key and rotates it whenever round changes.
@@ -184,26 +183,10 @@ func TestAccEnrollmentKeyRotateAction_invoke(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		cli := newTerraformCLI(t, "has actions (apply -invoke)")
 		testAccCreateNetworks(t, srv, "net-a")
-		cli.write("main.tf", cliProviderConfig(srv.URL())+`
-resource "netmaker_enrollment_key" "ci" {
-  name     = "tf-invoke"
-  networks = ["net-a"]
-  type     = "time_bound"
-  ttl      = "720h"
-}
-
-action "netmaker_enrollment_key_rotate" "ci" {
-  config {
-    name = netmaker_enrollment_key.ci.name
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "auto" {
-  config {
-    name = "net-a"
-  }
-}
-`)
+		cli.write("main.tf", cliProviderConfig(srv.URL())+
+			keyHCL("ci", `name = "tf-invoke"`, `networks = ["net-a"]`, `type = "time_bound"`, `ttl = "720h"`)+
+			rotateActionBlock("ci", "netmaker_enrollment_key.ci.name")+
+			rotateActionBlock("auto", `"net-a"`))
 		cli.init()
 		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
 		var before string

@@ -67,12 +67,7 @@ func TestAccNetworkDefaultKeyResource_currentNeedsOptIn(t *testing.T) {
 				PlanOnly: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkServerDefault(srv, "net-a", "net-a"),
-					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
-						if k.Value != before.Value {
-							return fmt.Errorf("custom-one changed")
-						}
-						return nil
-					}),
+					checkSameValue(srv, "custom-one", &before, "custom-one changed"),
 				),
 			},
 			{
@@ -116,52 +111,49 @@ func TestAccNetworkDefaultKeyResource_currentNeedsOptIn(t *testing.T) {
 // the network), so the default stays until the custom key's own destroy
 // clears its flag. Either way the run succeeds.
 func TestAccNetworkDefaultKeyResource_autoKeyGone(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a", "net-b")
-			keysOnly := providerConfig(srv) + unlimitedKeyHCL("one", "custom-one", "net-a")
-			afterDestroy := checkServerDefault(srv, "net-a", "net-a")
-			if gen == netmakertest.GenerationV17 {
-				afterDestroy = checkServerDefault(srv, "net-a", "custom-one")
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(*terraform.State) error {
-					if _, ok := srv.KeyByName("custom-one"); ok {
-						return fmt.Errorf("custom-one survived destroy")
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a", "net-b")
+		keysOnly := providerConfig(srv) + unlimitedKeyHCL("one", "custom-one", "net-a")
+		afterDestroy := checkServerDefault(srv, "net-a", "net-a")
+		if srv.Generation() == netmakertest.GenerationV17 {
+			afterDestroy = checkServerDefault(srv, "net-a", "custom-one")
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if _, ok := srv.KeyByName("custom-one"); ok {
+					return fmt.Errorf("custom-one survived destroy")
+				}
+				if srv.Generation() == netmakertest.GenerationV17 {
+					if d := srv.DefaultKeys("net-a"); len(d) != 0 {
+						return fmt.Errorf("v1.7: default keys of net-a = %v, want none", d)
 					}
-					if gen == netmakertest.GenerationV17 {
-						if d := srv.DefaultKeys("net-a"); len(d) != 0 {
-							return fmt.Errorf("v1.7: default keys of net-a = %v, want none", d)
+					return nil
+				}
+				return checkServerDefault(srv, "net-a", "net-a")(nil)
+			},
+			Steps: []resource.TestStep{
+				{
+					Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+					Check:  checkServerDefault(srv, "net-a", "custom-one"),
+				},
+				{
+					PreConfig: func() {
+						if err := srv.DeleteKeyByName("net-a"); err != nil {
+							t.Fatal(err)
 						}
-						return nil
-					}
-					return checkServerDefault(srv, "net-a", "net-a")(nil)
-				},
-				Steps: []resource.TestStep{
-					{
-						Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
-						Check:  checkServerDefault(srv, "net-a", "custom-one"),
 					},
-					{
-						PreConfig: func() {
-							if err := srv.DeleteKeyByName("net-a"); err != nil {
-								t.Fatal(err)
-							}
+					Config: keysOnly,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
 						},
-						Config: keysOnly,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
-							},
-						},
-						Check: afterDestroy,
 					},
+					Check: afterDestroy,
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // A v1.7 server (which makes a key the default by an update) that answers

@@ -165,7 +165,12 @@ func plannedAction(addr string, action plancheck.ResourceActionType) resource.Co
 // subtest per generation (named after it); eachGenerationParallel runs the
 // test and its subtests in parallel.
 func eachGeneration(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
-	for _, gen := range generations {
+	eachGenerationOf(t, generations, test)
+}
+
+// eachGenerationOf is eachGeneration over gens only.
+func eachGenerationOf(t *testing.T, gens []netmakertest.Generation, test func(t *testing.T, srv *netmakertest.Server)) {
+	for _, gen := range gens {
 		t.Run(string(gen), func(t *testing.T) { test(t, newTestServer(t, gen)) })
 	}
 }
