@@ -98,50 +98,46 @@ resource "netmaker_enrollment_key" "expiry" {
 // repeating its expiry: the plan is clean, and adding a ttl afterwards only
 // records it.
 func TestAccEnrollmentKeyResource_importTimeBound(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			clk := clock.NewManual(clockStart)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clk.Now})
-			expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
-			valueSame := statecheck.CompareValue(compare.ValuesSame())
-			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
+	eachGenerationWithClock(t, func(t *testing.T, srv *netmakertest.Server, clk *clock.Manual) {
+		expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
+		valueSame := statecheck.CompareValue(compare.ValuesSame())
+		withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
   type = "time_bound"`)
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
-				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
-				Steps: []resource.TestStep{
-					{
-						Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutRemovedBlocks,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
+			CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
+			Steps: []resource.TestStep{
+				{
+					Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
   type       = "time_bound"
   expires_at = %q`, expires)),
-						ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
-					},
-					{Config: providerConfig(srv) + forgetHCL("netmaker_enrollment_key.test")},
-					{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
-					{
-						Config:           withoutExpiry,
-						ConfigPlanChecks: emptyPlan(),
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
-						},
-					},
-					{
-						Config: keyConfig(srv, `  name = "tf-adopt-tb"
-  type = "time_bound"
-  ttl  = "720h"`),
-						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
-						},
+					ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
+				},
+				{Config: providerConfig(srv) + forgetHCL("netmaker_enrollment_key.test")},
+				{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
+				{
+					Config:           withoutExpiry,
+					ConfigPlanChecks: emptyPlan(),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
 					},
 				},
-			})
+				{
+					Config: keyConfig(srv, `  name = "tf-adopt-tb"
+  type = "time_bound"
+  ttl  = "720h"`),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+					},
+				},
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyResource_adoptShortName adopts the auto-generated key of a
