@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -326,14 +325,11 @@ type = "unlimited"`)
 // weighs (another claim on the network fails at plan instead of moving the
 // default back and forth on every apply).
 func TestAccEnrollmentKeyResource_generatedConfigSafe(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "generates configuration for import blocks")
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "tf-gen-net")
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-gen-ci", Networks: []string{"tf-gen-net"},
-				Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"tf-gen-net.ci"}})
-			imports := cliProviderConfig(srv.URL()) + `
+	eachGenerationWithCLI(t, customDefaultGenerations, "generates configuration for import blocks", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-gen-net")
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-gen-ci", Networks: []string{"tf-gen-net"},
+			Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"tf-gen-net.ci"}})
+		imports := cliProviderConfig(srv.URL()) + `
 import {
   to = netmaker_enrollment_key.auto
   id = "tf-gen-net"
@@ -344,30 +340,29 @@ import {
   id = "tf-gen-ci"
 }
 `
-			cli.write("main.tf", imports)
-			cli.init()
-			cli.mustRun("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
-			generated := cli.read("generated.tf")
-			for _, k := range srv.Keys() {
-				if strings.Contains(generated, k.Value) || strings.Contains(generated, srv.Token(k.Value)) {
-					t.Fatalf("the generated configuration holds a secret:\n%s", generated)
-				}
+		cli.write("main.tf", imports)
+		cli.init()
+		cli.mustRun("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+		generated := cli.read("generated.tf")
+		for _, k := range srv.Keys() {
+			if strings.Contains(generated, k.Value) || strings.Contains(generated, srv.Token(k.Value)) {
+				t.Fatalf("the generated configuration holds a secret:\n%s", generated)
 			}
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			cli.expectEmptyPlan()
+		}
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		cli.expectEmptyPlan()
 
-			// Another claim on the network's default: refused at plan.
-			cli.write("claim.tf", defaultKeyHCL("net",
-				`network = "tf-gen-net"`, `key_name = netmaker_enrollment_key.ci.name`, `allow_recreate = true`))
-			code, out := cli.run("plan", "-no-color", "-input=false")
-			if code == 0 || !regexp.MustCompile(`(?s)Two keys claim one network's default.*"tf-gen-net"`).MatchString(out) {
-				t.Fatalf("plan with a second claim exited %d:\n%s\ngenerated:\n%s", code, out, generated)
-			}
-			cli.write("claim.tf", "")
-			cli.expectEmptyPlan()
-			if k, _ := srv.KeyByName("tf-gen-net"); !k.Default {
-				t.Fatal("the auto-generated key lost the default")
-			}
-		})
-	}
+		// Another claim on the network's default: refused at plan.
+		cli.write("claim.tf", defaultKeyHCL("net",
+			`network = "tf-gen-net"`, `key_name = netmaker_enrollment_key.ci.name`, `allow_recreate = true`))
+		code, out := cli.run("plan", "-no-color", "-input=false")
+		if code == 0 || !regexp.MustCompile(`(?s)Two keys claim one network's default.*"tf-gen-net"`).MatchString(out) {
+			t.Fatalf("plan with a second claim exited %d:\n%s\ngenerated:\n%s", code, out, generated)
+		}
+		cli.write("claim.tf", "")
+		cli.expectEmptyPlan()
+		if k, _ := srv.KeyByName("tf-gen-net"); !k.Default {
+			t.Fatal("the auto-generated key lost the default")
+		}
+	})
 }

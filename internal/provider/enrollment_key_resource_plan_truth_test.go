@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -302,12 +301,9 @@ func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
 // before it sends anything, says why, and says how to recover from the
 // deposed object Terraform keeps; following that advice converges.
 func TestAccEnrollmentKeyResource_createBeforeDestroyRefused(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "drives terraform apply -destroy -target")
-			srv := newTestServer(t, gen)
-			config := func(uses int, lifecycle string) string {
-				return cliProviderConfig(srv.URL()) + fmt.Sprintf(`
+	eachGenerationWithCLI(t, generations, "drives terraform apply -destroy -target", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		config := func(uses int, lifecycle string) string {
+			return cliProviderConfig(srv.URL()) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "k" {
   name = "tf-cbd"
   type = "uses"
@@ -315,31 +311,30 @@ resource "netmaker_enrollment_key" "k" {
   %s
 }
 `, uses, lifecycle)
-			}
-			cbd := "lifecycle {\n    create_before_destroy = true\n  }"
-			cli.write("main.tf", config(3, cbd))
-			cli.init()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			before, _ := srv.KeyByName("tf-cbd")
+		}
+		cbd := "lifecycle {\n    create_before_destroy = true\n  }"
+		cli.write("main.tf", config(3, cbd))
+		cli.init()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		before, _ := srv.KeyByName("tf-cbd")
 
-			cli.write("main.tf", config(4, cbd))
-			code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve")
-			if code == 0 || !regexp.MustCompile(`(?s)Key name already taken.*create_before_destroy.*-destroy\s+-refresh=false\s+-target`).MatchString(out) {
-				t.Fatalf("apply with create_before_destroy exited %d:\n%s", code, out)
-			}
-			if k, _ := srv.KeyByName("tf-cbd"); k.Value != before.Value || k.UsesRemaining != 3 || countKeys(srv, "tf-cbd") != 1 {
-				t.Fatalf("the refused apply changed the key: %+v", k)
-			}
+		cli.write("main.tf", config(4, cbd))
+		code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve")
+		if code == 0 || !regexp.MustCompile(`(?s)Key name already taken.*create_before_destroy.*-destroy\s+-refresh=false\s+-target`).MatchString(out) {
+			t.Fatalf("apply with create_before_destroy exited %d:\n%s", code, out)
+		}
+		if k, _ := srv.KeyByName("tf-cbd"); k.Value != before.Value || k.UsesRemaining != 3 || countKeys(srv, "tf-cbd") != 1 {
+			t.Fatalf("the refused apply changed the key: %+v", k)
+		}
 
-			// The advice: drop create_before_destroy, delete the old key, apply.
-			cli.write("main.tf", config(4, ""))
-			cli.mustRun("apply", "-destroy", "-refresh=false", "-target=netmaker_enrollment_key.k", "-no-color", "-input=false", "-auto-approve")
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			cli.expectEmptyPlan()
-			if k, ok := srv.KeyByName("tf-cbd"); !ok || k.UsesRemaining != 4 || countKeys(srv, "tf-cbd") != 1 {
-				t.Fatalf("after the recovery: %+v (found %v)", k, ok)
-			}
-			cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
-		})
-	}
+		// The advice: drop create_before_destroy, delete the old key, apply.
+		cli.write("main.tf", config(4, ""))
+		cli.mustRun("apply", "-destroy", "-refresh=false", "-target=netmaker_enrollment_key.k", "-no-color", "-input=false", "-auto-approve")
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		cli.expectEmptyPlan()
+		if k, ok := srv.KeyByName("tf-cbd"); !ok || k.UsesRemaining != 4 || countKeys(srv, "tf-cbd") != 1 {
+			t.Fatalf("after the recovery: %+v (found %v)", k, ok)
+		}
+		cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
+	})
 }

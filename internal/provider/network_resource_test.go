@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -275,11 +274,8 @@ func TestNetworkDestroyPlanNamesKeysItTakes(t *testing.T) {
 // network, and not the configuration's own key, whose destroy the same plan
 // holds.
 func TestAccNetworkResource_destroyNamesOnlyOutsideKeys(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "drives terraform plan -destroy")
-			srv := newTestServer(t, gen)
-			cli.write("main.tf", cliProviderConfig(srv.URL())+`
+	eachGenerationWithCLI(t, generations, "drives terraform plan -destroy", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		cli.write("main.tf", cliProviderConfig(srv.URL())+`
 resource "netmaker_network" "n" {
   name          = "tf-net-d"
   address_range = "10.77.0.0/16"
@@ -291,19 +287,18 @@ resource "netmaker_enrollment_key" "mine" {
   networks = [netmaker_network.n.id]
 }
 `)
-			cli.init()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-stranger", Networks: []string{"tf-net-d"}, Type: netmaker.KeyTypeUnlimited})
+		cli.init()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-stranger", Networks: []string{"tf-net-d"}, Type: netmaker.KeyTypeUnlimited})
 
-			out := strings.Join(strings.Fields(cli.mustRun("plan", "-destroy", "-no-color", "-input=false")), " ")
-			_, warning, found := strings.Cut(out, "Warning: Deleting the network takes keys with it")
-			if !found || !strings.Contains(warning, `deletes the keys that join only this network: "tf-stranger".`) {
-				t.Fatalf("the destroy plan does not name the outside key alone:\n%s", out)
-			}
-			if strings.Contains(warning, `"tf-mine"`) {
-				t.Fatalf("the destroy plan names the configuration's own key:\n%s", warning)
-			}
-			cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
-		})
-	}
+		out := strings.Join(strings.Fields(cli.mustRun("plan", "-destroy", "-no-color", "-input=false")), " ")
+		_, warning, found := strings.Cut(out, "Warning: Deleting the network takes keys with it")
+		if !found || !strings.Contains(warning, `deletes the keys that join only this network: "tf-stranger".`) {
+			t.Fatalf("the destroy plan does not name the outside key alone:\n%s", out)
+		}
+		if strings.Contains(warning, `"tf-mine"`) {
+			t.Fatalf("the destroy plan names the configuration's own key:\n%s", warning)
+		}
+		cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
+	})
 }

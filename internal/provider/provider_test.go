@@ -175,6 +175,18 @@ func eachGenerationOf(t *testing.T, gens []netmakertest.Generation, test func(t 
 	}
 }
 
+// eachGenerationWithCLI runs test in a subtest per generation of gens, with
+// a Terraform CLI of at least 1.5 (the subtest is skipped below it, saying
+// why the test needs it) and a new test server of that generation.
+func eachGenerationWithCLI(t *testing.T, gens []netmakertest.Generation, why string, test func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server)) {
+	for _, gen := range gens {
+		t.Run(string(gen), func(t *testing.T) {
+			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, why)
+			test(t, cli, newTestServer(t, gen))
+		})
+	}
+}
+
 func eachGenerationParallel(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
 	t.Parallel()
 	for _, gen := range generations {
