@@ -235,30 +235,47 @@ func unique(snippets []snippet) []snippet {
 	return out
 }
 
+// textCase is a row of a table test of a function of one text.
+type textCase[T any] struct {
+	name string
+	in   string
+	want T
+}
+
+// checkTextCases runs fn on each case's text in a subtest named after it and
+// compares the result with the case's want, as printed (nil and empty
+// slices alike).
+func checkTextCases[T any](t *testing.T, fnName string, fn func(string) T, tests []textCase[T]) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fn(tt.in); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("%s() = %#v, want %#v", fnName, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestFencedBlocks(t *testing.T) {
-	tests := []struct {
-		name string
-		text string
-		want []fencedBlock
-	}{
+	checkTextCases(t, "fencedBlocks", fencedBlocks, []textCase[[]fencedBlock]{
 		{
 			name: "no blocks",
-			text: "# Title\n\nJust prose.\n",
+			in:   "# Title\n\nJust prose.\n",
 			want: nil,
 		},
 		{
 			name: "terraform block",
-			text: "intro\n```terraform\nresource \"a\" \"b\" {}\n```\nafter\n",
+			in:   "intro\n```terraform\nresource \"a\" \"b\" {}\n```\nafter\n",
 			want: []fencedBlock{{line: 2, lang: "terraform", body: "resource \"a\" \"b\" {}\n"}},
 		},
 		{
 			name: "language with attributes and capitals",
-			text: "```HCL title=\"x\"\nx = 1\n```\n",
+			in:   "```HCL title=\"x\"\nx = 1\n```\n",
 			want: []fencedBlock{{line: 1, lang: "hcl", body: "x = 1\n"}},
 		},
 		{
 			name: "two blocks, one shell",
-			text: "```shell\nterraform import a.b c\n```\n\n```hcl\ny = 2\n```\n",
+			in:   "```shell\nterraform import a.b c\n```\n\n```hcl\ny = 2\n```\n",
 			want: []fencedBlock{
 				{line: 1, lang: "shell", body: "terraform import a.b c\n"},
 				{line: 5, lang: "hcl", body: "y = 2\n"},
@@ -266,83 +283,59 @@ func TestFencedBlocks(t *testing.T) {
 		},
 		{
 			name: "tilde fence holds backticks",
-			text: "~~~tf\n# ```not a fence```\n~~~\n",
+			in:   "~~~tf\n# ```not a fence```\n~~~\n",
 			want: []fencedBlock{{line: 1, lang: "tf", body: "# ```not a fence```\n"}},
 		},
 		{
 			name: "indented fence and empty block",
-			text: "  ```terraform\n  ```\n",
+			in:   "  ```terraform\n  ```\n",
 			want: []fencedBlock{{line: 1, lang: "terraform", body: ""}},
 		},
 		{
 			name: "unterminated block runs to the end",
-			text: "```hcl\na = 1\n",
+			in:   "```hcl\na = 1\n",
 			want: []fencedBlock{{line: 1, lang: "hcl", body: "a = 1\n\n"}},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := fencedBlocks(tt.text)
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("fencedBlocks() = %+v, want %+v", got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestForeignProviders(t *testing.T) {
-	tests := []struct {
-		name string
-		body string
-		want []string
-	}{
+	checkTextCases(t, "foreignProviders", foreignProviders, []textCase[[]string]{
 		{
 			name: "netmaker only",
-			body: "resource \"netmaker_enrollment_key\" \"a\" {}\ndata \"netmaker_enrollment_keys\" \"all\" {}\n",
+			in:   "resource \"netmaker_enrollment_key\" \"a\" {}\ndata \"netmaker_enrollment_keys\" \"all\" {}\n",
 			want: []string{},
 		},
 		{
 			name: "built-in terraform_data",
-			body: "resource \"terraform_data\" \"t\" {}\n",
+			in:   "resource \"terraform_data\" \"t\" {}\n",
 			want: []string{},
 		},
 		{
 			name: "time provider by resource type",
-			body: "resource \"time_rotating\" \"monthly\" {\n  rotation_days = 30\n}\n",
+			in:   "resource \"time_rotating\" \"monthly\" {\n  rotation_days = 30\n}\n",
 			want: []string{"time"},
 		},
 		{
 			name: "netmaker source in required_providers",
-			body: "terraform {\n  required_providers {\n    netmaker = {\n      source = \"netmaker-terraform/netmaker\"\n    }\n  }\n}\n",
+			in:   "terraform {\n  required_providers {\n    netmaker = {\n      source = \"netmaker-terraform/netmaker\"\n    }\n  }\n}\n",
 			want: []string{},
 		},
 		{
 			name: "other source in required_providers",
-			body: "terraform {\n  required_providers {\n    time = {\n      source = \"hashicorp/time\"\n    }\n  }\n}\n",
+			in:   "terraform {\n  required_providers {\n    time = {\n      source = \"hashicorp/time\"\n    }\n  }\n}\n",
 			want: []string{"hashicorp/time"},
 		},
 		{
 			name: "ephemeral of another provider",
-			body: "ephemeral \"random_password\" \"p\" {\n  length = 16\n}\n",
+			in:   "ephemeral \"random_password\" \"p\" {\n  length = 16\n}\n",
 			want: []string{"random"},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := foreignProviders(tt.body)
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("foreignProviders() = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestMinimumTerraform(t *testing.T) {
-	tests := []struct {
-		name string
-		body string
-		want string
-	}{
+	checkTextCases(t, "minimumTerraform", minimumTerraform, []textCase[string]{
 		{"plain resource", "resource \"netmaker_enrollment_key\" \"k\" {}\n# ephemeral values are not stored\n", ""},
 		{"ephemeral resource", "ephemeral \"netmaker_enrollment_key_token\" \"t\" {\n  name = \"x\"\n}\n", "1.10"},
 		{"removed block", "removed {\n  from = netmaker_enrollment_key.k\n}\n", "1.7"},
@@ -353,14 +346,7 @@ func TestMinimumTerraform(t *testing.T) {
 		{"action block", "action \"netmaker_enrollment_key_rotate\" \"r\" {\n  config {\n    name = \"k\"\n  }\n}\n", "1.14"},
 		{"action trigger", "resource \"terraform_data\" \"t\" {\n  lifecycle {\n    action_trigger {\n      events = [after_update]\n    }\n  }\n}\n", "1.14"},
 		{"the word list in prose", "# list the keys\nresource \"netmaker_enrollment_key\" \"k\" {}\n", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := minimumTerraform(tt.body); got != tt.want {
-				t.Errorf("minimumTerraform() = %q, want %q", got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestUnique(t *testing.T) {
@@ -460,17 +446,7 @@ func TestSnippetsFormattedAndValid(t *testing.T) {
 	tfVersion := terraformVersion(t, terraform)
 	latest, latestVersion := latestTerraform(t)
 
-	pluginDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-netmaker"), ".")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, pluginDir)
-	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	rc := devOverridesConfig(t)
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 
 	for _, s := range snippets {

@@ -219,7 +219,7 @@ func TestAdversarial_RedirectsRefused(t *testing.T) {
 				http.Redirect(w, r, target, code)
 				return true
 			}
-			c := f.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "PASSWORD-SECRET" })
+			c := f.client(t, asAdmin("PASSWORD-SECRET"))
 			_, err := c.ListKeys(context.Background())
 			checkRedirectError(t, err, plain.URL)
 			if n := f.count("POST " + routeAuthenticate); n != 1 {
@@ -433,7 +433,7 @@ func TestAdversarial_LoginShared(t *testing.T) {
 		}
 		return false
 	}
-	c := f.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "wrong-password" })
+	c := f.client(t, asAdmin("wrong-password"))
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {

@@ -20,6 +20,25 @@ func seedKeys(f *fakeNM, names ...string) {
 	}
 }
 
+// wantLists fails t unless the fake served the key list want times; what
+// names the lists counted (and why that many).
+func wantLists(t *testing.T, f *fakeNM, want int, what string) {
+	t.Helper()
+	if got := f.count("GET " + routeKeys); got != want {
+		t.Fatalf("%d %s, want %d", got, what, want)
+	}
+}
+
+// readThrice reads three times in a row, failing t on an error.
+func readThrice(t *testing.T, read func() error) {
+	t.Helper()
+	for range 3 {
+		if err := read(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestListCacheSharesOneRequest(t *testing.T) {
 	f := newFake(t)
 	seedKeys(f, "a", "b")
@@ -59,9 +78,7 @@ func TestListCacheSharesOneRequest(t *testing.T) {
 	if _, err := c.NetworkDefaultKey(context.Background(), "net1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("NetworkDefaultKey = %v", err)
 	}
-	if got := f.count("GET " + routeKeys); got != 1 {
-		t.Fatalf("%d list requests, want 1", got)
-	}
+	wantLists(t, f, 1, "list requests")
 }
 
 func TestListCacheInvalidation(t *testing.T) {
@@ -116,9 +133,7 @@ func TestListCacheInvalidation(t *testing.T) {
 			if _, err := c.ListKeys(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := f.count("GET " + routeKeys); got != 1 {
-				t.Fatalf("%d lists before the write, want 1", got)
-			}
+			wantLists(t, f, 1, "lists before the write")
 			if err := tt.write(c, f, a.Value); err != nil {
 				t.Fatal(err)
 			}
@@ -129,9 +144,7 @@ func TestListCacheInvalidation(t *testing.T) {
 			}
 			// Exactly one fresh list follows the write (the write's own
 			// read-back, or the first read after it); then the cache serves.
-			if got := f.count("GET " + routeKeys); got != 2 {
-				t.Fatalf("%d lists in all, want 2", got)
-			}
+			wantLists(t, f, 2, "lists in all")
 		})
 	}
 }
@@ -185,9 +198,7 @@ func TestListCacheRecordsOwnWrites(t *testing.T) {
 	if got, err := c.KeyByName(ctx, "dflt"); err != nil || !got.Default {
 		t.Fatalf("KeyByName(dflt) = %+v, %v; want a default key", got, err)
 	}
-	if n := f.count("GET " + routeKeys); n != 1 {
-		t.Fatalf("%d lists, want 1 (own writes are recorded in the cached list)", n)
-	}
+	wantLists(t, f, 1, "lists (own writes are recorded in the cached list)")
 	cached, err := c.ListKeys(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -268,9 +279,7 @@ func TestListStartedBeforeWriteNotServedAfter(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("cache after the stale list finished: %v, %v", keys, err)
 	}
-	if got := f.count("GET " + routeKeys); got != 2 {
-		t.Fatalf("%d lists, want 2", got)
-	}
+	wantLists(t, f, 2, "lists")
 }
 
 func TestListCacheDisabled(t *testing.T) {
@@ -278,14 +287,8 @@ func TestListCacheDisabled(t *testing.T) {
 	seedKeys(f, "a")
 	c := f.client(t, func(cfg *Config) { cfg.DisableListCache = true })
 	ctx := context.Background()
-	for range 3 {
-		if _, err := c.KeyByName(ctx, "a"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := f.count("GET " + routeKeys); got != 3 {
-		t.Fatalf("%d lists, want 3", got)
-	}
+	readThrice(t, func() error { _, err := c.KeyByName(ctx, "a"); return err })
+	wantLists(t, f, 3, "lists")
 }
 
 func TestListCacheAnswersCopies(t *testing.T) {
@@ -375,24 +378,12 @@ func TestListCacheAfterNetworkDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c.DeleteNetwork(ctx, "net1")
-	for range 3 {
-		if _, err := c.ListKeys(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := f.count("GET " + routeKeys); got != 4 {
-		t.Fatalf("%d lists, want 4", got)
-	}
+	readThrice(t, func() error { _, err := c.ListKeys(ctx); return err })
+	wantLists(t, f, 4, "lists")
 	// Once the window has passed, lists are kept again.
 	c.cache.lock()
 	c.cache.volatileUntil = time.Now().Add(-time.Second)
 	c.cache.unlock()
-	for range 3 {
-		if _, err := c.ListKeys(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := f.count("GET " + routeKeys); got != 5 {
-		t.Fatalf("%d lists, want 5", got)
-	}
+	readThrice(t, func() error { _, err := c.ListKeys(ctx); return err })
+	wantLists(t, f, 5, "lists")
 }

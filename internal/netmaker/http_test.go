@@ -260,64 +260,65 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestContextCancelStopsRetries(t *testing.T) {
-	t.Run("during backoff", func(t *testing.T) {
-		var calls atomic.Int32
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			calls.Add(1)
-			w.Header().Set("Retry-After", "20")
-			w.WriteHeader(429)
-		}))
-		defer srv.Close()
-		c, err := New(Config{Host: srv.URL, APIToken: "t", MaxRetries: 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		defer cancel()
-		start := time.Now()
-		_, err = c.ListKeys(ctx)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("took %v after cancellation", d)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if n := calls.Load(); n != 1 {
-			t.Fatalf("%d attempts, want 1", n)
-		}
-	})
-	t.Run("during a request", func(t *testing.T) {
-		var calls atomic.Int32
-		release := make(chan struct{})
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			calls.Add(1)
-			select {
-			case <-release:
-			case <-r.Context().Done():
+	// A cancellation ends the call soon after it comes and starts no
+	// further attempt, whether the client is waiting to retry or waiting
+	// for an answer.
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		ctx     func() (context.Context, context.CancelFunc)
+		want    error
+	}{
+		{
+			name: "during backoff",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", "20")
+				w.WriteHeader(429)
+			},
+			ctx: func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 200*time.Millisecond)
+			},
+			want: context.DeadlineExceeded,
+		},
+		{
+			name:    "during a request",
+			handler: func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+			ctx: func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(100*time.Millisecond, cancel)
+				return ctx, cancel
+			},
+			want: context.Canceled,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				tt.handler(w, r)
+			}))
+			defer srv.Close()
+			c, err := New(Config{Host: srv.URL, APIToken: "t", MaxRetries: 10})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}))
-		defer srv.Close()
-		defer close(release)
-		c, err := New(Config{Host: srv.URL, APIToken: "t", MaxRetries: 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(100*time.Millisecond, cancel)
-		start := time.Now()
-		_, err = c.ListKeys(ctx)
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("took %v after cancellation", d)
-		}
-		time.Sleep(100 * time.Millisecond)
-		if n := calls.Load(); n != 1 {
-			t.Fatalf("%d attempts, want 1", n)
-		}
-	})
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			start := time.Now()
+			_, err = c.ListKeys(ctx)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("took %v after cancellation", d)
+			}
+			time.Sleep(100 * time.Millisecond)
+			if n := calls.Load(); n != 1 {
+				t.Fatalf("%d attempts, want 1", n)
+			}
+		})
+	}
 	t.Run("attempt timeout is retried", func(t *testing.T) {
 		var calls atomic.Int32
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -342,8 +343,10 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	})
 }
 
-func TestTLS(t *testing.T) {
-	var conns atomic.Int32
+// connCountingServer is an unstarted server that answers an empty key
+// list and counts the connections opened to it.
+func connCountingServer() (*httptest.Server, *atomic.Int32) {
+	conns := new(atomic.Int32)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`[]`))
 	}))
@@ -352,6 +355,11 @@ func TestTLS(t *testing.T) {
 			conns.Add(1)
 		}
 	}
+	return srv, conns
+}
+
+func TestTLS(t *testing.T) {
+	srv, conns := connCountingServer()
 	srv.StartTLS()
 	defer srv.Close()
 	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
@@ -453,10 +461,28 @@ func loginFake(t *testing.T, password string, stuck bool) (*fakeNM, *atomic.Int3
 	return f, &logins, expire
 }
 
+// asAdmin configures a client that logs in as admin with password instead
+// of using an API token.
+func asAdmin(password string) func(*Config) {
+	return func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", password }
+}
+
+// wantLoginsAndCalls fails t unless the fake saw wantLogins logins and
+// served route wantCalls times.
+func wantLoginsAndCalls(t *testing.T, f *fakeNM, logins *atomic.Int32, wantLogins int32, route string, wantCalls int) {
+	t.Helper()
+	if n := logins.Load(); n != wantLogins {
+		t.Fatalf("%d logins, want %d", n, wantLogins)
+	}
+	if n := f.count(route); n != wantCalls {
+		t.Fatalf("%d calls of %s, want %d", n, route, wantCalls)
+	}
+}
+
 func TestLogin(t *testing.T) {
 	t.Run("re-login once after expiry", func(t *testing.T) {
 		f, logins, expire := loginFake(t, "pw-secret-9876", false)
-		c := f.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "pw-secret-9876" })
+		c := f.client(t, asAdmin("pw-secret-9876"))
 		ctx := context.Background()
 		if err := c.CheckAuth(ctx); err != nil {
 			t.Fatal(err)
@@ -465,30 +491,20 @@ func TestLogin(t *testing.T) {
 		if _, err := c.CreateKey(ctx, CreateKeyRequest{Name: "k1", Type: KeyTypeUnlimited}); err != nil {
 			t.Fatalf("CreateKey: %v", err)
 		}
-		if n := logins.Load(); n != 2 {
-			t.Fatalf("%d logins, want 2", n)
-		}
-		if n := f.count("POST " + routeKeys); n != 2 {
-			t.Fatalf("%d creates, want 2 (one 401, one repeat)", n)
-		}
+		// Two creates: one 401, one repeat.
+		wantLoginsAndCalls(t, f, logins, 2, "POST "+routeKeys, 2)
 	})
 	t.Run("still 401 after re-login", func(t *testing.T) {
 		f, logins, _ := loginFake(t, "pw-secret-9876", true)
-		c := f.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "pw-secret-9876" })
-		err := c.CheckAuth(context.Background())
+		err := f.client(t, asAdmin("pw-secret-9876")).CheckAuth(context.Background())
 		if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "username and password") {
 			t.Fatalf("CheckAuth = %v", err)
 		}
-		if n := logins.Load(); n != 2 {
-			t.Fatalf("%d logins, want 2", n)
-		}
-		if n := f.count("GET " + routeKeys); n != 2 {
-			t.Fatalf("%d lists, want 2", n)
-		}
+		wantLoginsAndCalls(t, f, logins, 2, "GET "+routeKeys, 2)
 	})
 	t.Run("wrong password", func(t *testing.T) {
 		f, logins, _ := loginFake(t, "pw-secret-9876", false)
-		c := f.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "wrong-pw-1111" })
+		c := f.client(t, asAdmin("wrong-pw-1111"))
 		err := c.CheckAuth(context.Background())
 		if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "incorrect credentials") ||
 			!strings.Contains(err.Error(), "check username and password") || strings.Contains(err.Error(), "wrong-pw-1111") {
@@ -526,7 +542,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	f, _, expire := loginFake(t, "pw-secret-9876", false)
-	c := f.client(t, func(cfg *Config) { cfg.APIToken, cfg.Username, cfg.Password = "", "admin", "pw-secret-9876" })
+	c := f.client(t, asAdmin("pw-secret-9876"))
 	k, err := c.CreateKey(ctx, CreateKeyRequest{Name: "k1", Type: KeyTypeUnlimited})
 	if err != nil {
 		t.Fatal(err)
@@ -645,15 +661,7 @@ func TestDefaultRequestTimeout(t *testing.T) {
 // https:// pointed at a server without TLS is said as such, once: no
 // retry can help, and "timeout" or "reset" would mislead.
 func TestHTTPSToPlainHTTP(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(`[]`))
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
+	srv, conns := connCountingServer()
 	srv.Start()
 	defer srv.Close()
 	c, err := New(Config{Host: strings.Replace(srv.URL, "http://", "https://", 1), APIToken: "t", MaxRetries: 5})

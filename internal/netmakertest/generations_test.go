@@ -282,28 +282,24 @@ func TestDefaultIgnoredOnV15(t *testing.T) {
 // TestDeleteNetworkDeletesItsKeys: every key whose only network it was goes,
 // default or not (the default at once, the rest with the cascade).
 func TestDeleteNetworkDeletesItsKeys(t *testing.T) {
-	for _, gen := range Generations() {
-		t.Run(string(gen), func(t *testing.T) {
-			s := newTest(t, Options{Generation: gen})
-			createNetwork(t, s, "net1", "10.1.0.0/16")
-			createNetwork(t, s, "net2", "10.2.0.0/16")
-			createKey(t, s, `{"tags":["custom-default"],"networks":["net1"],"unlimited":true,"default":true}`)
-			createKey(t, s, `{"tags":["plain"],"networks":["net1"],"unlimited":true}`)
-			createKey(t, s, `{"tags":["shared"],"networks":["net1","net2"],"unlimited":true}`)
-			call(t, s, "DELETE", "/api/networks/net1", "").mustOK(t)
-			s.WaitIdle()
-			var names []string
-			for _, k := range s.Keys() {
-				names = append(names, k.Name+"="+strings.Join(k.Networks, "+"))
-			}
-			if got := strings.Join(names, ","); got != "net2=net2,shared=net2" {
-				t.Fatalf("keys after deleting net1: %s", got)
-			}
-			if got := defaultNames(s, "net2"); got != "net2" {
-				t.Fatalf("default keys of net2: %q", got)
-			}
-		})
-	}
+	eachGenerationWithNet1(t, func(t *testing.T, s *Server) {
+		createNetwork(t, s, "net2", "10.2.0.0/16")
+		createKey(t, s, `{"tags":["custom-default"],"networks":["net1"],"unlimited":true,"default":true}`)
+		createKey(t, s, `{"tags":["plain"],"networks":["net1"],"unlimited":true}`)
+		createKey(t, s, `{"tags":["shared"],"networks":["net1","net2"],"unlimited":true}`)
+		call(t, s, "DELETE", "/api/networks/net1", "").mustOK(t)
+		s.WaitIdle()
+		var names []string
+		for _, k := range s.Keys() {
+			names = append(names, k.Name+"="+strings.Join(k.Networks, "+"))
+		}
+		if got := strings.Join(names, ","); got != "net2=net2,shared=net2" {
+			t.Fatalf("keys after deleting net1: %s", got)
+		}
+		if got := defaultNames(s, "net2"); got != "net2" {
+			t.Fatalf("default keys of net2: %q", got)
+		}
+	})
 }
 
 func TestDefaultKeys(t *testing.T) {

@@ -32,6 +32,18 @@ func newTest(t *testing.T, opts Options) *Server {
 	return s
 }
 
+// eachGenerationWithNet1 runs test in a subtest per generation (named after
+// it), on a new server of that generation that has network net1.
+func eachGenerationWithNet1(t *testing.T, test func(t *testing.T, s *Server)) {
+	for _, gen := range Generations() {
+		t.Run(string(gen), func(t *testing.T) {
+			s := newTest(t, Options{Generation: gen})
+			createNetwork(t, s, "net1", "10.1.0.0/16")
+			test(t, s)
+		})
+	}
+}
+
 type answer struct {
 	status int
 	header http.Header

@@ -71,11 +71,7 @@ func (l Latency) String() string {
 
 // SetLatency replaces the cost model (Options.Latency) for the requests
 // that follow.
-func (s *Server) SetLatency(l Latency) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = l
-}
+func (s *Server) SetLatency(l Latency) { setLocked(s, &s.latency, l) }
 
 // takeTime holds the request until the server is done with it: requests
 // that cost anything are served in turn, each after the ones that came

@@ -102,28 +102,24 @@ func testUpdateError(t *testing.T, gen Generation, value, body string, status in
 }
 
 func TestDelete(t *testing.T) {
-	for _, gen := range Generations() {
-		t.Run(string(gen), func(t *testing.T) {
-			s := newTest(t, Options{Generation: gen})
-			createNetwork(t, s, "net1", "10.1.0.0/16")
-			k := createKey(t, s, `{"tags":["del-key"],"networks":["net1"],"unlimited":true}`)
-			a := call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").mustOK(t)
-			if a.body != "" {
-				t.Fatalf("delete answered a body: %q", a.body)
-			}
-			if _, ok := findByName(list(t, s), "del-key"); ok {
-				t.Fatal("key still listed")
-			}
-			call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").wantError(t, 400, "no enrollmentkey found")
-			def, _ := findByName(list(t, s), "net1")
-			call(t, s, "DELETE", "/api/v1/enrollment-keys/"+def.Value, "").wantError(t, 500, "cannot delete default network key")
-			if defaultNames(s, "net1") != "net1" {
-				t.Fatalf("default keys of net1: %q", defaultNames(s, "net1"))
-			}
-			// The name is free again after a delete.
-			createKey(t, s, `{"tags":["del-key"],"unlimited":true}`)
-		})
-	}
+	eachGenerationWithNet1(t, func(t *testing.T, s *Server) {
+		k := createKey(t, s, `{"tags":["del-key"],"networks":["net1"],"unlimited":true}`)
+		a := call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").mustOK(t)
+		if a.body != "" {
+			t.Fatalf("delete answered a body: %q", a.body)
+		}
+		if _, ok := findByName(list(t, s), "del-key"); ok {
+			t.Fatal("key still listed")
+		}
+		call(t, s, "DELETE", "/api/v1/enrollment-keys/"+k.Value, "").wantError(t, 400, "no enrollmentkey found")
+		def, _ := findByName(list(t, s), "net1")
+		call(t, s, "DELETE", "/api/v1/enrollment-keys/"+def.Value, "").wantError(t, 500, "cannot delete default network key")
+		if defaultNames(s, "net1") != "net1" {
+			t.Fatalf("default keys of net1: %q", defaultNames(s, "net1"))
+		}
+		// The name is free again after a delete.
+		createKey(t, s, `{"tags":["del-key"],"unlimited":true}`)
+	})
 }
 
 func TestRegenerate(t *testing.T) {

@@ -571,19 +571,19 @@ func (s *Server) ResetStats() {
 }
 
 // SetFaults replaces the fault settings.
-func (s *Server) SetFaults(f Faults) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = f
-}
+func (s *Server) SetFaults(f Faults) { setLocked(s, &s.faults, f) }
 
 // SetIntercept replaces the interceptor (Options.Intercept) for the
 // requests that follow; nil lets every request through. Requests already
 // being intercepted finish with the interceptor they started with.
-func (s *Server) SetIntercept(f Interceptor) {
+func (s *Server) SetIntercept(f Interceptor) { setLocked(s, &s.intercept, f) }
+
+// setLocked replaces the server setting at field with v under the
+// server's lock: the setters' one way to change what requests read.
+func setLocked[T any](s *Server, field *T, v T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.intercept = f
+	*field = v
 }
 
 // Token computes the token of a key value for this server's API host.

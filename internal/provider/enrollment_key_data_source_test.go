@@ -76,12 +76,7 @@ func TestAccEnrollmentKeyDataSource_movedDefault(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
-	config := providerConfig(srv) + `
-data "netmaker_enrollment_key" "by_network" {
-  network = "net-a"
-  default = true
-}
-`
+	config := providerConfig(srv) + dataHCL("netmaker_enrollment_key", "by_network", `network = "net-a"`, `default = true`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -107,29 +102,15 @@ func TestAccEnrollmentKeyDataSource_errors(t *testing.T) {
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
 				{
-					Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  name = "ghost"
-}
-`,
+					Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `name = "ghost"`),
 					ExpectError: wrappedText(`The Netmaker server has no enrollment key named "ghost".`),
 				},
 				{
-					Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  network = "no-such-network"
-  default = true
-}
-`,
+					Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `network = "no-such-network"`, `default = true`),
 					ExpectError: wrappedText(`No enrollment key on the Netmaker server is the default key of network "no-such-network"`),
 				},
 				{
-					Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  name    = "batch"
-  network = "net-a"
-}
-`,
+					Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `name = "batch"`, `network = "net-a"`),
 					ExpectError: wrappedText(`Invalid Attribute Combination`),
 				},
 				{
@@ -139,21 +120,11 @@ data "netmaker_enrollment_key" "test" {}
 					ExpectError: wrappedText(`Exactly one of these attributes must be configured: [name,network]`),
 				},
 				{
-					Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  network = "net-a"
-  default = false
-}
-`,
+					Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `network = "net-a"`, `default = false`),
 					ExpectError: wrappedText(`Lookup by network finds the default key`),
 				},
 				{
-					Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  name    = "batch"
-  default = true
-}
-`,
+					Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `name = "batch"`, `default = true`),
 					ExpectError: wrappedText(`Invalid Attribute Combination`),
 				},
 			},
@@ -176,12 +147,7 @@ func TestAccEnrollmentKeyDataSource_twoDefaults(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  network = "net-a"
-  default = true
-}
-`,
+				Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `network = "net-a"`, `default = true`),
 				ExpectError: wrappedText(`Network "net-a" should have exactly one default enrollment key, but the server lists 2: "batch", "net-a".`),
 			},
 		},

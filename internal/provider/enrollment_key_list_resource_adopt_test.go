@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,6 +12,23 @@ import (
 )
 
 const listKeysStat = "GET /api/v1/enrollment-keys"
+
+// writeAdoptQuery writes the provider configuration for srv and a query
+// that lists, resources included, the keys that filter (a config argument
+// of the list block labelled label) selects.
+func writeAdoptQuery(cli *terraformCLI, srv *netmakertest.Server, label, filter string) {
+	cli.write("main.tf", cliProviderConfig(srv.URL()))
+	cli.write("adopt.tfquery.hcl", fmt.Sprintf(`
+list "netmaker_enrollment_key" %q {
+  provider         = netmaker
+  include_resource = true
+
+  config {
+    %s
+  }
+}
+`, label, filter))
+}
 
 // TestAccEnrollmentKeyListResource_adoptAll is the bulk adoption workflow:
 // a server with 50 networks (and keys that are not auto-generated);
@@ -28,31 +44,14 @@ func TestAccEnrollmentKeyListResource_adoptAll(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
 		for _, req := range []netmaker.CreateKeyRequest{
 			{Name: "site-00-ci", Networks: []string{"site-00"}, Type: netmaker.KeyTypeUses, Uses: 5},
 			{Name: "bootstrap", Type: netmaker.KeyTypeUnlimited},
 		} {
-			if _, err := client.CreateKey(ctx, req); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateKey(t, srv, req)
 		}
 
-		cli.write("main.tf", cliProviderConfig(srv.URL()))
-		cli.write("adopt.tfquery.hcl", `
-list "netmaker_enrollment_key" "auto" {
-  provider         = netmaker
-  include_resource = true
-
-  config {
-    auto_generated = true
-  }
-}
-`)
+		writeAdoptQuery(cli, srv, "auto", `auto_generated = true`)
 		cli.init()
 
 		// The machine-readable results carry no secret either.
@@ -116,11 +115,6 @@ func TestAccEnrollmentKeyListResource_adoptEveryKind(t *testing.T) {
 		cli := newTerraformCLI(t, "has terraform query")
 		testAccCreateNetworks(t, srv, "net-a", "net-b")
 		gateway := srv.AddGateway("net-a")
-		client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
 		for _, req := range []netmaker.CreateKeyRequest{
 			{Name: "app-batch", Networks: []string{"net-a", "net-b"}, Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"net-a.ci"}},
 			{Name: "app-contractor", Networks: []string{"net-a"}, Type: netmaker.KeyTypeTimeBound,
@@ -128,26 +122,14 @@ func TestAccEnrollmentKeyListResource_adoptEveryKind(t *testing.T) {
 			{Name: "app-bootstrap", Type: netmaker.KeyTypeUnlimited, AutoEgress: true},
 			{Name: "other-key", Networks: []string{"net-b"}, Type: netmaker.KeyTypeUnlimited},
 		} {
-			if _, err := client.CreateKey(ctx, req); err != nil {
-				t.Fatal(err)
-			}
+			testAccCreateKey(t, srv, req)
 		}
 		batch, _ := srv.KeyByName("app-batch")
 		if err := srv.Register(srv.Token(batch.Value)); err != nil { // a device joined: 4 uses left
 			t.Fatal(err)
 		}
 
-		cli.write("main.tf", cliProviderConfig(srv.URL()))
-		cli.write("adopt.tfquery.hcl", `
-list "netmaker_enrollment_key" "apps" {
-  provider         = netmaker
-  include_resource = true
-
-  config {
-    name_prefix = "app-"
-  }
-}
-`)
+		writeAdoptQuery(cli, srv, "apps", `name_prefix = "app-"`)
 		cli.init()
 		cli.mustRun("query", "-no-color", "-generate-config-out=generated.tf")
 		generated := cli.read("generated.tf")

@@ -69,22 +69,9 @@ func TestAccEnrollmentKeyListResource_filters(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
-resource "netmaker_enrollment_key" "batch" {
-  name     = "ci-batch"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 5
-  tags     = ["net-a.ci"]
-}
-
-resource "netmaker_enrollment_key" "laptops" {
-  name     = "ci-laptops"
-  networks = ["net-b"]
-  type     = "time_bound"
-  ttl      = "720h"
-}
-`,
+				Config: providerConfig(srv) +
+					keyHCL("batch", `name = "ci-batch"`, `networks = ["net-a"]`, `type = "uses"`, `uses = 5`, `tags = ["net-a.ci"]`) +
+					keyHCL("laptops", `name = "ci-laptops"`, `networks = ["net-b"]`, `type = "time_bound"`, `ttl = "720h"`),
 			},
 			{
 				// The provider block comes from the previous step's configuration.

@@ -63,16 +63,8 @@ func goneAfterCreate(t *testing.T, name string, commit bool, gone *atomic.Bool) 
 }
 
 func goneConfig(url string) string {
-	return fmt.Sprintf(`%s
-
-resource "netmaker_enrollment_key" "gone" {
-  name     = "tf-gone"
-  type     = "uses"
-  uses     = 4
-  networks = ["tf-net-a"]
-  tags     = ["tf-net-a.web"]
-}
-`, providerBlock(url, `max_retries = 1`, `request_timeout = "2s"`))
+	return providerBlock(url, `max_retries = 1`, `request_timeout = "2s"`) +
+		keyHCL("gone", `name = "tf-gone"`, `type = "uses"`, `uses = 4`, `networks = ["tf-net-a"]`, `tags = ["tf-net-a.web"]`)
 }
 
 // TestAccEnrollmentKeyResource_AdversarialServerGoneAfterCreate: the server
@@ -157,12 +149,7 @@ func proxyNotFound(on *atomic.Bool, method, prefix string) netmakertest.Intercep
 	}
 }
 
-const proxyKey = `
-resource "netmaker_enrollment_key" "proxied" {
-  name = "tf-proxied"
-  type = "unlimited"
-}
-`
+var proxyKey = keyHCL("proxied", `name = "tf-proxied"`, `type = "unlimited"`)
 
 // TestAccEnrollmentKeyResource_AdversarialProxyNotFound: a proxy's 404 on
 // the list is a failed refresh (state kept), and on DELETE a failed destroy
@@ -227,10 +214,7 @@ func TestAdversarial_DeleteNeverFallsBackToName(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newTestServer(t, netmakertest.GenerationCurrent)
 			foreignKey(t, srv.URL(), "tf-del", tt.networks...)
-			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := testClient(t, srv)
 			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}}}}
 			var schemaResp fwresource.SchemaResponse
 			r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)

@@ -8,10 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -92,6 +89,15 @@ resource "netmaker_enrollment_key" "test" {
 `, line)
 }
 
+// defaultAndToken checks that the state's key is the default (or not) and
+// holds the token the server has for custom-one.
+func defaultAndToken(srv *netmakertest.Server, isDefault bool) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(isDefault)),
+		statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
+	}
+}
+
 // TestAccEnrollmentKeyResource_defaultOnCreate creates a key with
 // default = true: it becomes net-a's only default key (the auto-generated
 // key stays, without the flag), its token in state is the server's, and
@@ -123,10 +129,7 @@ func TestAccEnrollmentKeyResource_defaultOnCreate(t *testing.T) {
 						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
 						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
 					}},
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-					},
+					ConfigStateChecks: defaultAndToken(srv, true),
 					Check: resource.ComposeAggregateTestCheckFunc(
 						checkServerDefault(srv, "net-a", "custom-one"),
 						checkServerKey(srv, "net-a", func(k netmakertest.Key) error {
@@ -181,14 +184,9 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 			})
 		} else {
 			steps = append(steps, resource.TestStep{
-				Config: defaultKeyConfig(srv, "true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, change),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-				},
+				Config:            defaultKeyConfig(srv, "true"),
+				ConfigPlanChecks:  plannedAction(keyAddr, change),
+				ConfigStateChecks: defaultAndToken(srv, true),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkServerDefault(srv, "net-a", "custom-one"),
 					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
@@ -199,15 +197,10 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 					}),
 				),
 			}, resource.TestStep{
-				Config: defaultKeyConfig(srv, "false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, change),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("default"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), expectTokenOf(srv, "custom-one")),
-				},
-				Check: checkServerDefault(srv, "net-a", "net-a"),
+				Config:            defaultKeyConfig(srv, "false"),
+				ConfigPlanChecks:  plannedAction(keyAddr, change),
+				ConfigStateChecks: defaultAndToken(srv, false),
+				Check:             checkServerDefault(srv, "net-a", "net-a"),
 			})
 		}
 		resource.Test(t, resource.TestCase{
@@ -222,12 +215,10 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 // network, and the auto-generated key cannot just stop being the default;
 // both are plan-time errors that change nothing.
 func TestAccEnrollmentKeyResource_defaultRefusals(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			auto := func(isDefault string) string {
-				return providerConfig(srv) + fmt.Sprintf(`
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		auto := func(isDefault string) string {
+			return providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "auto" {
   name     = "net-a"
   networks = ["net-a"]
@@ -235,53 +226,35 @@ resource "netmaker_enrollment_key" "auto" {
   %s
 }
 `, isDefault)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: providerConfig(srv) + `
-resource "netmaker_enrollment_key" "test" {
-  name    = "no-networks"
-  type    = "unlimited"
-  default = true
-}
-`,
-						ExpectError: wrappedText(`has no networks. default = true makes the key the default key of its networks: set networks`),
-					},
-					{Config: auto(""), ResourceName: "netmaker_enrollment_key.auto", ImportState: true, ImportStateId: "net-a", ImportStatePersist: true},
-					{
-						Config:      auto("default = false"),
-						ExpectError: wrappedText(`stays the network's default until another key becomes the default`),
-					},
-					{
-						Config:   auto(""),
-						PlanOnly: true,
-						Check:    checkServerDefault(srv, "net-a", "net-a"),
-					},
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:      providerConfig(srv) + keyHCL("test", `name = "no-networks"`, `type = "unlimited"`, `default = true`),
+					ExpectError: wrappedText(`has no networks. default = true makes the key the default key of its networks: set networks`),
 				},
-			})
+				{Config: auto(""), ResourceName: "netmaker_enrollment_key.auto", ImportState: true, ImportStateId: "net-a", ImportStatePersist: true},
+				{
+					Config:      auto("default = false"),
+					ExpectError: wrappedText(`stays the network's default until another key becomes the default`),
+				},
+				{
+					Config:   auto(""),
+					PlanOnly: true,
+					Check:    checkServerDefault(srv, "net-a", "net-a"),
+				},
+			},
 		})
-	}
+	})
 }
 
 // runDestroyPlan drives ModifyPlan for the destroy of state, as Terraform
 // plans it (a null plan and config).
 func runDestroyPlan(t *testing.T, r *enrollmentKeyResource, state enrollmentKeyModel) diag.Diagnostics {
 	t.Helper()
-	ctx := context.Background()
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	sch := schemaResp.Schema
-	null := tftypes.NewValue(sch.Type().TerraformType(ctx), nil)
-	st := tfsdk.State{Schema: sch, Raw: null}
-	if d := st.Set(ctx, state); d.HasError() {
-		t.Fatal(d)
-	}
-	req := fwresource.ModifyPlanRequest{State: st, Config: tfsdk.Config{Schema: sch, Raw: null}, Plan: tfsdk.Plan{Schema: sch, Raw: null}}
-	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
-	r.ModifyPlan(ctx, req, &resp)
-	return resp.Diagnostics
+	sch := resourceSchema(r)
+	return modifyPlan(context.Background(), r, stateOf(t, sch, state), stateOf(t, sch, nil).Raw).Diagnostics
 }
 
 // TestEnrollmentKeyPlanDefaultRelease: what giving a network its default
@@ -289,86 +262,77 @@ func runDestroyPlan(t *testing.T, r *enrollmentKeyResource, state enrollmentKeyM
 // see) whenever a plan does it: the key stops being a default, is replaced,
 // or is destroyed (the user's choice: default_on_destroy).
 func TestEnrollmentKeyPlanDefaultRelease(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "prod")
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited, Default: true})
-			client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
-			srv.ResetStats()
-			fleet := planCheckState(planCheckKey("fleet", []string{"prod"}, nil), true)
-			fleet.Default, fleet.DefaultOnDestroy = types.BoolValue(true), types.StringValue(defaultOnDestroyRestore)
-			kept := fleet
-			kept.DefaultOnDestroy = types.StringValue(defaultOnDestroyKeep)
-			auto := planCheckState(planCheckKey("prod", []string{"prod"}, nil), true)
-			auto.DefaultOnDestroy = types.StringValue(defaultOnDestroyRestore)
-			// Current servers make only a new key a default: giving prod its
-			// default back creates its auto-generated key again.
-			recreated := ""
-			if gen == netmakertest.GenerationCurrent {
-				recreated = `its auto-generated key "prod" is created again as its default, with a new token`
-			}
-			turnedOff := fleet
-			turnedOff.Default = types.BoolValue(false)
-			tests := []struct {
-				name string
-				run  func() diag.Diagnostics
-				want string // the one warning; "" for none
-			}{
-				{"destroy, restore", func() diag.Diagnostics { return runDestroyPlan(t, r, fleet) }, recreated},
-				{"destroy, keep", func() diag.Diagnostics { return runDestroyPlan(t, r, kept) },
-					`default_on_destroy is "keep": destroying this resource removes it from the state only`},
-				{"destroy of the auto-generated key", func() diag.Diagnostics { return runDestroyPlan(t, r, auto) },
-					"Destroying this resource removes it from the state only"},
-				{"default turned off", func() diag.Diagnostics { return runPlanChecks(t, r, &fleet, turnedOff) }, recreated},
-			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					diags := tt.run()
-					if diags.HasError() {
-						t.Fatalf("errors: %v", diags.Errors())
-					}
-					warnings := diags.Warnings()
-					switch {
-					case tt.want == "" && len(warnings) > 0:
-						t.Errorf("unexpected warnings %v", warnings)
-					case tt.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.want)):
-						t.Errorf("warnings %v, want one containing %q", warnings, tt.want)
-					}
-				})
-			}
-			// With the auto-generated key gone, current creates a key like it;
-			// v1.7 refuses that name while a key joins prod, so the flag is
-			// cleared and prod is left without a default (as the apply does).
-			if err := srv.DeleteKeyByName("prod"); err != nil {
-				t.Fatal(err)
-			}
-			// A plan after the deletion runs in a new provider process.
-			client, err = netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r = &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
-			srv.ResetStats()
-			gone := map[netmakertest.Generation]string{
-				netmakertest.GenerationCurrent: `it has no auto-generated key any more, so a key like it (named "prod", unlimited) is created as its default`,
-				netmakertest.GenerationV17:     `so the key's default flag is cleared and the network is left without a default key`,
-			}[gen]
-			diags := runDestroyPlan(t, r, fleet)
-			if warnings := diags.Warnings(); diags.HasError() || len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), gone) {
-				t.Errorf("auto-generated key gone: diagnostics %v, want one warning containing %q", diags, gone)
-			}
-			for route, n := range srv.Stats() {
-				if !strings.HasPrefix(route, "GET ") && n > 0 {
-					t.Errorf("a plan wrote to the server: %d × %s", n, route)
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "prod")
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited, Default: true})
+		client := testClient(t, srv)
+		r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
+		srv.ResetStats()
+		fleet := planCheckState(planCheckKey("fleet", []string{"prod"}, nil), true)
+		fleet.Default, fleet.DefaultOnDestroy = types.BoolValue(true), types.StringValue(defaultOnDestroyRestore)
+		kept := fleet
+		kept.DefaultOnDestroy = types.StringValue(defaultOnDestroyKeep)
+		auto := planCheckState(planCheckKey("prod", []string{"prod"}, nil), true)
+		auto.DefaultOnDestroy = types.StringValue(defaultOnDestroyRestore)
+		// Current servers make only a new key a default: giving prod its
+		// default back creates its auto-generated key again.
+		recreated := ""
+		if srv.Generation() == netmakertest.GenerationCurrent {
+			recreated = `its auto-generated key "prod" is created again as its default, with a new token`
+		}
+		turnedOff := fleet
+		turnedOff.Default = types.BoolValue(false)
+		tests := []struct {
+			name string
+			run  func() diag.Diagnostics
+			want string // the one warning; "" for none
+		}{
+			{"destroy, restore", func() diag.Diagnostics { return runDestroyPlan(t, r, fleet) }, recreated},
+			{"destroy, keep", func() diag.Diagnostics { return runDestroyPlan(t, r, kept) },
+				`default_on_destroy is "keep": destroying this resource removes it from the state only`},
+			{"destroy of the auto-generated key", func() diag.Diagnostics { return runDestroyPlan(t, r, auto) },
+				"Destroying this resource removes it from the state only"},
+			{"default turned off", func() diag.Diagnostics { return runPlanChecks(t, r, &fleet, turnedOff) }, recreated},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				diags := tt.run()
+				if diags.HasError() {
+					t.Fatalf("errors: %v", diags.Errors())
 				}
+				warnings := diags.Warnings()
+				switch {
+				case tt.want == "" && len(warnings) > 0:
+					t.Errorf("unexpected warnings %v", warnings)
+				case tt.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.want)):
+					t.Errorf("warnings %v, want one containing %q", warnings, tt.want)
+				}
+			})
+		}
+		// With the auto-generated key gone, current creates a key like it;
+		// v1.7 refuses that name while a key joins prod, so the flag is
+		// cleared and prod is left without a default (as the apply does).
+		if err := srv.DeleteKeyByName("prod"); err != nil {
+			t.Fatal(err)
+		}
+		// A plan after the deletion runs in a new provider process.
+		client = testClient(t, srv)
+		r = &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
+		srv.ResetStats()
+		gone := map[netmakertest.Generation]string{
+			netmakertest.GenerationCurrent: `it has no auto-generated key any more, so a key like it (named "prod", unlimited) is created as its default`,
+			netmakertest.GenerationV17:     `so the key's default flag is cleared and the network is left without a default key`,
+		}[srv.Generation()]
+		diags := runDestroyPlan(t, r, fleet)
+		if warnings := diags.Warnings(); diags.HasError() || len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), gone) {
+			t.Errorf("auto-generated key gone: diagnostics %v, want one warning containing %q", diags, gone)
+		}
+		for route, n := range srv.Stats() {
+			if !strings.HasPrefix(route, "GET ") && n > 0 {
+				t.Errorf("a plan wrote to the server: %d × %s", n, route)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestAccEnrollmentKeyResource_defaultKeptOnDestroy: with default_on_destroy
@@ -376,32 +340,24 @@ func TestEnrollmentKeyPlanDefaultRelease(t *testing.T) {
 // network's default (the plan said so); the network's auto-generated key is
 // not created again.
 func TestAccEnrollmentKeyResource_defaultKeptOnDestroy(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-keep")
-			auto, _ := srv.KeyByName("net-keep")
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-					checkServerDefault(srv, "net-keep", "tf-kept-default"),
-					checkServerKey(srv, "net-keep", func(k netmakertest.Key) error {
-						if k.Value != auto.Value {
-							return fmt.Errorf("the auto-generated key was created again")
-						}
-						return nil
-					}),
-				),
-				Steps: []resource.TestStep{{
-					Config: keyConfig(srv, `name               = "tf-kept-default"
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-keep")
+		auto, _ := srv.KeyByName("net-keep")
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+				checkServerDefault(srv, "net-keep", "tf-kept-default"),
+				checkSameValue(srv, "net-keep", &auto, "the auto-generated key was created again"),
+			),
+			Steps: []resource.TestStep{{
+				Config: keyConfig(srv, `name               = "tf-kept-default"
 type               = "unlimited"
 networks           = ["net-keep"]
 default            = true
 default_on_destroy = "keep"`),
-					Check: checkServerDefault(srv, "net-keep", "tf-kept-default"),
-				}},
-			})
+				Check: checkServerDefault(srv, "net-keep", "tf-kept-default"),
+			}},
 		})
-	}
+	})
 }

@@ -235,14 +235,7 @@ func loseFirstCreate(t *testing.T, name string, mutate func(map[string]any)) net
 	}
 }
 
-const lostCreateKey = `
-resource "netmaker_enrollment_key" "lost" {
-  name     = "tf-lost"
-  type     = "uses"
-  uses     = 4
-  networks = ["tf-net-a"]
-}
-`
+var lostCreateKey = keyHCL("lost", `name = "tf-lost"`, `type = "uses"`, `uses = 4`, `networks = ["tf-net-a"]`)
 
 // TestAccEnrollmentKeyResource_faultsLostCreateAdopted: the server applies a create and the
 // answer is lost; the retry meets "key names must be unique", and the
@@ -500,16 +493,8 @@ func TestAccEnrollmentKeyResource_faultsRotationFailsMidway(t *testing.T) {
 			}
 			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Intercept: fail})
 			config := func(trigger string) string {
-				return fmt.Sprintf(`%s
-
-resource "netmaker_enrollment_key" "test" {
-  name               = "tf-midway"
-  type               = "uses"
-  uses               = 5
-  tags               = ["tf-net-a.web"]
-  regenerate_trigger = %q
-}
-`, providerBlock(srv.URL(), `max_retries = 0`), trigger)
+				return providerBlock(srv.URL(), `max_retries = 0`) + keyHCL("test",
+					`name = "tf-midway"`, `type = "uses"`, `uses = 5`, `tags = ["tf-net-a.web"]`, fmt.Sprintf("regenerate_trigger = %q", trigger))
 			}
 			var before netmakertest.Key
 			wantErr := `(?s)"tf-midway"\s+was\s+deleted\s+to\s+be\s+created\s+again,\s+but\s+creating\s+it\s+failed.*old\s+token.*simulated\s+failure`
@@ -571,10 +556,8 @@ resource "netmaker_enrollment_key" "test" {
 						),
 					},
 					{
-						Config: config("b"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						Config:           config("b"),
+						ConfigPlanChecks: emptyPlan(),
 					},
 				},
 			})

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -49,21 +48,8 @@ resource "netmaker_enrollment_key" "expiry" {
   expires_at = %q
 }
 `, expires)
-		adopt := created + `
-resource "netmaker_enrollment_key" "iot" {
-  name     = "iot-network"
-  type     = "unlimited"
-  networks = ["iot-network"]
-}
-`
-		forget := created + `
-removed {
-  from = netmaker_enrollment_key.iot
-  lifecycle {
-    destroy = false
-  }
-}
-`
+		adopt := created + unlimitedKeyHCL("iot", "iot-network", "iot-network")
+		forget := created + forgetHCL("netmaker_enrollment_key.iot")
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -95,10 +81,8 @@ removed {
 					},
 				},
 				{
-					Config: adopt,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
+					Config:           adopt,
+					ConfigPlanChecks: emptyPlan(),
 				},
 				{Config: forget},
 			},
@@ -113,59 +97,46 @@ removed {
 // repeating its expiry: the plan is clean, and adding a ttl afterwards only
 // records it.
 func TestAccEnrollmentKeyResource_importTimeBound(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			clk := clock.NewManual(clockStart)
-			srv := newTestServerWithOptions(t, netmakertest.Options{Generation: gen, Now: clk.Now})
-			expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
-			valueSame := statecheck.CompareValue(compare.ValuesSame())
-			withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
+	eachGenerationWithClock(t, func(t *testing.T, srv *netmakertest.Server, clk *clock.Manual) {
+		expires := clockStart.Add(30 * time.Hour).Format(time.RFC3339)
+		valueSame := statecheck.CompareValue(compare.ValuesSame())
+		withoutExpiry := keyConfig(srv, `  name = "tf-adopt-tb"
   type = "time_bound"`)
-			resource.Test(t, resource.TestCase{
-				TerraformVersionChecks:   skipWithoutRemovedBlocks,
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
-				CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
-				Steps: []resource.TestStep{
-					{
-						Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   skipWithoutRemovedBlocks,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccFactoriesWithClock(clk),
+			CheckDestroy:             checkNoKey(srv, "tf-adopt-tb"),
+			Steps: []resource.TestStep{
+				{
+					Config: keyConfig(srv, fmt.Sprintf(`  name       = "tf-adopt-tb"
   type       = "time_bound"
   expires_at = %q`, expires)),
-						ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
-					},
-					{Config: providerConfig(srv) + `
-removed {
-  from = netmaker_enrollment_key.test
-  lifecycle {
-    destroy = false
-  }
-}
-`},
-					{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
-					{
-						Config: withoutExpiry,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
-						},
-					},
-					{
-						Config: keyConfig(srv, `  name = "tf-adopt-tb"
-  type = "time_bound"
-  ttl  = "720h"`),
-						ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
-						ConfigStateChecks: []statecheck.StateCheck{
-							valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
-						},
+					ConfigStateChecks: []statecheck.StateCheck{valueSame.AddStateValue(keyAddr, tfjsonpath.New("value"))},
+				},
+				{Config: providerConfig(srv) + forgetHCL("netmaker_enrollment_key.test")},
+				{Config: withoutExpiry, ResourceName: keyAddr, ImportState: true, ImportStateId: "tf-adopt-tb", ImportStatePersist: true},
+				{
+					Config:           withoutExpiry,
+					ConfigPlanChecks: emptyPlan(),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
 					},
 				},
-			})
+				{
+					Config: keyConfig(srv, `  name = "tf-adopt-tb"
+  type = "time_bound"
+  ttl  = "720h"`),
+					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionUpdate),
+					ConfigStateChecks: []statecheck.StateCheck{
+						valueSame.AddStateValue(keyAddr, tfjsonpath.New("value")),
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringExact(expires)),
+					},
+				},
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyResource_adoptShortName adopts the auto-generated key of a
@@ -175,27 +146,9 @@ func TestAccEnrollmentKeyResource_adoptShortName(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "n1")
 		const addr = "netmaker_enrollment_key.n1"
-		adopted := `
-resource "netmaker_enrollment_key" "n1" {
-  name     = "n1"
-  type     = "unlimited"
-  networks = ["n1"]
-}
-`
-		importBlock := `
-import {
-  to = netmaker_enrollment_key.n1
-  id = "n1"
-}
-`
-		forget := `
-removed {
-  from = netmaker_enrollment_key.n1
-  lifecycle {
-    destroy = false
-  }
-}
-`
+		adopted := unlimitedKeyHCL("n1", "n1", "n1")
+		importBlock := importHCL(addr, "n1")
+		forget := forgetHCL(addr)
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   skipWithoutRemovedBlocks,
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -222,10 +175,8 @@ removed {
 					},
 				},
 				{
-					Config: providerConfig(srv) + adopted,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
+					Config:           providerConfig(srv) + adopted,
+					ConfigPlanChecks: emptyPlan(),
 				},
 				{Config: providerConfig(srv) + forget},
 			},
@@ -290,19 +241,8 @@ func TestAccEnrollmentKeyResource_importAutoGeneratedByIdentity(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "net-id")
 		const addr = "netmaker_enrollment_key.auto"
-		adopted := `
-resource "netmaker_enrollment_key" "auto" {
-  name     = "net-id"
-  type     = "unlimited"
-  networks = ["net-id"]
-}
-`
-		importBlock := `
-import {
-  to       = netmaker_enrollment_key.auto
-  identity = { name = "net-id" }
-}
-`
+		adopted := unlimitedKeyHCL("auto", "net-id", "net-id")
+		importBlock := importByIdentityHCL(addr, "net-id")
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   skipWithoutIdentity,
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -320,14 +260,7 @@ import {
 				},
 				{
 					// Netmaker refuses to delete a default key: forget it.
-					Config: providerConfig(srv) + `
-removed {
-  from = netmaker_enrollment_key.auto
-  lifecycle {
-    destroy = false
-  }
-}
-`,
+					Config: providerConfig(srv) + forgetHCL(addr),
 				},
 			},
 		})
@@ -340,17 +273,8 @@ removed {
 func TestAccEnrollmentKeyResource_importByIdentityErrors(t *testing.T) {
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	config := func(name string) string {
-		return providerConfig(srv) + fmt.Sprintf(`
-import {
-  to       = netmaker_enrollment_key.k
-  identity = { name = %q }
-}
-
-resource "netmaker_enrollment_key" "k" {
-  name = "tf-missing"
-  type = "unlimited"
-}
-`, name)
+		return providerConfig(srv) + importByIdentityHCL("netmaker_enrollment_key.k", name) +
+			keyHCL("k", `name = "tf-missing"`, `type = "unlimited"`)
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   skipWithoutIdentity,
@@ -402,14 +326,11 @@ type = "unlimited"`)
 // default back and forth on every apply; not on v1.5, where no other key
 // can be a default and the plan refuses any claim of one).
 func TestAccEnrollmentKeyResource_generatedConfigSafe(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "generates configuration for import blocks")
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "tf-gen-net")
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-gen-ci", Networks: []string{"tf-gen-net"},
-				Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"tf-gen-net.ci"}})
-			imports := cliProviderConfig(srv.URL()) + `
+	eachGenerationWithCLI(t, generations, "generates configuration for import blocks", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-gen-net")
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-gen-ci", Networks: []string{"tf-gen-net"},
+			Type: netmaker.KeyTypeUses, Uses: 5, Tags: []string{"tf-gen-net.ci"}})
+		imports := cliProviderConfig(srv.URL()) + `
 import {
   to = netmaker_enrollment_key.auto
   id = "tf-gen-net"
@@ -420,38 +341,32 @@ import {
   id = "tf-gen-ci"
 }
 `
-			cli.write("main.tf", imports)
-			cli.init()
-			cli.mustRun("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
-			generated := cli.read("generated.tf")
-			for _, k := range srv.Keys() {
-				if strings.Contains(generated, k.Value) || strings.Contains(generated, srv.Token(k.Value)) {
-					t.Fatalf("the generated configuration holds a secret:\n%s", generated)
-				}
+		cli.write("main.tf", imports)
+		cli.init()
+		cli.mustRun("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+		generated := cli.read("generated.tf")
+		for _, k := range srv.Keys() {
+			if strings.Contains(generated, k.Value) || strings.Contains(generated, srv.Token(k.Value)) {
+				t.Fatalf("the generated configuration holds a secret:\n%s", generated)
 			}
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			cli.expectEmptyPlan()
-			if gen == netmakertest.GenerationV15 {
-				return
-			}
+		}
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		cli.expectEmptyPlan()
+		if srv.Generation() == netmakertest.GenerationV15 {
+			return
+		}
 
-			// Another claim on the network's default: refused at plan.
-			cli.write("claim.tf", `
-resource "netmaker_network_default_key" "net" {
-  network        = "tf-gen-net"
-  key_name       = netmaker_enrollment_key.ci.name
-  allow_recreate = true
-}
-`)
-			code, out := cli.run("plan", "-no-color", "-input=false")
-			if code == 0 || !defaultClaimPattern("tf-gen-net", "tf-gen-net", "tf-gen-ci").MatchString(out) {
-				t.Fatalf("plan with a second claim exited %d:\n%s\ngenerated:\n%s", code, out, generated)
-			}
-			cli.write("claim.tf", "")
-			cli.expectEmptyPlan()
-			if k, _ := srv.KeyByName("tf-gen-net"); !k.Default {
-				t.Fatal("the auto-generated key lost the default")
-			}
-		})
-	}
+		// Another claim on the network's default: refused at plan.
+		cli.write("claim.tf", defaultKeyHCL("net",
+			`network = "tf-gen-net"`, `key_name = netmaker_enrollment_key.ci.name`, `allow_recreate = true`))
+		code, out := cli.run("plan", "-no-color", "-input=false")
+		if code == 0 || !defaultClaimPattern("tf-gen-net", "tf-gen-net", "tf-gen-ci").MatchString(out) {
+			t.Fatalf("plan with a second claim exited %d:\n%s\ngenerated:\n%s", code, out, generated)
+		}
+		cli.write("claim.tf", "")
+		cli.expectEmptyPlan()
+		if k, _ := srv.KeyByName("tf-gen-net"); !k.Default {
+			t.Fatal("the auto-generated key lost the default")
+		}
+	})
 }

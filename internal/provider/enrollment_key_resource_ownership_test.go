@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -288,12 +287,9 @@ func TestAccEnrollmentKeyResource_ownershipForeignKeyDetaches(t *testing.T) {
 // in its place. It is adopted, never in silence: the plan warns that the key
 // has another value and what to do if it is not yours, and changes nothing.
 func TestAccEnrollmentKeyResource_ownershipLookAlikeWarns(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "reads the plan's warnings")
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "tf-net-a")
-			cli.write("main.tf", cliProviderConfig(srv.URL())+`
+	eachGenerationWithCLI(t, generations, "reads the plan's warnings", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-net-a")
+		cli.write("main.tf", cliProviderConfig(srv.URL())+`
 resource "netmaker_enrollment_key" "k" {
   name     = "tf-look"
   type     = "uses"
@@ -302,39 +298,35 @@ resource "netmaker_enrollment_key" "k" {
   tags     = ["tf-net-a.web"]
 }
 `)
-			cli.init()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			if err := srv.DeleteKeyByName("tf-look"); err != nil {
-				t.Fatal(err)
-			}
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-look", Type: netmaker.KeyTypeUses, Uses: 3,
-				Networks: []string{"tf-net-a"}, Tags: []string{"tf-net-a.web"}})
-			lookAlike, _ := srv.KeyByName("tf-look")
+		cli.init()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		if err := srv.DeleteKeyByName("tf-look"); err != nil {
+			t.Fatal(err)
+		}
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-look", Type: netmaker.KeyTypeUses, Uses: 3,
+			Networks: []string{"tf-net-a"}, Tags: []string{"tf-net-a.web"}})
+		lookAlike, _ := srv.KeyByName("tf-look")
 
-			out := strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false", "-detailed-exitcode")), " ")
-			for _, want := range []string{"Warning: Enrollment key found with another value", "If it is not yours, remove this resource from the state", "No changes."} {
-				if !strings.Contains(out, want) {
-					t.Fatalf("the plan does not say %q:\n%s", want, out)
-				}
+		out := strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false", "-detailed-exitcode")), " ")
+		for _, want := range []string{"Warning: Enrollment key found with another value", "If it is not yours, remove this resource from the state", "No changes."} {
+			if !strings.Contains(out, want) {
+				t.Fatalf("the plan does not say %q:\n%s", want, out)
 			}
-			cli.mustRun("apply", "-refresh-only", "-no-color", "-input=false", "-auto-approve")
-			if v := stateString(t, cli, "netmaker_enrollment_key.k", "value"); v != lookAlike.Value {
-				t.Fatal("the state does not hold the adopted key's value")
-			}
-			if countKeys(srv, "tf-look") != 1 {
-				t.Fatalf("%d keys named tf-look, want 1", countKeys(srv, "tf-look"))
-			}
-		})
-	}
+		}
+		cli.mustRun("apply", "-refresh-only", "-no-color", "-input=false", "-auto-approve")
+		if v := stateString(t, cli, "netmaker_enrollment_key.k", "value"); v != lookAlike.Value {
+			t.Fatal("the state does not hold the adopted key's value")
+		}
+		if countKeys(srv, "tf-look") != 1 {
+			t.Fatalf("%d keys named tf-look, want 1", countKeys(srv, "tf-look"))
+		}
+	})
 }
 
 // readKey drives the refresh of state with records against srv.
 func readKey(t *testing.T, srv *netmakertest.Server, state enrollmentKeyModel, records keyRecords) (enrollmentKeyModel, bool, diag.Diagnostics) {
 	t.Helper()
-	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := testClient(t, srv)
 	r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: newPlanLedger()}}}
 	return r.readKey(context.Background(), state, records)
 }

@@ -14,7 +14,6 @@ import (
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -61,31 +60,17 @@ func planCheckState(m enrollmentKeyModel, isDefault bool) enrollmentKeyModel {
 func runPlanChecks(t *testing.T, r *enrollmentKeyResource, state *enrollmentKeyModel, config enrollmentKeyModel) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	sch := schemaResp.Schema
-	typ := sch.Type().TerraformType(ctx)
-	cfg := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(typ, nil)}
-	if d := cfg.Set(ctx, config); d.HasError() {
-		t.Fatal(d)
-	}
-	st := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(typ, nil)}
+	sch := resourceSchema(r)
+	cfg := stateOf(t, sch, config)
+	st := stateOf(t, sch, nil)
 	if state != nil {
-		if d := st.Set(ctx, *state); d.HasError() {
-			t.Fatal(d)
-		}
+		st = stateOf(t, sch, *state)
 	}
 	// As Terraform's validate walk does: before the provider is configured.
 	var vresp fwresource.ValidateConfigResponse
 	unconfigured := &enrollmentKeyResource{}
 	unconfigured.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw}}, &vresp)
-	req := fwresource.ModifyPlanRequest{
-		State:  st,
-		Config: tfsdk.Config{Schema: sch, Raw: cfg.Raw},
-		Plan:   tfsdk.Plan{Schema: sch, Raw: cfg.Raw},
-	}
-	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
-	r.ModifyPlan(ctx, req, &resp)
+	resp := modifyPlan(ctx, r, st, cfg.Raw)
 	return append(vresp.Diagnostics, resp.Diagnostics...)
 }
 
@@ -96,10 +81,7 @@ func TestEnrollmentKeyPlanChecks(t *testing.T) {
 	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "prod", "lab")
 		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "fleet", Networks: []string{"prod"}, Type: netmaker.KeyTypeUnlimited})
-		client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-		if err != nil {
-			t.Fatal(err)
-		}
+		client := testClient(t, srv)
 		r := &enrollmentKeyResource{resourceData{data: &providerData{client: client, now: clock.System{}}}}
 		with := func(m enrollmentKeyModel, f func(*enrollmentKeyModel)) enrollmentKeyModel { f(&m); return m }
 		ptr := func(m enrollmentKeyModel) *enrollmentKeyModel { return &m }
@@ -214,7 +196,7 @@ resource "netmaker_enrollment_key" "adopted" {
 				},
 				{
 					// Forget the adopted key instead of destroying it.
-					Config: providerConfig(srv) + "removed {\n  from = netmaker_enrollment_key.adopted\n  lifecycle {\n    destroy = false\n  }\n}\n",
+					Config: providerConfig(srv) + forgetHCL("netmaker_enrollment_key.adopted"),
 					Check: func(*terraform.State) error {
 						after, ok := srv.KeyByName("tf-pc-net")
 						if !ok || after.Value != before.Value || len(after.Networks) != 1 {
@@ -233,9 +215,7 @@ resource "netmaker_enrollment_key" "adopted" {
 func TestEnrollmentKeyModifyPlan(t *testing.T) {
 	ctx := context.Background()
 	r := &enrollmentKeyResource{resourceData{data: &providerData{now: clock.NewManual(time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC))}}}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	sch := schemaResp.Schema
+	sch := resourceSchema(r)
 
 	empty := types.SetValueMust(types.StringType, nil)
 	state := enrollmentKeyModel{
@@ -253,21 +233,7 @@ func TestEnrollmentKeyModifyPlan(t *testing.T) {
 	}
 	run := func(t *testing.T, state enrollmentKeyModel, config enrollmentKeyModel) result {
 		t.Helper()
-		st := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
-		if d := st.Set(ctx, state); d.HasError() {
-			t.Fatal(d)
-		}
-		cfgState := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
-		if d := cfgState.Set(ctx, config); d.HasError() {
-			t.Fatal(d)
-		}
-		req := fwresource.ModifyPlanRequest{
-			State:  st,
-			Config: tfsdk.Config{Schema: sch, Raw: cfgState.Raw},
-			Plan:   tfsdk.Plan{Schema: sch, Raw: cfgState.Raw},
-		}
-		resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
-		r.ModifyPlan(ctx, req, &resp)
+		resp := modifyPlan(ctx, r, stateOf(t, sch, state), stateOf(t, sch, config).Raw)
 		var plan enrollmentKeyModel
 		if d := resp.Plan.Get(ctx, &plan); d.HasError() {
 			t.Fatal(d)
@@ -485,13 +451,7 @@ tags = ["a.first"]`)},
 				{
 					Config: keyConfig(srv, `name = "tf-dup"
 type = "unlimited"
-tags = ["a.first"]`) + `
-resource "netmaker_enrollment_key" "second" {
-  name = "tf-dup"
-  type = "uses"
-  uses = 2
-}
-`,
+tags = ["a.first"]`) + keyHCL("second", `name = "tf-dup"`, `type = "uses"`, `uses = 2`),
 					// Whichever the plan meets first: the create of a taken name,
 					// or the existing key's plan after a create claimed its name.
 					ExpectError: regexp.MustCompile(`(?s)Key name already taken.*already\s+has\s+an\s+enrollment\s+key\s+named\s+"tf-dup".*terraform\s+import|Two resources create one key.*"tf-dup"`),

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -286,40 +285,37 @@ func defaultClaimPattern(network, a, b string) *regexp.Regexp {
 // network's default fail at plan; once one claim is removed, the
 // configuration converges (the plan after the apply is empty).
 func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "tf-claim-net")
-			one := unlimitedKeyHCL("one", "tf-claim-one", "tf-claim-net", "default = true")
-			keys := func(second ...string) string {
-				return providerConfig(srv) + one + unlimitedKeyHCL("two", "tf-claim-two", "tf-claim-net", second...)
-			}
-			withResource := keys() +
-				defaultKeyHCL("net", `network = "tf-claim-net"`, `key_name = netmaker_enrollment_key.two.name`, `allow_recreate = true`)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkServerDefault(srv, "tf-claim-net", "tf-claim-net"),
-				Steps: []resource.TestStep{
-					{Config: keys("default = true"), ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
-					{
-						Config: keys(),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: checkServerDefault(srv, "tf-claim-net", "tf-claim-one"),
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-claim-net")
+		one := unlimitedKeyHCL("one", "tf-claim-one", "tf-claim-net", "default = true")
+		keys := func(second ...string) string {
+			return providerConfig(srv) + one + unlimitedKeyHCL("two", "tf-claim-two", "tf-claim-net", second...)
+		}
+		withResource := keys() +
+			defaultKeyHCL("net", `network = "tf-claim-net"`, `key_name = netmaker_enrollment_key.two.name`, `allow_recreate = true`)
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkServerDefault(srv, "tf-claim-net", "tf-claim-net"),
+			Steps: []resource.TestStep{
+				{Config: keys("default = true"), ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
+				{
+					Config: keys(),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
-					{Config: withResource, ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
-					{
-						Config: keys(),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
+					Check: checkServerDefault(srv, "tf-claim-net", "tf-claim-one"),
+				},
+				{Config: withResource, ExpectError: defaultClaimPattern("tf-claim-net", "tf-claim-one", "tf-claim-two")},
+				{
+					Config: keys(),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // TestAccEnrollmentKeyResource_createBeforeDestroyRefused: a replacement
@@ -328,12 +324,9 @@ func TestAccEnrollmentKeyResource_defaultClaimCorrected(t *testing.T) {
 // before it sends anything, says why, and says how to recover from the
 // deposed object Terraform keeps; following that advice converges.
 func TestAccEnrollmentKeyResource_createBeforeDestroyRefused(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "drives terraform apply -destroy -target")
-			srv := newTestServer(t, gen)
-			config := func(uses int, lifecycle string) string {
-				return cliProviderConfig(srv.URL()) + fmt.Sprintf(`
+	eachGenerationWithCLI(t, generations, "drives terraform apply -destroy -target", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		config := func(uses int, lifecycle string) string {
+			return cliProviderConfig(srv.URL()) + fmt.Sprintf(`
 resource "netmaker_enrollment_key" "k" {
   name = "tf-cbd"
   type = "uses"
@@ -341,31 +334,30 @@ resource "netmaker_enrollment_key" "k" {
   %s
 }
 `, uses, lifecycle)
-			}
-			cbd := "lifecycle {\n    create_before_destroy = true\n  }"
-			cli.write("main.tf", config(3, cbd))
-			cli.init()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			before, _ := srv.KeyByName("tf-cbd")
+		}
+		cbd := "lifecycle {\n    create_before_destroy = true\n  }"
+		cli.write("main.tf", config(3, cbd))
+		cli.init()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		before, _ := srv.KeyByName("tf-cbd")
 
-			cli.write("main.tf", config(4, cbd))
-			code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve")
-			if code == 0 || !regexp.MustCompile(`(?s)Key name already taken.*create_before_destroy.*-destroy\s+-refresh=false\s+-target`).MatchString(out) {
-				t.Fatalf("apply with create_before_destroy exited %d:\n%s", code, out)
-			}
-			if k, _ := srv.KeyByName("tf-cbd"); k.Value != before.Value || k.UsesRemaining != 3 || countKeys(srv, "tf-cbd") != 1 {
-				t.Fatalf("the refused apply changed the key: %+v", k)
-			}
+		cli.write("main.tf", config(4, cbd))
+		code, out := cli.run("apply", "-no-color", "-input=false", "-auto-approve")
+		if code == 0 || !regexp.MustCompile(`(?s)Key name already taken.*create_before_destroy.*-destroy\s+-refresh=false\s+-target`).MatchString(out) {
+			t.Fatalf("apply with create_before_destroy exited %d:\n%s", code, out)
+		}
+		if k, _ := srv.KeyByName("tf-cbd"); k.Value != before.Value || k.UsesRemaining != 3 || countKeys(srv, "tf-cbd") != 1 {
+			t.Fatalf("the refused apply changed the key: %+v", k)
+		}
 
-			// The advice: drop create_before_destroy, delete the old key, apply.
-			cli.write("main.tf", config(4, ""))
-			cli.mustRun("apply", "-destroy", "-refresh=false", "-target=netmaker_enrollment_key.k", "-no-color", "-input=false", "-auto-approve")
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			cli.expectEmptyPlan()
-			if k, ok := srv.KeyByName("tf-cbd"); !ok || k.UsesRemaining != 4 || countKeys(srv, "tf-cbd") != 1 {
-				t.Fatalf("after the recovery: %+v (found %v)", k, ok)
-			}
-			cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
-		})
-	}
+		// The advice: drop create_before_destroy, delete the old key, apply.
+		cli.write("main.tf", config(4, ""))
+		cli.mustRun("apply", "-destroy", "-refresh=false", "-target=netmaker_enrollment_key.k", "-no-color", "-input=false", "-auto-approve")
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		cli.expectEmptyPlan()
+		if k, ok := srv.KeyByName("tf-cbd"); !ok || k.UsesRemaining != 4 || countKeys(srv, "tf-cbd") != 1 {
+			t.Fatalf("after the recovery: %+v (found %v)", k, ok)
+		}
+		cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
+	})
 }

@@ -124,15 +124,8 @@ func TestAccEnrollmentKeyResource_rotation(t *testing.T) {
 				},
 				{
 					// Removing the trigger only records it.
-					Config: providerConfig(srv) + `
-resource "netmaker_enrollment_key" "test" {
-  name     = "tf-rot"
-  type     = "uses"
-  uses     = 3
-  networks = ["tf-net-a"]
-  tags     = ["tf-net-a.web", "tf-net-a.db"]
-}
-`,
+					Config: providerConfig(srv) + keyHCL("test",
+						`name = "tf-rot"`, `type = "uses"`, `uses = 3`, `networks = ["tf-net-a"]`, `tags = ["tf-net-a.web", "tf-net-a.db"]`),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
@@ -266,14 +259,7 @@ func TestAccEnrollmentKeyResource_defaultKeyRotation(t *testing.T) {
 					},
 				},
 				rotate,
-				{Config: providerConfig(srv) + `
-removed {
-  from = netmaker_enrollment_key.test
-  lifecycle {
-    destroy = false
-  }
-}
-`},
+				{Config: providerConfig(srv) + forgetHCL("netmaker_enrollment_key.test")},
 			},
 		})
 		after, ok := srv.KeyByName("tf-rot-net")

@@ -214,6 +214,17 @@ func checkServerKey(srv *netmakertest.Server, name string, f func(k netmakertest
 	}
 }
 
+// checkSameValue asserts that the server's key name still has the value of
+// *before (read when the check runs), failing with msg otherwise.
+func checkSameValue(srv *netmakertest.Server, name string, before *netmakertest.Key, msg string) resource.TestCheckFunc {
+	return checkServerKey(srv, name, func(k netmakertest.Key) error {
+		if k.Value != before.Value {
+			return fmt.Errorf("%s", msg)
+		}
+		return nil
+	})
+}
+
 // checkNoKey asserts that the server holds no key named name.
 func checkNoKey(srv *netmakertest.Server, names ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -359,6 +370,19 @@ func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
 		body := func(name, networks, extra string) string {
 			return fmt.Sprintf("  name     = %q\n  type     = \"unlimited\"\n  networks = %s\n%s", name, networks, extra)
 		}
+		usesBody := func(name string) string {
+			return fmt.Sprintf("  name = %q\n  type = \"uses\"\n  uses = 3\n  networks = [\"tf-net-a\", \"tf-net-b\"]", name)
+		}
+		// replaced is a step to keyBody that replaces the key (a new value),
+		// with check (if any) and more checks of the state.
+		replaced := func(keyBody string, check resource.TestCheckFunc, more ...statecheck.StateCheck) resource.TestStep {
+			return resource.TestStep{
+				Config:            keyConfig(srv, keyBody),
+				Check:             check,
+				ConfigPlanChecks:  plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigStateChecks: append([]statecheck.StateCheck{valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value"))}, more...),
+			}
+		}
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   skipWithoutRemovedBlocks,
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -414,39 +438,14 @@ func TestAccEnrollmentKeyResource_inPlaceAndReplace(t *testing.T) {
 						return nil
 					}),
 				},
-				{
-					// networks forces a new key.
-					Config:           keyConfig(srv, body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true")),
-					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					ConfigStateChecks: []statecheck.StateCheck{
-						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-					},
-				},
-				{
-					// type forces a new key.
-					Config: keyConfig(srv, `  name = "tf-key"
-  type = "uses"
-  uses = 3
-  networks = ["tf-net-a", "tf-net-b"]`),
-					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					ConfigStateChecks: []statecheck.StateCheck{
-						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(3)),
-					},
-				},
-				{
-					// name forces a new key; the old name is gone from the server.
-					Config: keyConfig(srv, `  name = "tf-key-renamed"
-  type = "uses"
-  uses = 3
-  networks = ["tf-net-a", "tf-net-b"]`),
-					ConfigPlanChecks: plannedAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					ConfigStateChecks: []statecheck.StateCheck{
-						valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-key-renamed")),
-					},
-					Check: checkNoKey(srv, "tf-key"),
-				},
+				// networks forces a new key.
+				replaced(body("tf-key", `["tf-net-a", "tf-net-b"]`, "  auto_select_gateway = true"), nil),
+				// type forces a new key.
+				replaced(usesBody("tf-key"), nil,
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(3))),
+				// name forces a new key; the old name is gone from the server.
+				replaced(usesBody("tf-key-renamed"), checkNoKey(srv, "tf-key"),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact("tf-key-renamed"))),
 			},
 		})
 	})
@@ -493,10 +492,8 @@ func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 							t.Fatal(err)
 						}
 					},
-					Config: config,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
+					Config:           config,
+					ConfigPlanChecks: emptyPlan(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses_remaining"), knownvalue.Int64Exact(1)),
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("uses"), knownvalue.Int64Exact(2)),
@@ -512,11 +509,9 @@ func TestAccEnrollmentKeyResource_outOfBand(t *testing.T) {
 							t.Fatal(err)
 						}
 					},
-					Config: config,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
-					Check: checkStateMatchesServer(srv, keyAddr, "tf-oob"),
+					Config:           config,
+					ConfigPlanChecks: emptyPlan(),
+					Check:            checkStateMatchesServer(srv, keyAddr, "tf-oob"),
 				},
 				{
 					// The key is deleted outside Terraform: the plan creates it again.
@@ -646,10 +641,8 @@ func TestAccEnrollmentKeyResource_networkCascadeDuringApply(t *testing.T) {
 					},
 					{
 						// The drift is recorded: configuring what remains is no change.
-						Config: config(`["tf-c1"]`, "tf-c1.b"),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectEmptyPlan(),
-						}},
+						Config:           config(`["tf-c1"]`, "tf-c1.b"),
+						ConfigPlanChecks: emptyPlan(),
 					},
 				},
 			})

@@ -20,33 +20,35 @@ import (
 // on (make testacc-latest runs them).
 var skipWithoutActions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
-// rotateTriggerConfig manages a uses key and rotates it whenever round changes.
-func rotateTriggerConfig(srv *netmakertest.Server, round string) string {
-	return providerConfig(srv) + fmt.Sprintf(`
-resource "netmaker_enrollment_key" "ci" {
-  name     = "tf-rotate"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 5
+// rotateActionBlock is action netmaker_enrollment_key_rotate label for the
+// key named by nameExpr (an HCL expression).
+func rotateActionBlock(label, nameExpr string) string {
+	return fmt.Sprintf("\naction \"netmaker_enrollment_key_rotate\" %q {\n  config {\n    name = %s\n  }\n}\n", label, nameExpr)
 }
 
+// rotateActionHCL is rotateActionBlock and the terraform_data "rotation"
+// holding input that invokes it on event (after_create: once; after_update:
+// whenever input changes).
+func rotateActionHCL(label, nameExpr, input, event string) string {
+	return fmt.Sprintf(`
 resource "terraform_data" "rotation" {
   input = %q
 
   lifecycle {
     action_trigger {
-      events  = [after_update]
-      actions = [action.netmaker_enrollment_key_rotate.ci]
+      events  = [%s]
+      actions = [action.netmaker_enrollment_key_rotate.%s]
     }
   }
 }
-
-action "netmaker_enrollment_key_rotate" "ci" {
-  config {
-    name = netmaker_enrollment_key.ci.name
-  }
+`, input, event, label) + rotateActionBlock(label, nameExpr)
 }
-`, round)
+
+// rotateTriggerConfig manages a uses key and rotates it whenever round changes.
+func rotateTriggerConfig(srv *netmakertest.Server, round string) string {
+	return providerConfig(srv) +
+		keyHCL("ci", `name = "tf-rotate"`, `networks = ["net-a"]`, `type = "uses"`, `uses = 5`) +
+		rotateActionHCL("ci", "netmaker_enrollment_key.ci.name", round, "after_update")
 }
 
 // serverValue remembers the value the server holds for key name.
@@ -107,10 +109,8 @@ func TestAccEnrollmentKeyRotateAction_trigger(t *testing.T) {
 				},
 				{
 					// The refresh picks up the new token; nothing to change.
-					Config: rotateTriggerConfig(srv, "2"),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-					}},
+					Config:           rotateTriggerConfig(srv, "2"),
+					ConfigPlanChecks: emptyPlan(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("netmaker_enrollment_key.ci", tfjsonpath.New("token"), expectTokenOf(srv, "tf-rotate")),
 					},
@@ -126,24 +126,7 @@ func TestAccEnrollmentKeyRotateAction_trigger(t *testing.T) {
 // before anything changes.
 func TestAccEnrollmentKeyRotateAction_defaultKey(t *testing.T) {
 	config := func(srv *netmakertest.Server) string {
-		return providerConfig(srv) + `
-resource "terraform_data" "rotation" {
-  input = "now"
-
-  lifecycle {
-    action_trigger {
-      events  = [after_create]
-      actions = [action.netmaker_enrollment_key_rotate.auto]
-    }
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "auto" {
-  config {
-    name = "net-a"
-  }
-}
-`
+		return providerConfig(srv) + rotateActionHCL("auto", `"net-a"`, "now", "after_create")
 	}
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "net-a")
@@ -186,24 +169,7 @@ func TestAccEnrollmentKeyRotateAction_unknownKey(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
-resource "terraform_data" "rotation" {
-  input = "now"
-
-  lifecycle {
-    action_trigger {
-      events  = [after_create]
-      actions = [action.netmaker_enrollment_key_rotate.missing]
-    }
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "missing" {
-  config {
-    name = "no-such-key"
-  }
-}
-`,
+			Config:      providerConfig(srv) + rotateActionHCL("missing", `"no-such-key"`, "now", "after_create"),
 			ExpectError: regexp.MustCompile(`(?s)Enrollment key not found.*no enrollment key named\s+"no-such-key"`),
 		}},
 	})
@@ -217,26 +183,10 @@ func TestAccEnrollmentKeyRotateAction_invoke(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		cli := newTerraformCLI(t, "has actions (apply -invoke)")
 		testAccCreateNetworks(t, srv, "net-a")
-		cli.write("main.tf", cliProviderConfig(srv.URL())+`
-resource "netmaker_enrollment_key" "ci" {
-  name     = "tf-invoke"
-  networks = ["net-a"]
-  type     = "time_bound"
-  ttl      = "720h"
-}
-
-action "netmaker_enrollment_key_rotate" "ci" {
-  config {
-    name = netmaker_enrollment_key.ci.name
-  }
-}
-
-action "netmaker_enrollment_key_rotate" "auto" {
-  config {
-    name = "net-a"
-  }
-}
-`)
+		cli.write("main.tf", cliProviderConfig(srv.URL())+
+			keyHCL("ci", `name = "tf-invoke"`, `networks = ["net-a"]`, `type = "time_bound"`, `ttl = "720h"`)+
+			rotateActionBlock("ci", "netmaker_enrollment_key.ci.name")+
+			rotateActionBlock("auto", `"net-a"`))
 		cli.init()
 		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
 		var before string

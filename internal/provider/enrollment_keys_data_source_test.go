@@ -58,13 +58,19 @@ func testAccSeedKeys(t *testing.T, srv *netmakertest.Server) {
 // testAccCreateKey creates a key out of band, through the API.
 func testAccCreateKey(t *testing.T, srv *netmakertest.Server, req netmaker.CreateKeyRequest) {
 	t.Helper()
+	if _, err := testClient(t, srv).CreateKey(context.Background(), req); err != nil {
+		t.Fatalf("creating key %s: %v", req.Name, err)
+	}
+}
+
+// testClient is an API client of srv with the master key.
+func testClient(t *testing.T, srv *netmakertest.Server) *netmaker.Client {
+	t.Helper()
 	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.CreateKey(context.Background(), req); err != nil {
-		t.Fatalf("creating key %s: %v", req.Name, err)
-	}
+	return client
 }
 
 // keyNamesAre checks a list of keys by their names, in order.
@@ -187,11 +193,7 @@ func TestAccEnrollmentKeysDataSource_clock(t *testing.T) {
 		ProtoV6ProviderFactories: testAccFactoriesWithClock(later),
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
-data "netmaker_enrollment_keys" "invalid" {
-  valid = false
-}
-`,
+				Config: providerConfig(srv) + dataHCL("netmaker_enrollment_keys", "invalid", `valid = false`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.netmaker_enrollment_keys.invalid", tfjsonpath.New("keys"), keyNamesAre("contractor", "used-up")),
 					statecheck.ExpectKnownValue("data.netmaker_enrollment_keys.invalid", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("status"),
@@ -209,11 +211,7 @@ func TestAccEnrollmentKeysDataSource_invalidFilter(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv) + `
-data "netmaker_enrollment_keys" "bad" {
-  type = "forever"
-}
-`,
+				Config:      providerConfig(srv) + dataHCL("netmaker_enrollment_keys", "bad", `type = "forever"`),
 				ExpectError: regexp.MustCompile(`(?s)value must be one of:.*"unlimited".*"uses".*"time_bound"`),
 			},
 		},

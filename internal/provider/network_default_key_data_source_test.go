@@ -88,12 +88,8 @@ func TestAccNetworkDefaultKeyDataSource_followsResource(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.two.name") + `
-data "netmaker_network_default_key" "test" {
-  network = netmaker_network_default_key.test.network
-  depends_on = [netmaker_network_default_key.test]
-}
-`,
+				Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.two.name") + dataHCL("netmaker_network_default_key", "test",
+					`network = netmaker_network_default_key.test.network`, `depends_on = [netmaker_network_default_key.test]`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-two")),
 					statecheck.ExpectKnownValue(testDefaultKeyDataAddr, tfjsonpath.New("auto_generated"), knownvalue.Bool(false)),
@@ -111,17 +107,9 @@ func TestAccNetworkDefaultKeyDataSource_agreesWithEnrollmentKeyDataSource(t *tes
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccSeedKeys(t, srv)
 	both := func(source string) string {
-		config := providerConfig(srv) + `
-data "netmaker_network_default_key" "test" {
-  network = "net-a"
-}
-`
+		config := providerConfig(srv) + dataHCL("netmaker_network_default_key", "test", `network = "net-a"`)
 		if source == "enrollment_key" {
-			config = providerConfig(srv) + `
-data "netmaker_enrollment_key" "test" {
-  network = "net-a"
-}
-`
+			config = providerConfig(srv) + dataHCL("netmaker_enrollment_key", "test", `network = "net-a"`)
 		}
 		return config
 	}

@@ -19,18 +19,15 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-// oneKeyAndDefault is custom-one of net-a, made net-a's default with
+// usesKeyOneHCL is custom-one of net-a, a uses key with a tag: settings a
+// re-creation must carry over.
+var usesKeyOneHCL = keyHCL("one",
+	`name = "custom-one"`, `networks = ["net-a"]`, `type = "uses"`, `uses = 3`, `tags = ["net-a.web"]`)
+
+// oneKeyAndDefault is usesKeyOneHCL, made net-a's default with
 // allow_recreate as given.
 func oneKeyAndDefault(srv *netmakertest.Server, allowRecreate string) string {
-	return providerConfig(srv) + fmt.Sprintf(`
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 3
-  tags     = ["net-a.web"]
-}
-
+	return providerConfig(srv) + usesKeyOneHCL + fmt.Sprintf(`
 resource "netmaker_network_default_key" "test" {
   network  = "net-a"
   key_name = netmaker_enrollment_key.one.name
@@ -46,15 +43,7 @@ resource "netmaker_network_default_key" "test" {
 func TestAccNetworkDefaultKeyResource_currentNeedsOptIn(t *testing.T) {
 	srv := newTestServer(t, netmakertest.GenerationCurrent)
 	testAccCreateNetworks(t, srv, "net-a")
-	keyOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "uses"
-  uses     = 3
-  tags     = ["net-a.web"]
-}
-`
+	keyOnly := providerConfig(srv) + usesKeyOneHCL
 	var before netmakertest.Key
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -78,12 +67,7 @@ resource "netmaker_enrollment_key" "one" {
 				PlanOnly: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkServerDefault(srv, "net-a", "net-a"),
-					checkServerKey(srv, "custom-one", func(k netmakertest.Key) error {
-						if k.Value != before.Value {
-							return fmt.Errorf("custom-one changed")
-						}
-						return nil
-					}),
+					checkSameValue(srv, "custom-one", &before, "custom-one changed"),
 				),
 			},
 			{
@@ -127,58 +111,49 @@ resource "netmaker_enrollment_key" "one" {
 // the network), so the default stays until the custom key's own destroy
 // clears its flag. Either way the run succeeds.
 func TestAccNetworkDefaultKeyResource_autoKeyGone(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a", "net-b")
-			keysOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "unlimited"
-}
-`
-			afterDestroy := checkServerDefault(srv, "net-a", "net-a")
-			if gen == netmakertest.GenerationV17 {
-				afterDestroy = checkServerDefault(srv, "net-a", "custom-one")
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(*terraform.State) error {
-					if _, ok := srv.KeyByName("custom-one"); ok {
-						return fmt.Errorf("custom-one survived destroy")
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a", "net-b")
+		keysOnly := providerConfig(srv) + unlimitedKeyHCL("one", "custom-one", "net-a")
+		afterDestroy := checkServerDefault(srv, "net-a", "net-a")
+		if srv.Generation() == netmakertest.GenerationV17 {
+			afterDestroy = checkServerDefault(srv, "net-a", "custom-one")
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if _, ok := srv.KeyByName("custom-one"); ok {
+					return fmt.Errorf("custom-one survived destroy")
+				}
+				if srv.Generation() == netmakertest.GenerationV17 {
+					if d := srv.DefaultKeys("net-a"); len(d) != 0 {
+						return fmt.Errorf("v1.7: default keys of net-a = %v, want none", d)
 					}
-					if gen == netmakertest.GenerationV17 {
-						if d := srv.DefaultKeys("net-a"); len(d) != 0 {
-							return fmt.Errorf("v1.7: default keys of net-a = %v, want none", d)
+					return nil
+				}
+				return checkServerDefault(srv, "net-a", "net-a")(nil)
+			},
+			Steps: []resource.TestStep{
+				{
+					Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
+					Check:  checkServerDefault(srv, "net-a", "custom-one"),
+				},
+				{
+					PreConfig: func() {
+						if err := srv.DeleteKeyByName("net-a"); err != nil {
+							t.Fatal(err)
 						}
-						return nil
-					}
-					return checkServerDefault(srv, "net-a", "net-a")(nil)
-				},
-				Steps: []resource.TestStep{
-					{
-						Config: testAccDefaultKeyConfig(srv, "netmaker_enrollment_key.one.name"),
-						Check:  checkServerDefault(srv, "net-a", "custom-one"),
 					},
-					{
-						PreConfig: func() {
-							if err := srv.DeleteKeyByName("net-a"); err != nil {
-								t.Fatal(err)
-							}
+					Config: keysOnly,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
 						},
-						Config: keysOnly,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionDestroy),
-							},
-						},
-						Check: afterDestroy,
 					},
+					Check: afterDestroy,
 				},
-			})
+			},
 		})
-	}
+	})
 }
 
 // A v1.7 server (which makes a key the default by an update) that answers
@@ -204,18 +179,9 @@ func TestAccNetworkDefaultKeyResource_serverIgnoresRequest(t *testing.T) {
 	})
 	testAccCreateNetworks(t, srv, "tf-ign")
 
-	config := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "custom" {
-  name     = "tf-ign-custom"
-  type     = "unlimited"
-  networks = ["tf-ign"]
-}
-
-resource "netmaker_network_default_key" "test" {
-  network  = "tf-ign"
-  key_name = netmaker_enrollment_key.custom.name
-}
-`
+	config := providerConfig(srv) +
+		keyHCL("custom", `name = "tf-ign-custom"`, `type = "unlimited"`, `networks = ["tf-ign"]`) +
+		defaultKeyHCL("test", `network = "tf-ign"`, `key_name = netmaker_enrollment_key.custom.name`)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

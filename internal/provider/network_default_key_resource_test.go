@@ -250,13 +250,7 @@ func TestAccNetworkDefaultKeyResource_destroyOrder(t *testing.T) {
 func testAccNetworkDefaultKeyDestroyOrder(t *testing.T, gen netmakertest.Generation) {
 	srv := newTestServer(t, gen)
 	testAccCreateNetworks(t, srv, "net-a", "net-b")
-	keysOnly := providerConfig(srv) + `
-resource "netmaker_enrollment_key" "one" {
-  name     = "custom-one"
-  networks = ["net-a"]
-  type     = "unlimited"
-}
-`
+	keysOnly := providerConfig(srv) + unlimitedKeyHCL("one", "custom-one", "net-a")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyedDefaultBack(srv, "custom-one"),
@@ -368,12 +362,7 @@ func wrappedText(text string) *regexp.Regexp {
 func TestAccNetworkDefaultKeyResource_networkDeleted(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		testAccCreateNetworks(t, srv, "net-a", "net-b")
-		config := providerConfig(srv) + `
-resource "netmaker_network_default_key" "test" {
-  network  = "net-a"
-  key_name = "net-a"
-}
-`
+		config := providerConfig(srv) + defaultKeyHCL("test", `network = "net-a"`, `key_name = "net-a"`)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
@@ -494,12 +483,7 @@ func TestAccNetworkDefaultKeyResource_identity(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					// The auto-generated key is the default on every generation.
-					Config: providerConfig(srv) + `
-resource "netmaker_network_default_key" "test" {
-  network  = "net-a"
-  key_name = "net-a"
-}
-`,
+					Config: providerConfig(srv) + defaultKeyHCL("test", `network = "net-a"`, `key_name = "net-a"`),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectIdentity(testDefaultKeyAddr, map[string]knownvalue.Check{
 							"network": knownvalue.StringExact("net-a"),
@@ -530,79 +514,76 @@ resource "netmaker_network_default_key" "test" {
 // current servers); one that finds only other keys plans an update, and
 // the apply makes the key the only default again.
 func TestAccNetworkDefaultKeyResource_severalDefaults(t *testing.T) {
-	for _, gen := range customDefaultGenerations {
-		t.Run(string(gen), func(t *testing.T) {
-			srv := newTestServer(t, gen)
-			testAccCreateNetworks(t, srv, "net-a")
-			for _, name := range []string{"custom-one", "rogue"} {
-				testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
-			}
-			config := providerConfig(srv) + fmt.Sprintf(`
+	eachGenerationOf(t, customDefaultGenerations, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		for _, name := range []string{"custom-one", "rogue"} {
+			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: name, Networks: []string{"net-a"}, Type: netmaker.KeyTypeUnlimited})
+		}
+		config := providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_network_default_key" "test" {
   network        = "net-a"
   key_name       = "custom-one"
   allow_recreate = %t
 }
 `, needsRecreate(srv))
-			flag := func(name string, isDefault bool) {
-				if err := srv.UpdateKeyByName(name, func(k *netmakertest.Key) { k.Default = isDefault }); err != nil {
-					t.Fatal(err)
-				}
+		flag := func(name string, isDefault bool) {
+			if err := srv.UpdateKeyByName(name, func(k *netmakertest.Key) { k.Default = isDefault }); err != nil {
+				t.Fatal(err)
 			}
-			var value string
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						PreConfig: func() { flag("rogue", true) },
-						Config:    config,
-						Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
-							func(*terraform.State) error { k, _ := srv.KeyByName("custom-one"); value = k.Value; return nil }),
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
-						},
-					},
-					{
-						PreConfig: func() { flag("rogue", true) },
-						Config:    config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						Check: func(*terraform.State) error {
-							if got := len(srv.DefaultKeys("net-a")); got != 2 {
-								return fmt.Errorf("the server lists %d defaults of net-a, want the 2 the test made", got)
-							}
-							return nil
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
-						},
-					},
-					{
-						PreConfig: func() { flag("custom-one", false); flag("net-a", true) },
-						Config:    config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionUpdate),
-							},
-						},
-						Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
-							func(*terraform.State) error {
-								k, _ := srv.KeyByName("custom-one")
-								if gen == netmakertest.GenerationV17 && k.Value != value {
-									return fmt.Errorf("v1.7 changes the default in place; the key's value changed")
-								}
-								return nil
-							}),
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
-						},
+		}
+		var value string
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() { flag("rogue", true) },
+					Config:    config,
+					Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
+						func(*terraform.State) error { k, _ := srv.KeyByName("custom-one"); value = k.Value; return nil }),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
 					},
 				},
-			})
+				{
+					PreConfig: func() { flag("rogue", true) },
+					Config:    config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					Check: func(*terraform.State) error {
+						if got := len(srv.DefaultKeys("net-a")); got != 2 {
+							return fmt.Errorf("the server lists %d defaults of net-a, want the 2 the test made", got)
+						}
+						return nil
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+					},
+				},
+				{
+					PreConfig: func() { flag("custom-one", false); flag("net-a", true) },
+					Config:    config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testDefaultKeyAddr, plancheck.ResourceActionUpdate),
+						},
+					},
+					Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
+						func(*terraform.State) error {
+							k, _ := srv.KeyByName("custom-one")
+							if srv.Generation() == netmakertest.GenerationV17 && k.Value != value {
+								return fmt.Errorf("v1.7 changes the default in place; the key's value changed")
+							}
+							return nil
+						}),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
+					},
+				},
+			},
 		})
-	}
+	})
 }
 
 // TestAccNetworkDefaultKeyResource_twoClaimOneNetwork: two

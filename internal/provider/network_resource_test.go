@@ -7,17 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
@@ -170,10 +165,7 @@ func TestAccNetworkResource_nameOfAKey(t *testing.T) {
 // serverNetwork answers the network of that name on srv, read through the client.
 func serverNetwork(t *testing.T, srv *netmakertest.Server, name string) (netmaker.Network, bool) {
 	t.Helper()
-	c, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testClient(t, srv)
 	networks, err := c.Networks(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -251,23 +243,13 @@ func TestNetworkDestroyPlanNamesKeysItTakes(t *testing.T) {
 	} {
 		testAccCreateKey(t, srv, k)
 	}
-	client, err := netmaker.New(netmaker.Config{Host: srv.URL(), APIToken: testMasterKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := testClient(t, srv)
 	ledger := newPlanLedger()
 	ledger.noteRefreshed("mine", "V")
 	r := &networkResource{resourceData{data: &providerData{client: client, now: clock.System{}, ledger: ledger}}}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	sch := schemaResp.Schema
-	null := tftypes.NewValue(sch.Type().TerraformType(ctx), nil)
-	st := tfsdk.State{Schema: sch, Raw: null}
-	if d := st.Set(ctx, networkState(netmaker.Network{Name: "prod", AddressRange: "10.1.0.0/16"})); d.HasError() {
-		t.Fatal(d)
-	}
-	resp := fwresource.ModifyPlanResponse{Plan: tfsdk.Plan{Schema: sch, Raw: null}}
-	r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{State: st, Plan: tfsdk.Plan{Schema: sch, Raw: null}, Config: tfsdk.Config{Schema: sch, Raw: null}}, &resp)
+	sch := resourceSchema(r)
+	st := stateOf(t, sch, networkState(netmaker.Network{Name: "prod", AddressRange: "10.1.0.0/16"}))
+	resp := modifyPlan(ctx, r, st, stateOf(t, sch, nil).Raw)
 	warnings := resp.Diagnostics.Warnings()
 	if resp.Diagnostics.HasError() || len(warnings) != 1 {
 		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
@@ -292,11 +274,8 @@ func TestNetworkDestroyPlanNamesKeysItTakes(t *testing.T) {
 // network, and not the configuration's own key, whose destroy the same plan
 // holds.
 func TestAccNetworkResource_destroyNamesOnlyOutsideKeys(t *testing.T) {
-	for _, gen := range generations {
-		t.Run(string(gen), func(t *testing.T) {
-			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "drives terraform plan -destroy")
-			srv := newTestServer(t, gen)
-			cli.write("main.tf", cliProviderConfig(srv.URL())+`
+	eachGenerationWithCLI(t, generations, "drives terraform plan -destroy", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		cli.write("main.tf", cliProviderConfig(srv.URL())+`
 resource "netmaker_network" "n" {
   name          = "tf-net-d"
   address_range = "10.77.0.0/16"
@@ -308,21 +287,20 @@ resource "netmaker_enrollment_key" "mine" {
   networks = [netmaker_network.n.id]
 }
 `)
-			cli.init()
-			cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-			testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-stranger", Networks: []string{"tf-net-d"}, Type: netmaker.KeyTypeUnlimited})
+		cli.init()
+		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-stranger", Networks: []string{"tf-net-d"}, Type: netmaker.KeyTypeUnlimited})
 
-			out := strings.Join(strings.Fields(cli.mustRun("plan", "-destroy", "-no-color", "-input=false")), " ")
-			_, warning, found := strings.Cut(out, "Warning: Deleting the network takes keys with it")
-			if !found || !strings.Contains(warning, `deletes the keys that join only this network: "tf-stranger".`) {
-				t.Fatalf("the destroy plan does not name the outside key alone:\n%s", out)
-			}
-			if strings.Contains(warning, `"tf-mine"`) {
-				t.Fatalf("the destroy plan names the configuration's own key:\n%s", warning)
-			}
-			cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
-		})
-	}
+		out := strings.Join(strings.Fields(cli.mustRun("plan", "-destroy", "-no-color", "-input=false")), " ")
+		_, warning, found := strings.Cut(out, "Warning: Deleting the network takes keys with it")
+		if !found || !strings.Contains(warning, `deletes the keys that join only this network: "tf-stranger".`) {
+			t.Fatalf("the destroy plan does not name the outside key alone:\n%s", out)
+		}
+		if strings.Contains(warning, `"tf-mine"`) {
+			t.Fatalf("the destroy plan names the configuration's own key:\n%s", warning)
+		}
+		cli.mustRun("destroy", "-no-color", "-input=false", "-auto-approve")
+	})
 }
 
 // TestAccNetworkResource_keyOfNewNetworkNotWarned: a key that names a
@@ -330,9 +308,8 @@ resource "netmaker_enrollment_key" "mine" {
 // at plan) gets no "Network not found" warning; a key naming a network that
 // exists nowhere still does.
 func TestAccNetworkResource_keyOfNewNetworkNotWarned(t *testing.T) {
-	cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, "reads the plan's warnings")
-	srv := newTestServer(t, netmakertest.GenerationCurrent)
-	cli.write("main.tf", cliProviderConfig(srv.URL())+`
+	eachGenerationWithCLI(t, generations, "reads the plan's warnings", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		cli.write("main.tf", cliProviderConfig(srv.URL())+`
 resource "netmaker_network" "n" {
   name          = "tf-net-new"
   address_range = "10.78.0.0/16"
@@ -350,12 +327,13 @@ resource "netmaker_enrollment_key" "of_none" {
   networks = ["tf-net-absent"]
 }
 `)
-	cli.init()
-	out := strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false")), " ")
-	// Terraform folds warnings of one summary into the first ("and one more
-	// similar warning"), so the fold is looked for as well.
-	if n := strings.Count(out, "Warning: Network not found"); n != 1 || !strings.Contains(out, `has no network "tf-net-absent"`) ||
-		strings.Contains(out, `has no network "tf-net-new"`) || strings.Contains(out, "similar warning") {
-		t.Fatalf("want one Network not found warning, for tf-net-absent (got %d):\n%s", n, out)
-	}
+		cli.init()
+		out := strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false")), " ")
+		// Terraform folds warnings of one summary into the first ("and one more
+		// similar warning"), so the fold is looked for as well.
+		if n := strings.Count(out, "Warning: Network not found"); n != 1 || !strings.Contains(out, `has no network "tf-net-absent"`) ||
+			strings.Contains(out, `has no network "tf-net-new"`) || strings.Contains(out, "similar warning") {
+			t.Fatalf("want one Network not found warning, for tf-net-absent (got %d):\n%s", n, out)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,7 +12,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -70,6 +75,12 @@ func resourceHCL(typ, label string, args ...string) string {
 	return fmt.Sprintf("\nresource %q %q {\n  %s\n}\n", typ, label, strings.Join(args, "\n  "))
 }
 
+// dataHCL is the HCL block of data source typ labelled label, with args as
+// in resourceHCL.
+func dataHCL(typ, label string, args ...string) string {
+	return fmt.Sprintf("\ndata %q %q {\n  %s\n}\n", typ, label, strings.Join(args, "\n  "))
+}
+
 // keyHCL is a netmaker_enrollment_key block; defaultKeyHCL a
 // netmaker_network_default_key block.
 func keyHCL(label string, args ...string) string {
@@ -92,6 +103,58 @@ func importHCL(address, id string) string {
 	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", address, id)
 }
 
+// importByIdentityHCL is an import block of the key named name into the
+// resource at address, by identity (Terraform 1.12+).
+func importByIdentityHCL(address, name string) string {
+	return fmt.Sprintf("\nimport {\n  to       = %s\n  identity = { name = %q }\n}\n", address, name)
+}
+
+// forgetHCL is a removed block that drops the resource at address from the
+// state and leaves its object on the server (Terraform 1.7+).
+func forgetHCL(address string) string {
+	return fmt.Sprintf("\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", address)
+}
+
+// resourceSchema is r's schema.
+func resourceSchema(r fwresource.Resource) schema.Schema {
+	var resp fwresource.SchemaResponse
+	r.Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
+	return resp.Schema
+}
+
+// stateOf is a state of schema sch that holds model; a nil model leaves it
+// null (no resource).
+func stateOf(t *testing.T, sch schema.Schema, model any) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	st := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
+	if model != nil {
+		if d := st.Set(ctx, model); d.HasError() {
+			t.Fatal(d)
+		}
+	}
+	return st
+}
+
+// modifyPlan drives r's ModifyPlan from state to the configuration raw,
+// which is also the proposed plan (as Terraform proposes it for a
+// configuration without computed changes; null for a destroy).
+func modifyPlan(ctx context.Context, r fwresource.ResourceWithModifyPlan, state tfsdk.State, raw tftypes.Value) fwresource.ModifyPlanResponse {
+	req := fwresource.ModifyPlanRequest{
+		State:  state,
+		Config: tfsdk.Config{Schema: state.Schema, Raw: raw},
+		Plan:   tfsdk.Plan{Schema: state.Schema, Raw: raw},
+	}
+	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
+	r.ModifyPlan(ctx, req, &resp)
+	return resp
+}
+
+// emptyPlan expects the plan of a step to change nothing.
+func emptyPlan() resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
 // plannedAction expects the plan of a step to take action on the resource
 // at addr, before the apply.
 func plannedAction(addr string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
@@ -102,8 +165,25 @@ func plannedAction(addr string, action plancheck.ResourceActionType) resource.Co
 // subtest per generation (named after it); eachGenerationParallel runs the
 // test and its subtests in parallel.
 func eachGeneration(t *testing.T, test func(t *testing.T, srv *netmakertest.Server)) {
-	for _, gen := range generations {
+	eachGenerationOf(t, generations, test)
+}
+
+// eachGenerationOf is eachGeneration over gens only.
+func eachGenerationOf(t *testing.T, gens []netmakertest.Generation, test func(t *testing.T, srv *netmakertest.Server)) {
+	for _, gen := range gens {
 		t.Run(string(gen), func(t *testing.T) { test(t, newTestServer(t, gen)) })
+	}
+}
+
+// eachGenerationWithCLI runs test in a subtest per generation of gens, with
+// a Terraform CLI of at least 1.5 (the subtest is skipped below it, saying
+// why the test needs it) and a new test server of that generation.
+func eachGenerationWithCLI(t *testing.T, gens []netmakertest.Generation, why string, test func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server)) {
+	for _, gen := range gens {
+		t.Run(string(gen), func(t *testing.T) {
+			cli := newTerraformCLIAtLeast(t, tfversion.Version1_5_0, why)
+			test(t, cli, newTestServer(t, gen))
+		})
 	}
 }
 
@@ -199,12 +279,7 @@ resource "netmaker_enrollment_key" "test" {
 func TestAccProvider_configErrors(t *testing.T) {
 	t.Parallel()
 	srv := newTestServer(t, generations[len(generations)-1])
-	key := `
-resource "netmaker_enrollment_key" "test" {
-  name = "tf-cfg"
-  type = "unlimited"
-}
-`
+	key := keyHCL("test", `name = "tf-cfg"`, `type = "unlimited"`)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -291,12 +366,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerConfig(srv) + `
-resource "netmaker_enrollment_key" "test" {
-  name = "tf-ua"
-  type = "unlimited"
-}
-`,
+			Config: providerConfig(srv) + keyHCL("test", `name = "tf-ua"`, `type = "unlimited"`),
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
