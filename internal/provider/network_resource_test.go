@@ -275,18 +275,9 @@ func TestNetworkDestroyPlanNamesKeysItTakes(t *testing.T) {
 // holds.
 func TestAccNetworkResource_destroyNamesOnlyOutsideKeys(t *testing.T) {
 	eachGenerationWithCLI(t, generations, "drives terraform plan -destroy", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
-		cli.write("main.tf", cliProviderConfig(srv.URL())+`
-resource "netmaker_network" "n" {
-  name          = "tf-net-d"
-  address_range = "10.77.0.0/16"
-}
-
-resource "netmaker_enrollment_key" "mine" {
-  name     = "tf-mine"
-  type     = "unlimited"
-  networks = [netmaker_network.n.id]
-}
-`)
+		cli.write("main.tf", cliProviderConfig(srv.URL())+
+			resourceHCL("netmaker_network", "n", `name = "tf-net-d"`, `address_range = "10.77.0.0/16"`)+
+			keyHCL("mine", `name = "tf-mine"`, `type = "unlimited"`, `networks = [netmaker_network.n.id]`))
 		cli.init()
 		cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
 		testAccCreateKey(t, srv, netmaker.CreateKeyRequest{Name: "tf-stranger", Networks: []string{"tf-net-d"}, Type: netmaker.KeyTypeUnlimited})
@@ -309,24 +300,10 @@ resource "netmaker_enrollment_key" "mine" {
 // exists nowhere still does.
 func TestAccNetworkResource_keyOfNewNetworkNotWarned(t *testing.T) {
 	eachGenerationWithCLI(t, generations, "reads the plan's warnings", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
-		cli.write("main.tf", cliProviderConfig(srv.URL())+`
-resource "netmaker_network" "n" {
-  name          = "tf-net-new"
-  address_range = "10.78.0.0/16"
-}
-
-resource "netmaker_enrollment_key" "of_new" {
-  name     = "tf-of-new"
-  type     = "unlimited"
-  networks = [netmaker_network.n.name]
-}
-
-resource "netmaker_enrollment_key" "of_none" {
-  name     = "tf-of-none"
-  type     = "unlimited"
-  networks = ["tf-net-absent"]
-}
-`)
+		cli.write("main.tf", cliProviderConfig(srv.URL())+
+			resourceHCL("netmaker_network", "n", `name = "tf-net-new"`, `address_range = "10.78.0.0/16"`)+
+			keyHCL("of_new", `name = "tf-of-new"`, `type = "unlimited"`, `networks = [netmaker_network.n.name]`)+
+			unlimitedKeyHCL("of_none", "tf-of-none", "tf-net-absent"))
 		cli.init()
 		out := strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false")), " ")
 		// Terraform folds warnings of one summary into the first ("and one more
