@@ -222,7 +222,6 @@ func TestGenerationsRestoreAndDeleteDefault(t *testing.T) {
 
 // TestGenerationsRestoreWithoutAutoKey: the auto-generated key was deleted
 // after another key took the default: giving the default back creates a key
-// like it.
 // like it where the server allows that name (current), and on v1.7, which
 // refuses it, clears the flag of the key being deleted instead.
 func TestGenerationsRestoreWithoutAutoKey(t *testing.T) {
