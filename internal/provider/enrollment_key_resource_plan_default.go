@@ -106,11 +106,12 @@ func (r *enrollmentKeyResource) planDestroy(ctx context.Context, req resource.Mo
 	if req.State.Raw.IsNull() || getModel(ctx, req.State.Raw, &state).HasError() {
 		return
 	}
-	if !isDetached(state) {
-		// A network destroyed in the same run names only the keys that are not this configuration's.
-		r.data.plans().noteDestroyed(state.Name.ValueString())
+	if isDetached(state) {
+		return
 	}
-	if isDetached(state) || !state.Default.ValueBool() {
+	// A network destroyed in the same run names only the keys that are not this configuration's.
+	r.data.plans().noteDestroyed(state.Name.ValueString())
+	if !state.Default.ValueBool() {
 		return
 	}
 	var networks []string
