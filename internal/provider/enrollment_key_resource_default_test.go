@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
@@ -170,7 +169,7 @@ func TestAccEnrollmentKeyResource_defaultToggle(t *testing.T) {
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				checkServerDefault(srv, "net-a", "net-a"),
-				func(*terraform.State) error { first, _ = srv.KeyByName("custom-one"); return nil },
+				rememberServerKey(srv, "custom-one", &first),
 			),
 		}}
 		if srv.Generation() == netmakertest.GenerationV15 {

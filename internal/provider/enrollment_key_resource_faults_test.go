@@ -508,10 +508,7 @@ func TestAccEnrollmentKeyResource_faultsRotationFailsMidway(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config: config("a"),
-						Check: func(*terraform.State) error {
-							before, _ = srv.KeyByName("tf-midway")
-							return nil
-						},
+						Check:  rememberServerKey(srv, "tf-midway", &before),
 					},
 					{
 						PreConfig:   func() { armed.Store(true) },

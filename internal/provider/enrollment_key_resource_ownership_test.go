@@ -190,7 +190,7 @@ func TestAccEnrollmentKeyResource_ownershipLostRotationWithTagChange(t *testing.
 				Steps: []resource.TestStep{
 					{
 						Config: config("tf-net-a.a", "one"),
-						Check:  func(*terraform.State) error { before, _ = srv.KeyByName("tf-lost-rot"); return nil },
+						Check:  rememberServerKey(srv, "tf-lost-rot", &before),
 					},
 					{
 						PreConfig:   rotation.arm,
@@ -587,7 +587,7 @@ func TestAccEnrollmentKeyResource_ownershipForgedRotationAnswer(t *testing.T) {
 					Steps: []resource.TestStep{
 						{
 							Config: strings.Replace(config, `"two"`, `"one"`, 1),
-							Check:  func(*terraform.State) error { before, _ = srv.KeyByName("tf-forged"); return nil },
+							Check:  rememberServerKey(srv, "tf-forged", &before),
 						},
 						apply,
 						next,

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
@@ -253,10 +252,7 @@ func TestAccEnrollmentKeyResource_defaultKeyRotation(t *testing.T) {
 						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{tokenSame.AddStateValue(keyAddr, tfjsonpath.New("token"))},
-					Check: func(*terraform.State) error {
-						before, _ = srv.KeyByName("tf-rot-net")
-						return nil
-					},
+					Check:             rememberServerKey(srv, "tf-rot-net", &before),
 				},
 				rotate,
 				{Config: providerConfig(srv) + forgetHCL("netmaker_enrollment_key.test")},

@@ -214,6 +214,15 @@ func checkServerKey(srv *netmakertest.Server, name string, f func(k netmakertest
 	}
 }
 
+// rememberServerKey copies the server's key name into *into when the check
+// runs, for a later step to compare against; a missing key fails the step.
+func rememberServerKey(srv *netmakertest.Server, name string, into *netmakertest.Key) resource.TestCheckFunc {
+	return checkServerKey(srv, name, func(k netmakertest.Key) error {
+		*into = k
+		return nil
+	})
+}
+
 // checkSameValue asserts that the server's key name still has the value of
 // *before (read when the check runs), failing with msg otherwise.
 func checkSameValue(srv *netmakertest.Server, name string, before *netmakertest.Key, msg string) resource.TestCheckFunc {

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/clock"
@@ -233,10 +232,7 @@ func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("valid"), knownvalue.Bool(false)),
 					},
-					Check: func(*terraform.State) error {
-						exhausted, _ = srv.KeyByName("tf-exhausted")
-						return nil
-					},
+					Check: rememberServerKey(srv, "tf-exhausted", &exhausted),
 				},
 				rotate,
 				{

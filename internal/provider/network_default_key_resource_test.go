@@ -531,7 +531,7 @@ resource "netmaker_network_default_key" "test" {
 				t.Fatal(err)
 			}
 		}
-		var value string
+		var chosen netmakertest.Key
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -540,7 +540,7 @@ resource "netmaker_network_default_key" "test" {
 					PreConfig: func() { flag("rogue", true) },
 					Config:    config,
 					Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
-						func(*terraform.State) error { k, _ := srv.KeyByName("custom-one"); value = k.Value; return nil }),
+						rememberServerKey(srv, "custom-one", &chosen)),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(testDefaultKeyAddr, tfjsonpath.New("key_name"), knownvalue.StringExact("custom-one")),
 					},
@@ -572,7 +572,7 @@ resource "netmaker_network_default_key" "test" {
 					Check: resource.ComposeTestCheckFunc(checkServerDefault(srv, "net-a", "custom-one"),
 						func(*terraform.State) error {
 							k, _ := srv.KeyByName("custom-one")
-							if srv.Generation() == netmakertest.GenerationV17 && k.Value != value {
+							if srv.Generation() == netmakertest.GenerationV17 && k.Value != chosen.Value {
 								return fmt.Errorf("v1.7 changes the default in place; the key's value changed")
 							}
 							return nil
