@@ -5,7 +5,7 @@
 # (3) repetitions, six terraform commands run for every variant in
 # BENCH_VARIANTS, interleaved (apply for each variant, then refresh-only
 # plan for each, ...), so that the shared machine's noise hits all alike:
-#   apply    N keys of mixed types (bench/main.tf, count = N), -parallelism (BENCH_PARALLELISM, 10)
+#   apply    N keys of mixed types (bench/keys.tf, count = N), -parallelism (BENCH_PARALLELISM, 10)
 #   refresh  plan -refresh-only (must find no changes)
 #   changes  plan with a tag added to every key (N in-place updates)
 #   update   apply -refresh=false of that change (N PUTs), -parallelism as for apply
@@ -122,6 +122,7 @@ setup_variant() {
     *) echo "bench: unknown variant $v" >&2; exit 1 ;;
   esac
   if [ "${kind[$v]}" = tfdata ]; then
+    cp bench/keys.tf "$d/tf/keys.tf"
     cp bench/terraform_data/main.tf "$d/tf/main.tf"
     echo '# empty: terraform_data needs no provider' >"$d/terraformrc"
     return
@@ -130,6 +131,7 @@ setup_variant() {
     start_sandbox "$v"
     return
   fi
+  cp bench/keys.tf "$d/tf/keys.tf"
   cp bench/main.tf "$d/tf/main.tf"
   cat >"$d/bin/terraform-provider-netmaker" <<EOF
 #!/bin/sh
@@ -500,7 +502,7 @@ mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "  floor: bench/floorprovider, the same framework with the real provider and resource schemas (validators, plan modifiers,"
   echo "  defaults) and config validators, no ModifyPlan, no I/O; the SDK logging as the framework ships it. floor-quiet: the floor"
   echo "  with the SDK's TRACE logs off, as ours turns them off. tfdata: \`terraform_data\` with the same values (no provider process)."
-  echo "- Sandbox: current generation, no faults, one per netmaker variant; configuration: bench/main.tf (mixed unlimited / uses / time_bound keys)."
+  echo "- Sandbox: current generation, no faults, one per netmaker variant; configuration: bench/keys.tf (mixed unlimited / uses / time_bound keys)."
   echo "  apply and destroy: -parallelism=$parallelism; refresh: plan -refresh-only; changes: plan adding a tag to every key (N in-place updates); destroy: -refresh=false."
   echo "  update: apply -refresh=false of that change; rotate: apply -refresh=false changing every key's regenerate_trigger (both -parallelism=$parallelism,"
   echo "  with the sandbox latency \`$latency\`, see below). raw: bench/rawhttp making the same writes on its own sandbox, update and rotate only."

@@ -1,8 +1,8 @@
 // Command rawhttp is the raw-HTTP floor scripts/bench.sh measures the
 // provider's writes against: the requests a client that knows exactly what
-// to do would send for the keys of bench/main.tf, at a given parallelism,
+// to do would send for the keys of bench/keys.tf, at a given parallelism,
 // with nothing else (no Terraform, no framework, no checks beyond the
-// status). -op create makes N keys as bench/main.tf configures them;
+// status). -op create makes N keys as bench/keys.tf configures them;
 // update, rotate and delete list the keys once, then PUT the device tag
 // (as the provider sends it: relay, groups, auto_assign_gw, default),
 // regenerate the token, or delete, every key named bench-*. Only the bench
@@ -92,7 +92,7 @@ func run(c *client, op string, n, parallelism int, tag string) error {
 	return inParallel(jobs, parallelism)
 }
 
-// createBody is key i of bench/main.tf.
+// createBody is key i of bench/keys.tf.
 func createBody(i int) map[string]any {
 	name := fmt.Sprintf("bench-%04d", i)
 	body := map[string]any{"tags": []string{name}, "networks": []string{fmt.Sprintf("bench-net-%d", i%4)},
