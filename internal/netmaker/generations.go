@@ -135,6 +135,13 @@ func (c *Client) CheckCreate(ctx context.Context, req CreateKeyRequest) error {
 	if len(req.Networks) == 0 {
 		return errNoNetworkToDefault(req.Name)
 	}
+	return c.CheckCreateDefault(ctx)
+}
+
+// CheckCreateDefault answers whether this server can create a key as a
+// network's default at all, whatever its networks: a plan whose networks
+// are not known yet can still be told that a v1.5-line server cannot.
+func (c *Client) CheckCreateDefault(ctx context.Context) error {
 	caps, err := c.Capabilities(ctx)
 	if err != nil {
 		return err

@@ -248,6 +248,50 @@ resource "netmaker_enrollment_key" "auto" {
 	})
 }
 
+// TestAccEnrollmentKeyResource_defaultOnNetworksNotYetKnown: default = true
+// on networks the plan does not know yet (networks this apply creates,
+// named by their id; alone, and beside a network the plan knows) plans,
+// applies and converges where the server creates default keys, and is
+// refused at plan on v1.5. The plan used to fail converting the unknown
+// network into the create request it checks.
+func TestAccEnrollmentKeyResource_defaultOnNetworksNotYetKnown(t *testing.T) {
+	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "net-a")
+		config := providerConfig(srv) +
+			resourceHCL("netmaker_network", "one", `name = "tf-unknown-1"`, `address_range = "10.91.0.0/16"`) +
+			resourceHCL("netmaker_network", "two", `name = "tf-unknown-2"`, `address_range = "10.92.0.0/16"`) +
+			keyHCL("alone", `name = "tf-def-alone"`, `type = "unlimited"`, `default = true`, `networks = [netmaker_network.one.id]`) +
+			keyHCL("beside", `name = "tf-def-beside"`, `type = "unlimited"`, `default = true`, `networks = ["net-a", netmaker_network.two.id]`)
+		if srv.Generation() == netmakertest.GenerationV15 {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: config, ExpectError: wrappedText(`is a Netmaker v1.5-line server`)}},
+			})
+			return
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             checkNoKey(srv, "tf-def-alone", "tf-def-beside"),
+			Steps: []resource.TestStep{
+				{
+					Config: config,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.alone", tfjsonpath.New("default"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue("netmaker_enrollment_key.beside", tfjsonpath.New("default"), knownvalue.Bool(true)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						checkServerDefault(srv, "tf-unknown-1", "tf-def-alone"),
+						checkServerDefault(srv, "tf-unknown-2", "tf-def-beside"),
+						checkServerDefault(srv, "net-a", "tf-def-beside"),
+					),
+				},
+				{Config: config, ConfigPlanChecks: emptyPlan()},
+			},
+		})
+	})
+}
+
 // runDestroyPlan drives ModifyPlan for the destroy of state, as Terraform
 // plans it (a null plan and config).
 func runDestroyPlan(t *testing.T, r *enrollmentKeyResource, state enrollmentKeyModel) diag.Diagnostics {

@@ -117,9 +117,13 @@ func (r *enrollmentKeyResource) checkCreate(ctx context.Context, config, plan en
 	if !ok || !config.Default.ValueBool() {
 		return
 	}
-	req := netmaker.CreateKeyRequest{Name: plan.Name.ValueString(), Default: true}
-	diags.Append(plan.Networks.ElementsAs(ctx, &req.Networks, false)...)
-	if err := client.CheckCreate(ctx, req); errors.Is(err, netmaker.ErrUnsupported) {
+	var err error
+	if networks, known := knownStrings(plan.Networks.SetValue); known {
+		err = client.CheckCreate(ctx, netmaker.CreateKeyRequest{Name: plan.Name.ValueString(), Default: true, Networks: networks})
+	} else {
+		err = client.CheckCreateDefault(ctx)
+	}
+	if errors.Is(err, netmaker.ErrUnsupported) {
 		diags.Append(refusalUnsupportedDefault.at(path.Root("default"), fmt.Sprintf("%s. Remove default = true.", err)))
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmaker"
 )
@@ -186,17 +185,8 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 // state records from the server (a key chosen by netmaker_network_default_key)
 // is no claim.
 func (r *enrollmentKeyResource) noteKeyPlan(name string, config, plan enrollmentKeyModel, creating bool, diags *diag.Diagnostics) {
-	k := plannedKey{creating: creating, isDefault: config.Default.ValueBool(), networksKnown: !plan.Networks.IsUnknown()}
-	if k.networksKnown {
-		for _, n := range plan.Networks.Elements() {
-			s, ok := n.(types.String)
-			if !ok || s.IsUnknown() {
-				k.networksKnown, k.networks = false, nil
-				break
-			}
-			k.networks = append(k.networks, s.ValueString())
-		}
-	}
+	k := plannedKey{creating: creating, isDefault: config.Default.ValueBool()}
+	k.networks, k.networksKnown = knownStrings(plan.Networks.SetValue)
 	ledger := r.data.plans()
 	ledger.plan(name, k)
 	if !k.isDefault || !k.networksKnown {

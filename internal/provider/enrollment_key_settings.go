@@ -145,18 +145,17 @@ func warnDeviceTags(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 // client (see planClient).
 func warnMissingNetworks(ctx context.Context, data *providerData, networks types.Set, diags *diag.Diagnostics) {
 	client, ok := data.planClient()
-	if !ok || networks.IsNull() || networks.IsUnknown() {
+	if !ok || networks.IsNull() {
 		return
 	}
-	var names []types.String
-	diags.Append(networks.ElementsAs(ctx, &names, false)...)
+	names, allKnown := knownStrings(networks)
+	if !allKnown {
+		return
+	}
 	var known []string
 	for _, n := range names {
-		if n.IsUnknown() {
-			return
-		}
-		if !data.plans().createsNetwork(n.ValueString()) {
-			known = append(known, n.ValueString())
+		if !data.plans().createsNetwork(n) {
+			known = append(known, n)
 		}
 	}
 	if len(known) == 0 {

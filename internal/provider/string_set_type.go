@@ -110,3 +110,21 @@ func (v boundedStringSet) Equal(o attr.Value) bool {
 func (v boundedStringSet) ToSetValue(context.Context) (basetypes.SetValue, diag.Diagnostics) {
 	return v.SetValue, nil
 }
+
+// knownStrings is the strings of a set of strings and whether all of them
+// are known: a plan's set may be unknown, or hold unknown elements, until
+// the apply.
+func knownStrings(s types.Set) ([]string, bool) {
+	if s.IsUnknown() {
+		return nil, false
+	}
+	var out []string
+	for _, e := range s.Elements() {
+		str, ok := e.(types.String)
+		if !ok || str.IsUnknown() {
+			return nil, false
+		}
+		out = append(out, str.ValueString())
+	}
+	return out, true
+}
