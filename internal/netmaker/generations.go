@@ -476,16 +476,18 @@ func (c *Client) DeleteKeyAnyway(ctx context.Context, value string) (DefaultKeyD
 }
 
 // CheckRotate answers the error RotateKey(k) would give before changing
-// anything, or nil: on v1.5 a rotation creates the key again, which a
-// default key (Netmaker refuses to delete it), a used-up or an expired key
-// does not allow (ErrUnsupported, ErrCannotRecreate).
+// anything, or nil. The regenerate-token route checks the key it writes back
+// as a create does, so a used-up or expired key cannot be rotated
+// (ErrCannotRecreate); on v1.5 a rotation creates the key again, which a
+// default key (Netmaker refuses to delete it) does not allow either
+// (ErrUnsupported).
 func (c *Client) CheckRotate(ctx context.Context, k *EnrollmentKey) error {
 	caps, err := c.Capabilities(ctx)
 	if err != nil {
 		return err
 	}
 	if caps.RegenerateToken {
-		return nil
+		return c.checkRegeneratable(k)
 	}
 	if k.Default {
 		return fmt.Errorf("%w: %s is a Netmaker v1.5-line server: it has no regenerate-token route, so a rotation deletes the "+
@@ -517,6 +519,36 @@ func (c *Client) RotateKey(ctx context.Context, value string) (*EnrollmentKey, e
 		return c.RegenerateToken(ctx, value)
 	}
 	return c.recreate(ctx, k, false)
+}
+
+// checkRegeneratable refuses what the regenerate-token route refuses: it
+// validates the key as Netmaker's EnrollmentKey.IsValid does and answers a
+// key that no longer admits devices with a 500 (recorded on the current
+// line; v1.7 is assumed to do the same, the least kind plausible reading).
+func (c *Client) checkRegeneratable(k *EnrollmentKey) error {
+	if c.admitsDevices(k) {
+		return nil
+	}
+	why := "it has no uses left"
+	if !k.Expiration.IsZero() {
+		why = "its expiry has passed"
+	}
+	return fmt.Errorf("%w: %s refuses to regenerate the token of the enrollment key %q, because %s",
+		ErrCannotRecreate, c.host, k.Name, why)
+}
+
+// admitsDevices is Netmaker's EnrollmentKey.IsValid: uses left, or an expiry
+// ahead, or else the unlimited flag (of a key whose type is defined).
+func (c *Client) admitsDevices(k *EnrollmentKey) bool {
+	switch {
+	case k.UsesRemaining > 0:
+		return true
+	case !k.Expiration.IsZero() && c.now().Before(k.Expiration):
+		return true
+	case k.Type == KeyTypeUndefined:
+		return false
+	}
+	return k.Unlimited
 }
 
 // checkRecreatable refuses what cannot be created again with its settings.

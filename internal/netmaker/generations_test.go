@@ -291,17 +291,46 @@ func TestGenerationsRotateKey(t *testing.T) {
 		}
 		wantDefaults(t, srv, "net1")
 	})
-	t.Run("v1.5 used-up key", func(t *testing.T) {
-		srv, c := newGenerationServer(t, netmakertest.GenerationV15)
-		k := createKey(t, c, netmaker.CreateKeyRequest{Name: "once", Networks: []string{"net1"}, Type: netmaker.KeyTypeUses, Uses: 1})
-		if err := srv.Register(k.Token); err != nil {
-			t.Fatal(err)
+	// A key that admits no device cannot be rotated anywhere: v1.5 cannot
+	// create it again, the regenerate-token route refuses it (a 500 the
+	// check answers before anything is sent).
+	for _, gen := range netmakertest.Generations() {
+		for _, tc := range []struct {
+			name    string
+			exhaust func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey)
+		}{
+			{"used-up key", func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey) {
+				if err := srv.Register(k.Token); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"expired key", func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey) {
+				if err := srv.UpdateKeyByName(k.Name, func(k *netmakertest.Key) { k.Expiration = time.Now().Add(-time.Minute) }); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		} {
+			t.Run(string(gen)+" "+tc.name, func(t *testing.T) {
+				srv, c := newGenerationServer(t, gen)
+				req := netmaker.CreateKeyRequest{Name: "once", Networks: []string{"net1"}, Type: netmaker.KeyTypeUses, Uses: 1}
+				if tc.name == "expired key" {
+					req = netmaker.CreateKeyRequest{Name: "once", Networks: []string{"net1"}, Type: netmaker.KeyTypeTimeBound, Expiration: time.Now().Add(time.Hour)}
+				}
+				k := createKey(t, c, req)
+				tc.exhaust(t, srv, k)
+				srv.ResetStats()
+				if _, err := c.RotateKey(context.Background(), k.Value); !errors.Is(err, netmaker.ErrCannotRecreate) {
+					t.Fatalf("RotateKey(%s) = %v, want ErrCannotRecreate", tc.name, err)
+				}
+				for route, n := range srv.Stats() {
+					if !strings.HasPrefix(route, "GET ") && n > 0 {
+						t.Fatalf("the refused rotation sent %d × %s", n, route)
+					}
+				}
+				if after, ok := srv.KeyByName("once"); !ok || after.Value != k.Value {
+					t.Fatal("the refused rotation changed or deleted the key")
+				}
+			})
 		}
-		if _, err := c.RotateKey(context.Background(), k.Value); !errors.Is(err, netmaker.ErrCannotRecreate) {
-			t.Fatalf("RotateKey(used up) = %v, want ErrCannotRecreate", err)
-		}
-		if _, ok := srv.KeyByName("once"); !ok {
-			t.Fatal("the refused rotation deleted the key")
-		}
-	})
+	}
 }

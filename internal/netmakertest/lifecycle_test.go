@@ -2,6 +2,7 @@ package netmakertest
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -159,6 +160,33 @@ func TestRegenerate(t *testing.T) {
 			}
 			if ks := s.DefaultKeys("net1"); len(ks) != 1 || ks[0].Name != "net1" || ks[0].Value == def.Value {
 				t.Fatalf("default keys of net1 after regenerate: %+v", ks)
+			}
+		})
+	}
+}
+
+// TestRegenerateInvalidKey: the route validates the key it writes back as a
+// create does, so a key that admits no device (no uses left, expiry passed)
+// is refused with a 500 that prints the key's fields, and nothing changes
+// (observed on a real current-line server, 2026-12-07).
+func TestRegenerateInvalidKey(t *testing.T) {
+	for _, gen := range keyGenerations {
+		t.Run(string(gen), func(t *testing.T) {
+			c := newClock()
+			s := newTest(t, Options{Generation: gen, Now: c.Now})
+			createNetwork(t, s, "net1", "10.1.0.0/16")
+			once := createKey(t, s, `{"tags":["once"],"networks":["net1"],"uses_remaining":1}`)
+			if err := s.Register(once.Token); err != nil {
+				t.Fatal(err)
+			}
+			soon := createKey(t, s, `{"tags":["soon"],"networks":["net1"],"expiration":`+fmt.Sprint(c.Now().Add(time.Minute).Unix())+`}`)
+			c.Advance(2 * time.Minute)
+			for _, k := range []wireKey{once, soon} {
+				call(t, s, "POST", "/api/v1/enrollment-keys/"+k.Value+"/regenerate-token", "").
+					wantError(t, 500, "enrollment key is not valid: uses remaining: 0, expiration: ")
+				if after, ok := s.KeyByName(k.Tags[0]); !ok || after.Value != k.Value {
+					t.Fatalf("the refused regenerate changed %s", k.Tags[0])
+				}
 			}
 		})
 	}

@@ -129,10 +129,7 @@ func (s *Server) createKeyLocked(b APIEnrollmentKey, user string) (k *storedKey,
 		key.Type = TypeUnlimited
 	}
 	if !key.usable(now) {
-		// The key's own fields, as Go prints them (recorded): negative uses
-		// show as 0, an expiration as "2001-09-09 01:46:40 +0000 UTC".
-		return nil, false, errf(500, "enrollment key is not valid: uses remaining: %d, expiration: %s, unlimited: %t",
-			key.UsesRemaining, key.Expiration, key.Unlimited)
+		return nil, false, errNotValid(&key)
 	}
 	if len(b.Networks) > 0 {
 		key.Networks = slices.Clone(b.Networks)
@@ -256,6 +253,11 @@ func (s *Server) regenerateLocked(value string) (*storedKey, *apiError) {
 	if k == nil {
 		return nil, errf(400, msgNoKey)
 	}
+	if !k.usable(s.now()) {
+		// The route validates the key it writes back as a create does
+		// (EnrollmentKey.Validate), and changes nothing when it fails.
+		return nil, errNotValid(&k.Key)
+	}
 	delete(s.keys, value)
 	k.Value = s.newValueLocked()
 	k.updatedAt = s.now()
@@ -325,6 +327,14 @@ func (s *Server) registerLocked(token string) *apiError {
 // type with the unlimited flag, even a time-bound key past its expiration
 // (recorded: create answers 200 for such a key, and a uses_remaining of -1
 // with unlimited makes an unlimited key).
+// errNotValid is Netmaker's answer to writing a key that admits no device,
+// with the key's own fields as Go prints them (recorded): negative uses show
+// as 0, an expiration as "2001-09-09 01:46:40 +0000 UTC".
+func errNotValid(k *Key) *apiError {
+	return errf(500, "enrollment key is not valid: uses remaining: %d, expiration: %s, unlimited: %t",
+		k.UsesRemaining, k.Expiration, k.Unlimited)
+}
+
 func (k *Key) usable(now time.Time) bool {
 	switch {
 	case k.UsesRemaining > 0:

@@ -255,12 +255,12 @@ func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic 
 	}
 	r := refusalRotateOther
 	switch {
-	case key.Default:
+	case errors.Is(err, netmaker.ErrUnsupported):
 		r = refusalRotateDefault
-	case key.Type == netmaker.KeyTypeUses && key.UsesRemaining <= 0:
-		r = refusalRotateUsedUp
-	case key.Type == netmaker.KeyTypeTimeBound:
+	case !key.Expiration.IsZero():
 		r = refusalRotateExpired
+	case key.Type == netmaker.KeyTypeUses:
+		r = refusalRotateUsedUp
 	}
 	return r.at(at, err.Error()+". Nothing was changed.")
 }

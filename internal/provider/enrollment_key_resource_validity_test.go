@@ -185,8 +185,10 @@ func TestAccEnrollmentKeyResource_expiresAt(t *testing.T) {
 }
 
 // TestAccEnrollmentKeyResource_exhausted drives a uses key down through the server's
-// register route, rotates it (v1.5 cannot: it would recreate the key with no
-// uses), and opts in to its replacement.
+// register route, asks for a rotation, which the plan refuses on every
+// generation (v1.5 would have to create the key again with no uses; the
+// regenerate-token route refuses a key that admits no device), and opts in to
+// its replacement.
 func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 	eachGeneration(t, func(t *testing.T, srv *netmakertest.Server) {
 		config := func(trigger string, recreate bool) string {
@@ -205,17 +207,8 @@ func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 		var exhausted netmakertest.Key
 		valueDiffers := statecheck.CompareValue(compare.ValuesDiffer())
 		rotate := resource.TestStep{
-			Config: config("b", false),
-			ConfigStateChecks: []statecheck.StateCheck{
-				valueDiffers.AddStateValue(keyAddr, tfjsonpath.New("value")),
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("status"), knownvalue.StringExact("exhausted")),
-			},
-		}
-		if srv.Generation() == netmakertest.GenerationV15 {
-			rotate = resource.TestStep{
-				Config:      config("b", false),
-				ExpectError: regexp.MustCompile(`(?s)Cannot rotate a used-up key.*Nothing was changed`),
-			}
+			Config:      config("b", false),
+			ExpectError: regexp.MustCompile(`(?s)Cannot rotate a used-up key.*Nothing was changed`),
 		}
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -237,8 +230,8 @@ func TestAccEnrollmentKeyResource_exhausted(t *testing.T) {
 				rotate,
 				{
 					PreConfig: func() {
-						if k, _ := srv.KeyByName("tf-exhausted"); srv.Generation() == netmakertest.GenerationV15 && k.Value != exhausted.Value {
-							t.Errorf("v1.5: the refused rotation changed the key")
+						if k, _ := srv.KeyByName("tf-exhausted"); k.Value != exhausted.Value {
+							t.Errorf("the refused rotation changed the key")
 						}
 					},
 					Config:           config("b", true),

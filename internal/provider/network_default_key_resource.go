@@ -223,7 +223,17 @@ func (r *networkDefaultKeyResource) checkPlan(ctx context.Context, client *netma
 			planned := &netmaker.EnrollmentKey{Name: keyName, Networks: []string{network}}
 			if err := client.CheckMakeDefault(ctx, planned, opts); err != nil {
 				diags.Append(makeDefaultDiagnostic(network, keyName, err))
+				return
 			}
+		}
+		if errors.Is(err, netmaker.ErrNotFound) && !isPlanned {
+			// A warning, as below: a resource of this configuration that
+			// this plan has not seen yet may create the key.
+			diags.AddAttributeWarning(path.Root("key_name"), "Enrollment key not found",
+				fmt.Sprintf("%s has no enrollment key named %q, and this plan has not planned one. Unless this apply "+
+					"creates it, making it network %q's default will fail. If this configuration creates the key, "+
+					"refer to it (key_name = netmaker_enrollment_key.<label>.name) so that the plan knows.",
+					client.Host(), keyName, network))
 		}
 	case !key.HasNetwork(network) && isPlanned:
 		diags.Append(refusalKeyNotInNetwork.at(path.Root("key_name"), fmt.Sprintf("Enrollment key %q does not include "+

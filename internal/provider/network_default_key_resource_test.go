@@ -687,3 +687,26 @@ resource "netmaker_network_default_key" "net" {
 		})
 	}
 }
+
+// TestAccNetworkDefaultKeyResource_missingKeyWarns: a key_name no key on the
+// server has, and no key of this plan, is warned about at plan time (the
+// apply would fail); the same name referred to from the resource that
+// creates it is not.
+func TestAccNetworkDefaultKeyResource_missingKeyWarns(t *testing.T) {
+	eachGenerationWithCLI(t, customDefaultGenerations, "reads the plan's warnings", func(t *testing.T, cli *terraformCLI, srv *netmakertest.Server) {
+		testAccCreateNetworks(t, srv, "tf-nk-net")
+		plan := func(keyName string, more string) string {
+			cli.write("main.tf", cliProviderConfig(srv.URL())+more+
+				defaultKeyHCL("net", `network = "tf-nk-net"`, "key_name = "+keyName, `allow_recreate = true`))
+			cli.init()
+			return strings.Join(strings.Fields(cli.mustRun("plan", "-no-color", "-input=false")), " ")
+		}
+		if out := plan(`"tf-nobody"`, ""); !strings.Contains(out, "Warning: Enrollment key not found") ||
+			!strings.Contains(out, `has no enrollment key named "tf-nobody"`) {
+			t.Fatalf("want the Enrollment key not found warning:\n%s", out)
+		}
+		if out := plan("netmaker_enrollment_key.k.name", unlimitedKeyHCL("k", "tf-nobody", "tf-nk-net")); strings.Contains(out, "Enrollment key not found") {
+			t.Fatalf("a key this plan creates was warned about:\n%s", out)
+		}
+	})
+}
