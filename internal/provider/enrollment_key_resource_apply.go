@@ -255,6 +255,8 @@ func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic 
 	}
 	r := refusalRotateOther
 	switch {
+	case errors.Is(err, netmaker.ErrNameTaken):
+		r = refusalRotateNameShared
 	case key.Default:
 		r = refusalRotateDefault
 	case key.Type == netmaker.KeyTypeUses && key.UsesRemaining <= 0:
