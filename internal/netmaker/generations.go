@@ -192,7 +192,7 @@ func (c *Client) CheckMakeDefault(ctx context.Context, k *EnrollmentKey, opts Ma
 			"making the existing key %q the default means deleting it and creating it again with the same name and settings, "+
 			"which gives it a new value and token (the old token stops working)", ErrNeedsRecreate, c.host, k.Name)
 	}
-	return c.checkRecreatable(k, "make it the default of its networks")
+	return c.checkRecreatable(ctx, k, "make it the default of its networks")
 }
 
 // MakeDefault makes the key with value the default of all its networks
@@ -246,6 +246,11 @@ type RestoredDefault struct {
 	// a network that keys join), so the released key's flag was cleared
 	// instead, and the network has no default key now (Key is nil).
 	Cleared bool
+	// NetworkMissing: the network does not exist on the server, so there is
+	// no default to give back and no key is created for it. With Cleared
+	// (v1.7) the released key's flag was taken off by an update; without it
+	// (current) nothing was changed for this network.
+	NetworkMissing bool
 }
 
 // RestoreDefault makes the key Netmaker generated with network its default
@@ -267,7 +272,7 @@ func (c *Client) RestoreDefault(ctx context.Context, network string) (RestoredDe
 func (c *Client) restoreDefault(ctx context.Context, network string) (RestoredDefault, error) {
 	out, auto, err := c.planRestore(ctx, network)
 	switch {
-	case err != nil, out.Key != nil:
+	case err != nil, out.Key != nil, out.NetworkMissing:
 		return out, err
 	case out.Created:
 		out.Key, err = c.CreateKey(ctx, CreateKeyRequest{Name: network, Networks: []string{network}, Type: KeyTypeUnlimited, Default: true})
@@ -310,7 +315,17 @@ func (c *Client) planRestore(ctx context.Context, network string) (RestoredDefau
 			c.noCustomDefaults(), network)
 	}
 	if !found {
-		out.Created = true
+		// A key like the auto-generated one is created only for a network
+		// that exists: Netmaker accepts keys for any network name, and one
+		// made for a missing network is a stray key nobody manages. Without
+		// a network list (an error) nothing is created either: the least
+		// harmful choice; the caller reports the error.
+		missing, err := c.MissingNetworks(ctx, []string{network})
+		if err != nil {
+			return out, nil, fmt.Errorf("reading the networks to tell whether network %q exists failed: %w", network, err)
+		}
+		out.NetworkMissing = len(missing) > 0
+		out.Created = !out.NetworkMissing
 		return out, nil, nil
 	}
 	out.Recreated = !caps.CanSetDefaultInPlace
@@ -324,15 +339,31 @@ func (c *Client) planRestore(ctx context.Context, network string) (RestoredDefau
 // (Cleared) instead. PlanReleaseDefault and ReleaseDefault both decide by it.
 func (c *Client) planRelease(ctx context.Context, network string) (RestoredDefault, error) {
 	planned, _, err := c.planRestore(ctx, network)
-	if err != nil || !planned.Created {
+	if err != nil || !planned.Created && !planned.NetworkMissing {
 		return planned, err
 	}
 	caps, err := c.Capabilities(ctx)
 	if err != nil {
 		return planned, err
 	}
+	if planned.NetworkMissing {
+		// Nothing is created for a missing network; where an update can
+		// take the flag off (v1.7), it is taken off.
+		planned.Cleared = caps.CanSetDefaultInPlace
+		return planned, nil
+	}
 	planned.Created, planned.Cleared = !caps.RefusesNetworkNamedKeys, caps.RefusesNetworkNamedKeys
 	return planned, nil
+}
+
+// DefaultStaysAfterRelease tells whether a key whose release was planned
+// (PlanReleaseDefault) stays a network's default afterwards: when every
+// network it gives back is missing and no update can take its flag off
+// (current generation). Netmaker refuses to delete a default key, and the
+// only other way to move the flag there is to create a default key for the
+// missing network, which would be a stray key; so such a key is kept.
+func DefaultStaysAfterRelease(planned []RestoredDefault) bool {
+	return len(planned) > 0 && !slices.ContainsFunc(planned, func(p RestoredDefault) bool { return !p.NetworkMissing || p.Cleared })
 }
 
 // PlanReleaseDefault answers, before anything changes, what giving back the
@@ -398,6 +429,9 @@ func (c *Client) ReleaseDefault(ctx context.Context, value string) ([]RestoredDe
 		case err != nil:
 		case planned.Cleared:
 			r, err = c.clearDefault(ctx, k, n)
+			r.NetworkMissing = planned.NetworkMissing
+		case planned.NetworkMissing:
+			r = planned // nothing to give back, nothing can be done
 		default:
 			r, err = c.RestoreDefault(ctx, n)
 			if errors.Is(err, ErrNameTaken) {
@@ -445,6 +479,10 @@ type DefaultKeyDeletion struct {
 	// Restored: networks whose default went back to their auto-generated
 	// key before the key was deleted.
 	Restored []RestoredDefault
+	// KeptForMissingNetworks: the key is the default only of networks that
+	// do not exist, and this server cannot take its flag off
+	// (DefaultStaysAfterRelease); it was left on the server, not deleted.
+	KeptForMissingNetworks bool
 }
 
 // DeleteKeyAnyway deletes the key with value even when it is a network's
@@ -466,6 +504,10 @@ func (c *Client) DeleteKeyAnyway(ctx context.Context, value string) (DefaultKeyD
 	out.Restored, err = c.ReleaseDefault(ctx, value)
 	if err != nil {
 		return out, fmt.Errorf("the enrollment key %q is a network's default key, which Netmaker refuses to delete: %w", k.Name, err)
+	}
+	if DefaultStaysAfterRelease(out.Restored) {
+		out.KeptForMissingNetworks = true
+		return out, nil
 	}
 	err = c.DeleteKey(ctx, value)
 	if errors.Is(err, ErrDefaultKey) {
@@ -495,7 +537,7 @@ func (c *Client) CheckRotate(ctx context.Context, k *EnrollmentKey) error {
 			"its network, cannot be rotated there (only deleting the network ends it). Keys that are not a network's default "+
 			"can be rotated there", ErrUnsupported, c.host, k.Name)
 	}
-	return c.checkRecreatable(k, "rotate its token")
+	return c.checkRecreatable(ctx, k, "rotate its token")
 }
 
 // RotateKey gives the key with value a new value and token and keeps its
@@ -551,9 +593,14 @@ func (c *Client) admitsDevices(k *EnrollmentKey) bool {
 	return k.Unlimited
 }
 
-// checkRecreatable refuses what cannot be created again with its settings.
-func (c *Client) checkRecreatable(k *EnrollmentKey, purpose string) error {
+// checkRecreatable refuses what cannot be created again with its settings,
+// or under its name: the plan's checks and recreate itself ask it, before
+// anything is deleted.
+func (c *Client) checkRecreatable(ctx context.Context, k *EnrollmentKey, purpose string) error {
 	how := fmt.Sprintf("to %s on %s, the enrollment key %q has to be deleted and created again with its settings", purpose, c.host, k.Name)
+	if err := c.checkNameUnshared(ctx, k, how); err != nil {
+		return err
+	}
 	switch {
 	case k.Type == KeyTypeUses && k.UsesRemaining <= 0:
 		return fmt.Errorf("%w: %s, including its remaining uses, and it has none left", ErrCannotRecreate, how)
@@ -565,12 +612,39 @@ func (c *Client) checkRecreatable(k *EnrollmentKey, purpose string) error {
 	return nil
 }
 
+// checkNameUnshared refuses to re-create k while another key carries its
+// name: Netmaker checks key names against every key (the auto-generated key
+// of a network named like k counts), so the create after the delete would
+// fail with "key names must be unique" and k would be lost. The shared list
+// serves (one list per apply, not per key).
+func (c *Client) checkNameUnshared(ctx context.Context, k *EnrollmentKey, how string) error {
+	if k.Value == "" {
+		// A key only planned (no value yet): its name is checked as a
+		// create's, and once created it is the key of the name on the list.
+		return nil
+	}
+	keys, err := c.listShared(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(keys, func(o EnrollmentKey) bool { return o.Name == k.Name && o.Value != k.Value })
+	if i < 0 {
+		return nil
+	}
+	other := "another key on the server has the same name"
+	if keys[i].AutoGenerated() {
+		other = fmt.Sprintf("network %q exists, and the key Netmaker generated with it has the same name", k.Name)
+	}
+	return fmt.Errorf("%w: %s, but %s; Netmaker refuses a second key of one name, so the new key could not be created "+
+		"after the old one is deleted (%w)", ErrCannotRecreate, how, other, ErrNameTaken)
+}
+
 // recreate deletes k and creates it again with the same name, networks,
 // device tags, gateway settings, remaining uses and expiry, as a default
 // key when asDefault: the one path that rotates on v1.5 and makes a default
 // on current. The new key has a new value and token.
 func (c *Client) recreate(ctx context.Context, k *EnrollmentKey, asDefault bool) (*EnrollmentKey, error) {
-	if err := c.checkRecreatable(k, "create it again"); err != nil {
+	if err := c.checkRecreatable(ctx, k, "create it again"); err != nil {
 		return nil, err
 	}
 	req := k.Request()

@@ -255,6 +255,8 @@ func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic 
 	}
 	r := refusalRotateOther
 	switch {
+	case errors.Is(err, netmaker.ErrNameTaken):
+		r = refusalRotateNameShared
 	case errors.Is(err, netmaker.ErrUnsupported):
 		r = refusalRotateDefault
 	case !key.Expiration.IsZero():
@@ -348,6 +350,9 @@ func (r *enrollmentKeyResource) deleteDefaultKey(ctx context.Context, name, valu
 				"deletes it only with its network. It was removed from the Terraform state and stays on %s, where it goes "+
 				"when the network is deleted.", name, name, client.Host()))
 	}
+	if done.KeptForMissingNetworks {
+		diags.AddWarning("Default key of missing networks left on the server", keptForMissingNetworks(name, client.Host()))
+	}
 	return err
 }
 
@@ -394,4 +399,14 @@ func keepPlanned[T interface{ IsUnknown() bool }](dst *T, planned T) {
 	if !planned.IsUnknown() {
 		*dst = planned
 	}
+}
+
+// keptForMissingNetworks words netmaker.DefaultStaysAfterRelease, for the
+// plan of a destroy and for the destroy itself.
+func keptForMissingNetworks(name, host string) string {
+	return fmt.Sprintf("Enrollment key %q is the default key only of networks that do not exist on %s. Netmaker refuses "+
+		"to delete a default key, and this server moves the flag only to a newly created default key, which would be a "+
+		"stray key for a network that does not exist; so no key is created and %q stays on the server, removed from "+
+		"the Terraform state. To delete it, create one of its networks (its auto-generated key becomes the default) "+
+		"and delete %q in Netmaker, or delete the key there directly.", name, host, name, name)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -149,11 +150,19 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 	}
 	var lines []string
 	title := "Giving the default back leaves networks without a default key"
+	if !slices.ContainsFunc(planned, func(p netmaker.RestoredDefault) bool { return !p.NetworkMissing }) {
+		title = "No default to give back to networks that do not exist"
+	}
 	for _, p := range planned {
 		if p.Recreated || p.Created {
 			title = "Giving the default back creates keys"
 		}
 		switch {
+		case p.NetworkMissing && p.Cleared:
+			lines = append(lines, fmt.Sprintf("network %q: it does not exist on the server, so no key is created for it; "+
+				"the key's default flag is cleared", p.Network))
+		case p.NetworkMissing:
+			lines = append(lines, fmt.Sprintf("network %q: it does not exist on the server, so no key is created for it", p.Network))
 		case p.Recreated:
 			lines = append(lines, fmt.Sprintf("network %q: its auto-generated key %q is created again as its default, "+
 				"with a new token (this server makes only a new key a default); whoever uses its old token needs the new one", p.Network, p.Network))
@@ -167,6 +176,11 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 		}
 	}
 	if len(lines) == 0 {
+		return
+	}
+	if what == "is destroyed" && netmaker.DefaultStaysAfterRelease(planned) {
+		diags.AddAttributeWarning(path.Root("default"), "Default key of missing networks stays on the server",
+			keptForMissingNetworks(name, client.Host()))
 		return
 	}
 	detail := fmt.Sprintf("When enrollment key %q %s, Netmaker needs another default key for each of its networks: %s.",

@@ -121,6 +121,12 @@ default = true`)
 			return rotatedKeyConfig(srv, `type = "uses"`+"\n"+`uses = 1`, "two")
 		},
 	},
+	refusalRotateNameShared.title: {
+		generations: []netmakertest.Generation{netmakertest.GenerationV15},
+		prior:       func(srv *netmakertest.Server) string { return rotatedKeyConfig(srv, `type = "unlimited"`, "one") },
+		beforePlan:  func(t *testing.T, srv *netmakertest.Server) { testAccCreateNetworks(t, srv, "tf-rotate") },
+		config:      func(srv *netmakertest.Server) string { return rotatedKeyConfig(srv, `type = "unlimited"`, "two") },
+	},
 	refusalRotateExpired.title: {
 		// Every generation: v1.5 cannot create the key again, the regenerate-token
 		// route refuses a key that admits no device.

@@ -459,6 +459,14 @@ func (r *networkDefaultKeyResource) Delete(ctx context.Context, req resource.Del
 // a token or made a new key.
 func addRestoredWarning(r netmaker.RestoredDefault, diags *diag.Diagnostics) {
 	switch {
+	case r.NetworkMissing && r.Cleared:
+		diags.AddWarning("Network does not exist: no default to give back",
+			fmt.Sprintf("Network %q does not exist on the server, so no key was created for it; the key being released "+
+				"only lost its default flag.", r.Network))
+	case r.NetworkMissing:
+		diags.AddWarning("Network does not exist: no default to give back",
+			fmt.Sprintf("Network %q does not exist on the server, so there is no default to give back and no key was "+
+				"created for it; its default key was left as it is.", r.Network))
 	case r.Recreated:
 		diags.AddWarning("Auto-generated enrollment key created again with a new token",
 			fmt.Sprintf("To give network %q its default key back, the key Netmaker generated with it (%q) was deleted and "+

@@ -78,9 +78,13 @@ var (
 		"Choose a key that can be created again as it is (uses left, expiry ahead), or create the key as the default (default = true).")
 	refusalRotateDefault = planAndApply("Cannot rotate a default key on this server",
 		"Keys that are not a network's default can be rotated there.")
-	refusalRotateUsedUp  = planAndApply("Cannot rotate a used-up key on this server", replaceInstead("uses"))
-	refusalRotateExpired = planAndApply("Cannot rotate an expired key on this server", replaceInstead("expires_at or ttl"))
-	refusalRotateOther   = applyOnly("Cannot rotate this key on this server",
+	refusalRotateUsedUp     = planAndApply("Cannot rotate a used-up key on this server", replaceInstead("uses"))
+	refusalRotateExpired    = planAndApply("Cannot rotate an expired key on this server", replaceInstead("expires_at or ttl"))
+	refusalRotateNameShared = planAndApply("Cannot rotate a key whose name another key has on this server",
+		"Rotate it after the other key of this name is gone (a network named like this key: its auto-generated key "+
+			"carries the name and goes only with the network), or replace this key under another name. A "+
+			"current-generation server rotates keys in place, whatever the other keys are called.")
+	refusalRotateOther = applyOnly("Cannot rotate this key on this server",
 		"It is known at plan time, by the same CheckRotate as the other rotation refusals, but only a key the "+
 			"server reports with an undefined type meets it, and no server makes such keys to test with.")
 	refusalOutcomeUnknown = applyOnly("Enrollment key may have been created",
@@ -137,6 +141,7 @@ var refusals = []*refusal{
 	&refusalRotateDefault,
 	&refusalRotateUsedUp,
 	&refusalRotateExpired,
+	&refusalRotateNameShared,
 	&refusalRotateOther,
 	&refusalOutcomeUnknown,
 	&refusalGatewayNotFound,
