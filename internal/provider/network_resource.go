@@ -72,11 +72,14 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				},
 			},
 			"address_range": schema.StringAttribute{
-				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, such as `10.101.0.0/16`; unique " +
-					"across networks and not a /31, /32, /127 or /128. Changing it replaces the network.",
+				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, such as `10.101.0.0/16`, written as " +
+					"Netmaker stores it: the range's first address (`10.101.0.0/16`, not `10.101.5.7/16`), IPv6 in lower " +
+					"case and shortest form (`fd00:abcd::/64`). Not a /31, /32, /127 or /128, and no overlap with another " +
+					"network's range: the plan refuses a range that contains, or lies inside, one in use. Changing it " +
+					"replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{addressRangeValidator{}},
+				Validators:    []validator.String{validators.AddressRange()},
 			},
 			"default_key_name": schema.StringAttribute{
 				MarkdownDescription: "The name of the enrollment key Netmaker generated for this network (the network's name); " +
@@ -300,36 +303,4 @@ func networkState(n netmaker.Network) networkModel {
 		AddressRange:   types.StringValue(n.AddressRange),
 		DefaultKeyName: types.StringValue(n.Name),
 	}
-}
-
-// addressRangeValidator accepts what Netmaker accepts as a network range.
-type addressRangeValidator struct{}
-
-func (addressRangeValidator) Description(context.Context) string {
-	return "must be a CIDR range that is not a /31, /32, /127 or /128"
-}
-
-func (v addressRangeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v addressRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := addressRangeProblem(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid address range", msg)
-	}
-}
-
-// addressRangeProblem explains why Netmaker would refuse cidr, or answers "".
-func addressRangeProblem(cidr string) string {
-	prefix, err := netip.ParsePrefix(cidr)
-	if err != nil {
-		return fmt.Sprintf("%q is not a CIDR range such as 10.101.0.0/16.", cidr)
-	}
-	if hostBits := prefix.Addr().BitLen() - prefix.Bits(); hostBits <= 1 {
-		return fmt.Sprintf("%q is a /%d: Netmaker needs room for more than two addresses.", cidr, prefix.Bits())
-	}
-	return ""
 }

@@ -19,33 +19,6 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-func TestAddressRangeProblem(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		cidr    string
-		wantBad bool
-	}{
-		{"10.101.0.0/16", false},
-		{"10.101.0.0/30", false},
-		{"fd00::/64", false},
-		{"10.101.0.0/31", true},
-		{"10.101.0.1/32", true},
-		{"fd00::/127", true},
-		{"fd00::1/128", true},
-		{"10.101.0.0", true},
-		{"not-a-range", true},
-		{"", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.cidr, func(t *testing.T) {
-			got := addressRangeProblem(tt.cidr)
-			if (got != "") != tt.wantBad {
-				t.Errorf("addressRangeProblem(%q) = %q, want problem: %v", tt.cidr, got, tt.wantBad)
-			}
-		})
-	}
-}
-
 func testAccNetworkConfig(srv *netmakertest.Server, name, cidr string) string {
 	return providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_network" "test" {
