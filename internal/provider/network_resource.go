@@ -63,8 +63,9 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The network's name (Netmaker's `netid`): 1–32 characters of `a-z`, `0-9`, `_` and `-`; " +
-					"it also names the network's auto-generated key. The plan refuses the name of an existing enrollment key " +
-					"(Netmaker would accept it, and two keys would share the name). Changing it replaces the network.",
+					"it also names the network's auto-generated key. The plan refuses the name of an existing network (import " +
+					"it instead) or enrollment key (Netmaker would accept it, and two keys would share the name). Changing it " +
+					"replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
@@ -91,12 +92,14 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	}
 }
 
-// ModifyPlan refuses, on create, a name that an enrollment key already has:
-// Netmaker would create the network, and its auto-generated key would then
-// share the name with the other key (lookups by name become ambiguous). For
-// an existing network it says when the network on the server is another
-// one (re-created by someone else), and, for a destroy, which keys made
-// outside this configuration go with the network.
+// ModifyPlan refuses, on create, a name that a network or an enrollment key
+// already has (Netmaker would create a network named like a key, and its
+// auto-generated key would then share the name with the other key), and,
+// on create or replacement, an address range that overlaps another
+// network's (Netmaker refuses it at apply). For an existing network it says
+// when the network on the server is another one (re-created by someone
+// else), and, for a destroy, which keys made outside this configuration go
+// with the network.
 func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	client, ok := r.data.planClient()
 	if !ok {
@@ -117,33 +120,93 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			r.warnKeysGoWithNetwork(ctx, client, name.ValueString(), &resp.Diagnostics)
 		default:
 			markReplacing(ctx, resp, name)
+			refuseReplacementRange(ctx, client, req, &resp.Diagnostics)
 		}
 		return
 	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	var addressRange types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if resp.Diagnostics.HasError() || name.IsNull() || name.IsUnknown() {
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("address_range"), &addressRange)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A key of this configuration that names the network is planned after it.
-	r.data.plans().noteNetworkCreate(name.ValueString())
-	if replacesOwnName(ctx, req, name.ValueString()) {
-		return
+	if !name.IsNull() && !name.IsUnknown() {
+		// A key of this configuration that names the network is planned after it.
+		r.data.plans().noteNetworkCreate(name.ValueString())
+		if replacesOwnName(ctx, req, name.ValueString()) {
+			return
+		}
+		if r.refuseTakenName(ctx, client, name.ValueString(), &resp.Diagnostics) {
+			return // that network's own range is no news
+		}
 	}
-	keys, err := client.KeysNamed(ctx, name.ValueString())
+	refuseRangeInUse(ctx, client, addressRange, "", &resp.Diagnostics)
+}
+
+// refuseTakenName refuses a new network's name that an existing network or
+// an enrollment key already has, and tells whether a network has it.
+func (r *networkResource) refuseTakenName(ctx context.Context, client *netmaker.Client, name string, diags *diag.Diagnostics) (networkExists bool) {
+	existing, networkExists, err := client.NetworkNamed(ctx, name)
+	switch {
+	case err != nil:
+		tflog.Debug(ctx, "network name check skipped: listing networks failed", map[string]any{"error": err.Error()})
+	case networkExists:
+		// Its auto-generated key has the name too: the key check below would
+		// talk about keys, when the network itself is what is there.
+		diags.AddAttributeError(path.Root("name"), "Network already exists",
+			fmt.Sprintf("%s already has a network named %q (address range %s). To manage it with this resource, import "+
+				"it: terraform import netmaker_network.<label> %s (or an import block with id = %q), and make address_range "+
+				"match. To create a network of your own, choose another name.",
+				client.Host(), name, existing.AddressRange, name, name))
+		return true
+	}
+	keys, err := client.KeysNamed(ctx, name)
 	if err != nil {
 		tflog.Debug(ctx, "name check skipped: listing keys failed", map[string]any{"error": err.Error()})
-		return
+		return false
 	}
 	if len(keys) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Name already used by an enrollment key",
+		diags.AddAttributeError(path.Root("name"), "Name already used by an enrollment key",
 			fmt.Sprintf("%s already has an enrollment key named %q. Netmaker would create the network anyway, and the "+
 				"network's auto-generated key, which takes the network's name, would then share that name with the "+
 				"existing key, so neither could be looked up by name. Choose another network name, or rename (replace) or "+
-				"delete the key %q first.", client.Host(), name.ValueString(), name.ValueString()))
+				"delete the key %q first.", client.Host(), name, name))
 	}
+	return false
+}
+
+// refuseRangeInUse refuses, at plan time, a range that Netmaker would refuse
+// because a network other than except holds a range that overlaps it.
+func refuseRangeInUse(ctx context.Context, client *netmaker.Client, addressRange types.String, except string, diags *diag.Diagnostics) {
+	if addressRange.IsNull() || addressRange.IsUnknown() {
+		return
+	}
+	holder, inUse, err := client.NetworkHoldingRange(ctx, addressRange.ValueString(), except)
+	if err != nil {
+		tflog.Debug(ctx, "address range check skipped: listing networks failed", map[string]any{"error": err.Error()})
+		return
+	}
+	if inUse {
+		diags.Append(refusalRangeInUse.at(path.Root("address_range"),
+			fmt.Sprintf("Network %q on %s has address range %s, which overlaps %s.",
+				holder.Name, client.Host(), holder.AddressRange, addressRange.ValueString())))
+	}
+}
+
+// refuseReplacementRange refuses the replacement of a network (a new name
+// or range) whose new range another network holds; the range of the
+// network being replaced is its own to reuse.
+func refuseReplacementRange(ctx context.Context, client *netmaker.Client, req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
+	var planned, prior networkModel
+	diags.Append(req.Plan.Get(ctx, &planned)...)
+	diags.Append(req.State.Get(ctx, &prior)...)
+	if diags.HasError() || (planned.Name.Equal(prior.Name) && planned.AddressRange.Equal(prior.AddressRange)) {
+		return
+	}
+	refuseRangeInUse(ctx, client, planned.AddressRange, prior.Name.ValueString(), diags)
 }
 
 // planForeign plans a network that is someone else's now (see Read): no
@@ -208,6 +271,11 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	network := netmaker.Network{Name: plan.Name.ValueString(), AddressRange: plan.AddressRange.ValueString()}
 	if err := r.data.client.CreateNetwork(ctx, network); err != nil {
+		if errors.Is(err, netmaker.ErrRangeInUse) {
+			resp.Diagnostics.Append(refusalRangeInUse.at(path.Root("address_range"),
+				fmt.Sprintf("Creating network %q failed: %s.", network.Name, err)))
+			return
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not create network",
 			fmt.Sprintf("Creating network %q failed: %s", network.Name, err))
 		return
