@@ -73,11 +73,10 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				},
 			},
 			"address_range": schema.StringAttribute{
-				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, such as `10.101.0.0/16`, written as " +
-					"Netmaker stores it: the range's first address (`10.101.0.0/16`, not `10.101.5.7/16`), IPv6 in lower " +
-					"case and shortest form (`fd00:abcd::/64`). Not a /31, /32, /127 or /128, and no overlap with another " +
-					"network's range: the plan refuses a range that contains, or lies inside, one in use. Changing it " +
-					"replaces the network.",
+				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, written as Netmaker stores it: the range's " +
+					"first address, IPv6 in lower case and shortest form (`10.101.0.0/16`, `fd00:abcd::/64`; the plan gives the " +
+					"spelling to write). Not a /31, /32, /127 or /128, and not equal to, inside or containing another network's " +
+					"range. Changing it replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{validators.AddressRange()},
