@@ -119,7 +119,6 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			r.warnKeysGoWithNetwork(ctx, client, name.ValueString(), &resp.Diagnostics)
 		default:
 			markReplacing(ctx, resp, name)
-			refuseReplacementRange(ctx, client, req, &resp.Diagnostics)
 		}
 		return
 	}
@@ -132,17 +131,18 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A replacement (Terraform plans its create again, with the replaced
+	// network's name recorded by markReplacing) may reuse that network's
+	// name and range.
+	replaced, _ := replacedName(ctx, req)
 	if !name.IsNull() && !name.IsUnknown() {
 		// A key of this configuration that names the network is planned after it.
 		r.data.plans().noteNetworkCreate(name.ValueString())
-		if replacesOwnName(ctx, req, name.ValueString()) {
-			return
-		}
-		if r.refuseTakenName(ctx, client, name.ValueString(), &resp.Diagnostics) {
+		if name.ValueString() != replaced && r.refuseTakenName(ctx, client, name.ValueString(), &resp.Diagnostics) {
 			return // that network's own range is no news
 		}
 	}
-	refuseRangeInUse(ctx, client, addressRange, "", &resp.Diagnostics)
+	refuseRangeInUse(ctx, client, addressRange, replaced, &resp.Diagnostics)
 }
 
 // refuseTakenName refuses a new network's name that an existing network or
@@ -193,19 +193,6 @@ func refuseRangeInUse(ctx context.Context, client *netmaker.Client, addressRange
 			fmt.Sprintf("Network %q on %s has address range %s, which overlaps %s.",
 				holder.Name, client.Host(), holder.AddressRange, addressRange.ValueString())))
 	}
-}
-
-// refuseReplacementRange refuses the replacement of a network (a new name
-// or range) whose new range another network holds; the range of the
-// network being replaced is its own to reuse.
-func refuseReplacementRange(ctx context.Context, client *netmaker.Client, req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
-	var planned, prior networkModel
-	diags.Append(req.Plan.Get(ctx, &planned)...)
-	diags.Append(req.State.Get(ctx, &prior)...)
-	if diags.HasError() || (planned.Name.Equal(prior.Name) && planned.AddressRange.Equal(prior.AddressRange)) {
-		return
-	}
-	refuseRangeInUse(ctx, client, planned.AddressRange, prior.Name.ValueString(), diags)
 }
 
 // planForeign plans a network that is someone else's now (see Read): no

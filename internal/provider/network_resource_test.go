@@ -224,10 +224,19 @@ func TestAccNetworkResource_rangeInUse(t *testing.T) {
 						},
 					},
 				},
+				{
+					// Renamed, it keeps its range.
+					Config: testAccNetworkConfig(srv, "tf-renamed", "10.12.0.0/17"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionDestroyBeforeCreate),
+						},
+					},
+				},
 			},
 		})
-		if n := srv.Stats()["POST /api/networks"]; n != 2 {
-			t.Errorf("%d network creates, want 2 (tf-mine and its replacement)", n)
+		if n := srv.Stats()["POST /api/networks"]; n != 3 {
+			t.Errorf("%d network creates, want 3 (tf-mine and its two replacements)", n)
 		}
 	})
 }
