@@ -49,6 +49,11 @@ type APIError struct {
 // It comes as the Detail of an ErrValidation APIError.
 var ErrGatewayNotFound = errors.New("gateway not found")
 
+// ErrRangeInUse: Netmaker refused a network because its address range
+// overlaps another network's ("network cidr already in use"; the rule is
+// RangesConflict). It comes as the Detail of an ErrValidation APIError.
+var ErrRangeInUse = errors.New("address range already in use")
+
 // Error reads like "401 unauthorized from api.example.com (GET
 // /api/v1/enrollment-keys): check api_token".
 func (e *APIError) Error() string {

@@ -465,6 +465,9 @@ func (c *Client) apiError(method, route string, a *answer, redact ...string) *AP
 	if unknownRelay && e.Kind == ErrValidation {
 		e.Detail = ErrGatewayNotFound
 	}
+	if route == routeNetworks && e.Kind == ErrValidation && has("network cidr already in use") {
+		e.Detail = ErrRangeInUse
+	}
 	return e
 }
 

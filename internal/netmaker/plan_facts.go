@@ -2,6 +2,7 @@ package netmaker
 
 import (
 	"context"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +27,57 @@ func (c *Client) MissingNetworks(ctx context.Context, names []string) ([]string,
 		}
 	}
 	return missing, nil
+}
+
+// NetworkNamed answers the network called name, if the server has one.
+func (c *Client) NetworkNamed(ctx context.Context, name string) (Network, bool, error) {
+	networks, err := c.networks.get(ctx, c.Networks)
+	if err != nil {
+		return Network{}, false, err
+	}
+	i := slices.IndexFunc(networks, func(n Network) bool { return n.Name == name })
+	if i < 0 {
+		return Network{}, false, nil
+	}
+	return networks[i], true, nil
+}
+
+// NetworkHoldingRange answers a network, other than the one called except,
+// whose address range Netmaker finds in conflict with cidr (RangesConflict):
+// creating a network of cidr would be refused with ErrRangeInUse. Of
+// several, the first by name.
+func (c *Client) NetworkHoldingRange(ctx context.Context, cidr, except string) (Network, bool, error) {
+	networks, err := c.networks.get(ctx, c.Networks)
+	if err != nil {
+		return Network{}, false, err
+	}
+	var holder *Network
+	for i, n := range networks {
+		if n.Name != except && RangesConflict(n.AddressRange, cidr) && (holder == nil || n.Name < holder.Name) {
+			holder = &networks[i]
+		}
+	}
+	if holder == nil {
+		return Network{}, false, nil
+	}
+	return *holder, true, nil
+}
+
+// RangesConflict is Netmaker's rule for two networks' address ranges
+// (IsNetworkCIDRUnique and intersect in logic/networks.go, v1.5 and develop
+// alike): they conflict when either range contains the other's first
+// address, that is when one lies inside the other (equal included).
+// Adjacent or disjoint ranges, an IPv4 and an IPv6 range, and a range that
+// does not parse never conflict. Netmaker compares addressrange with
+// addressrange (and addressrange6 with addressrange6); the provider sends
+// and reads addressrange only.
+func RangesConflict(a, b string) bool {
+	_, na, errA := net.ParseCIDR(a)
+	_, nb, errB := net.ParseCIDR(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return na.Contains(nb.IP) || nb.Contains(na.IP)
 }
 
 // DeviceTagNetwork answers the network of a device tag in Netmaker's

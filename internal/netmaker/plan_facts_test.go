@@ -2,6 +2,8 @@ package netmaker_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -78,6 +80,94 @@ func TestIntegrationPlanFacts(t *testing.T) {
 			}
 			if missing, err := c.MissingNetworks(ctx, []string{"lab"}); err != nil || len(missing) != 0 {
 				t.Errorf("after creating lab, MissingNetworks = %q, %v; want none", missing, err)
+			}
+		})
+	}
+}
+
+func TestRangesConflict(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b string
+		want bool
+	}{
+		{"ipv4 equal", "10.11.0.0/16", "10.11.0.0/16", true},
+		{"ipv4 inside", "10.11.0.0/16", "10.11.128.0/17", true},
+		{"ipv4 containing", "10.11.0.0/16", "10.0.0.0/8", true},
+		{"ipv4 everything", "10.11.0.0/16", "0.0.0.0/0", true},
+		{"ipv4 disjoint", "10.11.0.0/16", "10.12.0.0/16", false},
+		{"ipv4 adjacent below", "10.11.0.0/16", "10.10.0.0/16", false},
+		{"ipv4 adjacent above", "10.11.0.0/17", "10.11.128.0/17", false},
+		{"ipv6 equal", "fd00:abcd::/64", "fd00:abcd::/64", true},
+		{"ipv6 inside", "fd00:abcd::/64", "fd00:abcd::/80", true},
+		{"ipv6 containing", "fd00:abcd::/64", "fd00::/16", true},
+		{"ipv6 everything", "fd00:abcd::/64", "::/0", true},
+		{"ipv6 disjoint", "fd00:abcd::/64", "fd00:abce::/64", false},
+		{"ipv6 adjacent", "fd00:abcd::/65", "fd00:abcd:0:0:8000::/65", false},
+		{"ipv4 and ipv6", "10.11.0.0/16", "::/0", false},
+		{"ipv6 and ipv4", "fd00::/64", "0.0.0.0/0", false},
+		{"no range (an IPv6-only network)", "", "10.11.0.0/16", false},
+		{"not a range", "10.11.0.0", "10.11.0.0/16", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := netmaker.RangesConflict(tt.a, tt.b); got != tt.want {
+				t.Errorf("RangesConflict(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+			if got := netmaker.RangesConflict(tt.b, tt.a); got != tt.want {
+				t.Errorf("RangesConflict(%q, %q) = %v, want %v (the rule is symmetric)", tt.b, tt.a, got, tt.want)
+			}
+		})
+	}
+}
+
+// NetworkHoldingRange and NetworkNamed against the test server, on every
+// generation: the client's rule answers as the server's create does.
+func TestIntegrationNetworkHoldingRange(t *testing.T) {
+	for _, gen := range generations {
+		t.Run(string(gen), func(t *testing.T) {
+			srv, c := newIntegration(t, gen, nil)
+			ctx := context.Background()
+			for name, cidr := range map[string]string{"prod": "10.11.0.0/16", "lab": "fd00:abcd::/64"} {
+				if err := srv.CreateNetwork(name, cidr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n, ok, err := c.NetworkNamed(ctx, "prod"); err != nil || !ok || n.AddressRange != "10.11.0.0/16" {
+				t.Errorf("NetworkNamed(prod) = %+v, %v, %v", n, ok, err)
+			}
+			if _, ok, err := c.NetworkNamed(ctx, "nobody"); err != nil || ok {
+				t.Errorf("NetworkNamed(nobody) = %v, %v; want none", ok, err)
+			}
+			for i, tt := range []struct {
+				cidr, except, holder string
+			}{
+				{"10.11.0.0/16", "", "prod"},
+				{"10.11.128.0/17", "", "prod"},
+				{"10.0.0.0/8", "", "prod"},
+				{"0.0.0.0/0", "", "prod"},
+				{"fd00:abcd::/80", "", "lab"},
+				{"fd00::/8", "", "lab"},
+				{"10.11.0.0/17", "prod", ""}, // the network being replaced
+				{"10.12.0.0/16", "", ""},
+				{"fd00:abce::/64", "", ""},
+			} {
+				n, ok, err := c.NetworkHoldingRange(ctx, tt.cidr, tt.except)
+				if err != nil || ok != (tt.holder != "") || n.Name != tt.holder {
+					t.Errorf("NetworkHoldingRange(%q, %q) = %q, %v, %v; want %q", tt.cidr, tt.except, n.Name, ok, err, tt.holder)
+				}
+				if tt.except != "" {
+					continue
+				}
+				err = c.CreateNetwork(ctx, netmaker.Network{Name: fmt.Sprintf("try%d", i), AddressRange: tt.cidr})
+				if refused := errors.Is(err, netmaker.ErrRangeInUse); refused != ok {
+					t.Errorf("creating a network of %s: %v; the client said in use: %v", tt.cidr, err, ok)
+				}
+				if err == nil {
+					if err := c.DeleteNetwork(ctx, fmt.Sprintf("try%d", i)); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 		})
 	}

@@ -320,6 +320,10 @@ func TestNetworks(t *testing.T) {
 		{"/128 as addressrange6", `{"netid":"net2","addressrange6":"fd00::1/128"}`, 400, "cannot create network with /127 or /128 cidr"},
 		{"same cidr", `{"netid":"net2","addressrange":"10.1.0.0/16"}`, 400, "network cidr already in use"},
 		{"overlapping cidr", `{"netid":"net2","addressrange":"10.1.5.0/24"}`, 400, "network cidr already in use"},
+		{"containing cidr", `{"netid":"net2","addressrange":"10.0.0.0/8"}`, 400, "network cidr already in use"},
+		{"every address", `{"netid":"net2","addressrange":"0.0.0.0/0"}`, 400, "network cidr already in use"},
+		{"containing, not in Netmaker's spelling", `{"netid":"net2","addressrange":"10.9.9.9/8"}`, 400, "network cidr already in use"},
+		{"every IPv6 address beside an IPv4 range", `{"netid":"net2","addressrange":"::/0"}`, 200, ""},
 		{"range checks before name checks", `{"netid":"net1","addressrange":"10.1.5.0/24"}`, 400, "network cidr already in use"},
 		{"malformed JSON", `{"netid":`, 400, "unexpected EOF"},
 	}
@@ -454,5 +458,27 @@ func TestOutOfBand(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "net1" {
 		t.Fatalf("keys: %v", names)
+	}
+}
+
+// TestCreateNetworkStoresNormalizedRange: Netmaker stores NormalizeCIDR of
+// the range (logic/util.go): the range's first address, in Go's spelling.
+func TestCreateNetworkStoresNormalizedRange(t *testing.T) {
+	for _, tt := range []struct{ field, sent, stored string }{
+		{"addressrange", "10.21.5.7/16", "10.21.0.0/16"},
+		{"addressrange", "FD00:ABCD::/64", "fd00:abcd::/64"},
+		{"addressrange6", "fd00:abcd:0:0::1/64", "fd00:abcd::/64"},
+	} {
+		t.Run(tt.sent, func(t *testing.T) {
+			s := newTest(t, Options{})
+			a := call(t, s, "POST", "/api/networks", `{"netid":"net1","`+tt.field+`":"`+tt.sent+`"}`).mustOK(t)
+			var n map[string]any
+			if err := json.Unmarshal([]byte(a.body), &n); err != nil {
+				t.Fatal(err)
+			}
+			if n[tt.field] != tt.stored {
+				t.Errorf("%s %q stored as %v, want %q", tt.field, tt.sent, n[tt.field], tt.stored)
+			}
+		})
 	}
 }

@@ -170,10 +170,18 @@ func markReplacing(ctx context.Context, resp *resource.ModifyPlanResponse, name 
 // delete-before-create has freed the name, and a create_before_destroy
 // meets it taken, which the name check refuses, naming the lifecycle.)
 func replacesOwnName(ctx context.Context, req resource.ModifyPlanRequest, name string) bool {
+	replaced, ok := replacedName(ctx, req)
+	return ok && replaced == name
+}
+
+// replacedName answers the name of the object a create plan replaces (see
+// replacingKey), if it is one.
+func replacedName(ctx context.Context, req resource.ModifyPlanRequest) (string, bool) {
 	if req.Private == nil {
-		return false
+		return "", false
 	}
 	raw, diags := req.Private.GetKey(ctx, replacingKey)
 	var own string
-	return !diags.HasError() && len(raw) > 0 && json.Unmarshal(raw, &own) == nil && own == name
+	ok := !diags.HasError() && len(raw) > 0 && json.Unmarshal(raw, &own) == nil
+	return own, ok
 }

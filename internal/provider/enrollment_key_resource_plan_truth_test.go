@@ -110,6 +110,12 @@ default = true`)
 		prior:       func(srv *netmakertest.Server) string { return adoptedAutoWithTrigger(srv, "one") },
 		config:      func(srv *netmakertest.Server) string { return adoptedAutoWithTrigger(srv, "two") },
 	},
+	refusalRangeInUse.title: {
+		setup: func(t *testing.T, srv *netmakertest.Server) { testAccCreateNetworks(t, srv, "tf-twin-net") },
+		config: func(srv *netmakertest.Server) string {
+			return testAccNetworkConfig(srv, "tf-twin-inside", "10.60.128.0/17") // inside tf-twin-net's 10.60.0.0/16
+		},
+	},
 	refusalRotateUsedUp.title: {
 		// Every generation: v1.5 cannot create the key again, the regenerate-token
 		// route refuses a key that admits no device.

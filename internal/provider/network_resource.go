@@ -63,8 +63,9 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The network's name (Netmaker's `netid`): 1–32 characters of `a-z`, `0-9`, `_` and `-`; " +
-					"it also names the network's auto-generated key. The plan refuses the name of an existing enrollment key " +
-					"(Netmaker would accept it, and two keys would share the name). Changing it replaces the network.",
+					"it also names the network's auto-generated key. The plan refuses the name of an existing network (import " +
+					"it instead) or enrollment key (Netmaker would accept it, and two keys would share the name). Changing it " +
+					"replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
@@ -72,11 +73,13 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				},
 			},
 			"address_range": schema.StringAttribute{
-				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, such as `10.101.0.0/16`; unique " +
-					"across networks and not a /31, /32, /127 or /128. Changing it replaces the network.",
+				MarkdownDescription: "The network's IPv4 or IPv6 range in CIDR notation, written as Netmaker stores it: the range's " +
+					"first address, IPv6 in lower case and shortest form (`10.101.0.0/16`, `fd00:abcd::/64`; the plan gives the " +
+					"spelling to write). Not a /31, /32, /127 or /128, and not equal to, inside or containing another network's " +
+					"range. Changing it replaces the network.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{addressRangeValidator{}},
+				Validators:    []validator.String{validators.AddressRange()},
 			},
 			"default_key_name": schema.StringAttribute{
 				MarkdownDescription: "The name of the enrollment key Netmaker generated for this network (the network's name); " +
@@ -88,12 +91,14 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	}
 }
 
-// ModifyPlan refuses, on create, a name that an enrollment key already has:
-// Netmaker would create the network, and its auto-generated key would then
-// share the name with the other key (lookups by name become ambiguous). For
-// an existing network it says when the network on the server is another
-// one (re-created by someone else), and, for a destroy, which keys made
-// outside this configuration go with the network.
+// ModifyPlan refuses, on create, a name that a network or an enrollment key
+// already has (Netmaker would create a network named like a key, and its
+// auto-generated key would then share the name with the other key), and,
+// on create or replacement, an address range that overlaps another
+// network's (Netmaker refuses it at apply). For an existing network it says
+// when the network on the server is another one (re-created by someone
+// else), and, for a destroy, which keys made outside this configuration go
+// with the network.
 func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	client, ok := r.data.planClient()
 	if !ok {
@@ -120,26 +125,73 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	var addressRange types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if resp.Diagnostics.HasError() || name.IsNull() || name.IsUnknown() {
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("address_range"), &addressRange)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A key of this configuration that names the network is planned after it.
-	r.data.plans().noteNetworkCreate(name.ValueString())
-	if replacesOwnName(ctx, req, name.ValueString()) {
-		return
+	// A replacement (Terraform plans its create again, with the replaced
+	// network's name recorded by markReplacing) may reuse that network's
+	// name and range.
+	replaced, _ := replacedName(ctx, req)
+	if !name.IsNull() && !name.IsUnknown() {
+		// A key of this configuration that names the network is planned after it.
+		r.data.plans().noteNetworkCreate(name.ValueString())
+		if name.ValueString() != replaced && r.refuseTakenName(ctx, client, name.ValueString(), &resp.Diagnostics) {
+			return // that network's own range is no news
+		}
 	}
-	keys, err := client.KeysNamed(ctx, name.ValueString())
+	refuseRangeInUse(ctx, client, addressRange, replaced, &resp.Diagnostics)
+}
+
+// refuseTakenName refuses a new network's name that an existing network or
+// an enrollment key already has, and tells whether a network has it.
+func (r *networkResource) refuseTakenName(ctx context.Context, client *netmaker.Client, name string, diags *diag.Diagnostics) (networkExists bool) {
+	existing, networkExists, err := client.NetworkNamed(ctx, name)
+	switch {
+	case err != nil:
+		tflog.Debug(ctx, "network name check skipped: listing networks failed", map[string]any{"error": err.Error()})
+	case networkExists:
+		// Its auto-generated key has the name too: the key check below would
+		// talk about keys, when the network itself is what is there.
+		diags.AddAttributeError(path.Root("name"), "Network already exists",
+			fmt.Sprintf("%s already has a network named %q (address range %s). To manage it with this resource, import "+
+				"it: terraform import netmaker_network.<label> %s (or an import block with id = %q), and make address_range "+
+				"match. To create a network of your own, choose another name.",
+				client.Host(), name, existing.AddressRange, name, name))
+		return true
+	}
+	keys, err := client.KeysNamed(ctx, name)
 	if err != nil {
 		tflog.Debug(ctx, "name check skipped: listing keys failed", map[string]any{"error": err.Error()})
-		return
+		return false
 	}
 	if len(keys) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Name already used by an enrollment key",
+		diags.AddAttributeError(path.Root("name"), "Name already used by an enrollment key",
 			fmt.Sprintf("%s already has an enrollment key named %q. Netmaker would create the network anyway, and the "+
 				"network's auto-generated key, which takes the network's name, would then share that name with the "+
 				"existing key, so neither could be looked up by name. Choose another network name, or rename (replace) or "+
-				"delete the key %q first.", client.Host(), name.ValueString(), name.ValueString()))
+				"delete the key %q first.", client.Host(), name, name))
+	}
+	return false
+}
+
+// refuseRangeInUse refuses, at plan time, a range that Netmaker would refuse
+// because a network other than except holds a range that overlaps it.
+func refuseRangeInUse(ctx context.Context, client *netmaker.Client, addressRange types.String, except string, diags *diag.Diagnostics) {
+	if addressRange.IsNull() || addressRange.IsUnknown() {
+		return
+	}
+	holder, inUse, err := client.NetworkHoldingRange(ctx, addressRange.ValueString(), except)
+	if err != nil {
+		tflog.Debug(ctx, "address range check skipped: listing networks failed", map[string]any{"error": err.Error()})
+		return
+	}
+	if inUse {
+		diags.Append(refusalRangeInUse.at(path.Root("address_range"),
+			fmt.Sprintf("Network %q on %s has address range %s, which overlaps %s.",
+				holder.Name, client.Host(), holder.AddressRange, addressRange.ValueString())))
 	}
 }
 
@@ -205,6 +257,11 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	network := netmaker.Network{Name: plan.Name.ValueString(), AddressRange: plan.AddressRange.ValueString()}
 	if err := r.data.client.CreateNetwork(ctx, network); err != nil {
+		if errors.Is(err, netmaker.ErrRangeInUse) {
+			resp.Diagnostics.Append(refusalRangeInUse.at(path.Root("address_range"),
+				fmt.Sprintf("Creating network %q failed: %s.", network.Name, err)))
+			return
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not create network",
 			fmt.Sprintf("Creating network %q failed: %s", network.Name, err))
 		return
@@ -300,36 +357,4 @@ func networkState(n netmaker.Network) networkModel {
 		AddressRange:   types.StringValue(n.AddressRange),
 		DefaultKeyName: types.StringValue(n.Name),
 	}
-}
-
-// addressRangeValidator accepts what Netmaker accepts as a network range.
-type addressRangeValidator struct{}
-
-func (addressRangeValidator) Description(context.Context) string {
-	return "must be a CIDR range that is not a /31, /32, /127 or /128"
-}
-
-func (v addressRangeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v addressRangeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := addressRangeProblem(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid address range", msg)
-	}
-}
-
-// addressRangeProblem explains why Netmaker would refuse cidr, or answers "".
-func addressRangeProblem(cidr string) string {
-	prefix, err := netip.ParsePrefix(cidr)
-	if err != nil {
-		return fmt.Sprintf("%q is not a CIDR range such as 10.101.0.0/16.", cidr)
-	}
-	if hostBits := prefix.Addr().BitLen() - prefix.Bits(); hostBits <= 1 {
-		return fmt.Sprintf("%q is a /%d: Netmaker needs room for more than two addresses.", cidr, prefix.Bits())
-	}
-	return ""
 }

@@ -19,33 +19,6 @@ import (
 	"github.com/netmaker-terraform/terraform-provider-netmaker/internal/netmakertest"
 )
 
-func TestAddressRangeProblem(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		cidr    string
-		wantBad bool
-	}{
-		{"10.101.0.0/16", false},
-		{"10.101.0.0/30", false},
-		{"fd00::/64", false},
-		{"10.101.0.0/31", true},
-		{"10.101.0.1/32", true},
-		{"fd00::/127", true},
-		{"fd00::1/128", true},
-		{"10.101.0.0", true},
-		{"not-a-range", true},
-		{"", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.cidr, func(t *testing.T) {
-			got := addressRangeProblem(tt.cidr)
-			if (got != "") != tt.wantBad {
-				t.Errorf("addressRangeProblem(%q) = %q, want problem: %v", tt.cidr, got, tt.wantBad)
-			}
-		})
-	}
-}
-
 func testAccNetworkConfig(srv *netmakertest.Server, name, cidr string) string {
 	return providerConfig(srv) + fmt.Sprintf(`
 resource "netmaker_network" "test" {
@@ -158,6 +131,139 @@ func TestAccNetworkResource_nameOfAKey(t *testing.T) {
 		}
 		if n := countKeys(srv, "tf-shared"); n != 1 {
 			t.Errorf("%d keys named tf-shared, want 1", n)
+		}
+	})
+}
+
+// TestAccNetworkResource_nonCanonicalRange: Netmaker stores a range as its
+// first address in Go's spelling; written otherwise, every plan would
+// replace the network to undo the server's spelling. The plan refuses it,
+// giving the spelling to write, before anything is created; written so, the
+// network plans clean after its create.
+func TestAccNetworkResource_nonCanonicalRange(t *testing.T) {
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:      testAccNetworkConfig(srv, "tf-spelt", "10.21.5.7/16"),
+					ExpectError: wrappedText("Netmaker stores this range as 10.21.0.0/16; write that."),
+				},
+				{
+					Config:      testAccNetworkConfig(srv, "tf-spelt", "FD00:ABCD::/64"),
+					ExpectError: wrappedText("Netmaker stores this range as fd00:abcd::/64; write that."),
+				},
+				{
+					PreConfig: func() {
+						if n := srv.Stats()["POST /api/networks"]; n != 0 {
+							t.Errorf("%d network creates for refused ranges, want 0", n)
+						}
+					},
+					Config: testAccNetworkConfig(srv, "tf-spelt", "fd00:abcd::/64"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("netmaker_network.test", tfjsonpath.New("address_range"), knownvalue.StringExact("fd00:abcd::/64")),
+					},
+				},
+				{
+					Config: testAccNetworkConfig(srv, "tf-spelt", "fd00:abcd::/64"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+				},
+			},
+		})
+	})
+}
+
+// TestAccNetworkResource_rangeInUse: Netmaker refuses a network whose range
+// is equal to, inside or containing another network's; the plan refuses it
+// first, naming the network that holds it, and creates nothing. A
+// replacement may take a range inside the network's own old one.
+func TestAccNetworkResource_rangeInUse(t *testing.T) {
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		for name, cidr := range map[string]string{"tf-held": "10.11.0.0/16", "tf-held6": "fd00:abcd::/64"} {
+			if err := srv.CreateNetwork(name, cidr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		srv.ResetStats()
+		inUse := func(holder, holderRange, cidr string) resource.TestStep {
+			return resource.TestStep{
+				Config: testAccNetworkConfig(srv, "tf-mine", cidr),
+				ExpectError: regexp.MustCompile(`Address range already in use[\s\S]*` +
+					wrappedText(fmt.Sprintf("Network %q on %s has address range %s, which overlaps %s.",
+						holder, testClient(t, srv).Host(), holderRange, cidr)).String()),
+			}
+		}
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				inUse("tf-held", "10.11.0.0/16", "10.11.0.0/16"),
+				inUse("tf-held", "10.11.0.0/16", "10.11.128.0/17"),
+				inUse("tf-held", "10.11.0.0/16", "10.0.0.0/8"),
+				inUse("tf-held", "10.11.0.0/16", "0.0.0.0/0"),
+				inUse("tf-held6", "fd00:abcd::/64", "fd00::/16"),
+				{
+					PreConfig: func() {
+						if n := srv.Stats()["POST /api/networks"]; n != 0 {
+							t.Errorf("%d network creates for ranges in use, want 0", n)
+						}
+					},
+					// Adjacent is free.
+					Config: testAccNetworkConfig(srv, "tf-mine", "10.12.0.0/16"),
+				},
+				// A replacement into another's range is refused; into its own, allowed.
+				inUse("tf-held", "10.11.0.0/16", "10.11.0.0/17"),
+				{
+					Config: testAccNetworkConfig(srv, "tf-mine", "10.12.0.0/17"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionDestroyBeforeCreate),
+						},
+					},
+				},
+				{
+					// Renamed, it keeps its range.
+					Config: testAccNetworkConfig(srv, "tf-renamed", "10.12.0.0/17"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("netmaker_network.test", plancheck.ResourceActionDestroyBeforeCreate),
+						},
+					},
+				},
+			},
+		})
+		if n := srv.Stats()["POST /api/networks"]; n != 3 {
+			t.Errorf("%d network creates, want 3 (tf-mine and its two replacements)", n)
+		}
+	})
+}
+
+// TestAccNetworkResource_nameOfANetwork: a network of the name exists. The
+// plan says so and how to import it; it does not talk of the network's
+// auto-generated key, which has the name too.
+func TestAccNetworkResource_nameOfANetwork(t *testing.T) {
+	eachGenerationParallel(t, func(t *testing.T, srv *netmakertest.Server) {
+		if err := srv.CreateNetwork("tf-existing", "10.13.0.0/16"); err != nil {
+			t.Fatal(err)
+		}
+		srv.ResetStats()
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: testAccNetworkConfig(srv, "tf-existing", "10.14.0.0/16"),
+					ExpectError: regexp.MustCompile(`Network already exists[\s\S]*` + wrappedText(fmt.Sprintf(
+						"%s already has a network named \"tf-existing\" (address range 10.13.0.0/16). To manage it with this "+
+							"resource, import it: terraform import netmaker_network.<label> tf-existing", testClient(t, srv).Host())).String()),
+				},
+			},
+		})
+		if n := srv.Stats()["POST /api/networks"]; n != 0 {
+			t.Errorf("%d network creates, want 0", n)
 		}
 	})
 }
