@@ -534,8 +534,7 @@ func (c *Client) CheckRotate(ctx context.Context, k *EnrollmentKey) error {
 	if k.Default {
 		return fmt.Errorf("%w: %s is a Netmaker v1.5-line server: it has no regenerate-token route, so a rotation deletes the "+
 			"key and creates it again, and it refuses to delete a network's default key; the token of %q, the default key of "+
-			"its network, cannot be rotated there (only deleting the network ends it). Keys that are not a network's default "+
-			"can be rotated there", ErrUnsupported, c.host, k.Name)
+			"its network, cannot be rotated there (only deleting the network ends it)", ErrUnsupported, c.host, k.Name)
 	}
 	return c.checkRecreatable(ctx, k, "rotate its token")
 }
@@ -575,8 +574,8 @@ func (c *Client) checkRegeneratable(k *EnrollmentKey) error {
 	if !k.Expiration.IsZero() {
 		why = "its expiry has passed"
 	}
-	return fmt.Errorf("%w: %s refuses to regenerate the token of the enrollment key %q, because %s",
-		ErrCannotRecreate, c.host, k.Name, why)
+	return &refusedAs{kind: ErrCannotRecreate, msg: fmt.Sprintf(
+		"%s refuses to regenerate the token of the enrollment key %q, because %s", c.host, k.Name, why)}
 }
 
 // admitsDevices is Netmaker's EnrollmentKey.IsValid: uses left, or an expiry

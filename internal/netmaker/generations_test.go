@@ -319,8 +319,12 @@ func TestGenerationsRotateKey(t *testing.T) {
 				k := createKey(t, c, req)
 				tc.exhaust(t, srv, k)
 				srv.ResetStats()
-				if _, err := c.RotateKey(context.Background(), k.Value); !errors.Is(err, netmaker.ErrCannotRecreate) {
+				_, err := c.RotateKey(context.Background(), k.Value)
+				if !errors.Is(err, netmaker.ErrCannotRecreate) {
 					t.Fatalf("RotateKey(%s) = %v, want ErrCannotRecreate", tc.name, err)
+				}
+				if recreates := gen == netmakertest.GenerationV15; strings.Contains(err.Error(), "created again") != recreates {
+					t.Fatalf("RotateKey(%s) on %s: %v; a server that rotates in place does not create the key again", tc.name, gen, err)
 				}
 				for route, n := range srv.Stats() {
 					if !strings.HasPrefix(route, "GET ") && n > 0 {

@@ -244,29 +244,6 @@ func warnAnswerDisagreement(err error, diags *diag.Diagnostics) error {
 	return nil
 }
 
-// rotationDiagnostic explains a rotation the server at hand cannot make:
-// the plan's refusal (checkRotation) and the apply's are this one.
-func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic {
-	at := path.Root("regenerate_trigger")
-	if !errors.Is(err, netmaker.ErrUnsupported) && !errors.Is(err, netmaker.ErrCannotRecreate) {
-		return diag.NewAttributeErrorDiagnostic(at, "Could not rotate enrollment key",
-			fmt.Sprintf("Rotating the token of key %q failed (the next refresh records the key's current token, and the "+
-				"next apply retries the rotation): %s", key.Name, err))
-	}
-	r := refusalRotateOther
-	switch {
-	case errors.Is(err, netmaker.ErrNameTaken):
-		r = refusalRotateNameShared
-	case errors.Is(err, netmaker.ErrUnsupported):
-		r = refusalRotateDefault
-	case !key.Expiration.IsZero():
-		r = refusalRotateExpired
-	case key.Type == netmaker.KeyTypeUses:
-		r = refusalRotateUsedUp
-	}
-	return r.at(at, err.Error()+". Nothing was changed.")
-}
-
 func updateError(name, host, gatewayID string, err error) diag.Diagnostic {
 	if d := gatewayError(name, host, gatewayID, err); d != nil {
 		return d
@@ -399,14 +376,4 @@ func keepPlanned[T interface{ IsUnknown() bool }](dst *T, planned T) {
 	if !planned.IsUnknown() {
 		*dst = planned
 	}
-}
-
-// keptForMissingNetworks words netmaker.DefaultStaysAfterRelease, for the
-// plan of a destroy and for the destroy itself.
-func keptForMissingNetworks(name, host string) string {
-	return fmt.Sprintf("Enrollment key %q is the default key only of networks that do not exist on %s. Netmaker refuses "+
-		"to delete a default key, and this server moves the flag only to a newly created default key, which would be a "+
-		"stray key for a network that does not exist; so no key is created and %q stays on the server, removed from "+
-		"the Terraform state. To delete it, create one of its networks (its auto-generated key becomes the default) "+
-		"and delete %q in Netmaker, or delete the key there directly.", name, host, name, name)
 }

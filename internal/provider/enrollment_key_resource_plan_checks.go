@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -184,4 +185,27 @@ func replacedName(ctx context.Context, req resource.ModifyPlanRequest) (string, 
 	var own string
 	ok := !diags.HasError() && len(raw) > 0 && json.Unmarshal(raw, &own) == nil
 	return own, ok
+}
+
+// rotationDiagnostic explains a rotation the server at hand cannot make:
+// the plan's refusal (checkRotation) and the apply's are this one.
+func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic {
+	at := path.Root("regenerate_trigger")
+	if !errors.Is(err, netmaker.ErrUnsupported) && !errors.Is(err, netmaker.ErrCannotRecreate) {
+		return diag.NewAttributeErrorDiagnostic(at, "Could not rotate enrollment key",
+			fmt.Sprintf("Rotating the token of key %q failed (the next refresh records the key's current token, and the "+
+				"next apply retries the rotation): %s", key.Name, err))
+	}
+	r := refusalRotateOther
+	switch {
+	case errors.Is(err, netmaker.ErrNameTaken):
+		r = refusalRotateNameShared
+	case errors.Is(err, netmaker.ErrUnsupported):
+		r = refusalRotateDefault
+	case !key.Expiration.IsZero():
+		r = refusalRotateExpired
+	case key.Type == netmaker.KeyTypeUses:
+		r = refusalRotateUsedUp
+	}
+	return r.at(at, err.Error()+". Nothing was changed.")
 }

@@ -211,3 +211,13 @@ func (r *enrollmentKeyResource) noteKeyPlan(name string, config, plan enrollment
 			"This plan claims the default of a network for two keys: %s.", describeConflicts(conflicts))))
 	}
 }
+
+// keptForMissingNetworks words netmaker.DefaultStaysAfterRelease, for the
+// plan of a destroy and for the destroy itself.
+func keptForMissingNetworks(name, host string) string {
+	return fmt.Sprintf("Enrollment key %q is the default key only of networks that do not exist on %s. Netmaker refuses "+
+		"to delete a default key, and this server moves the flag only to a newly created default key, which would be a "+
+		"stray key for a network that does not exist; so no key is created and %q stays on the server, removed from "+
+		"the Terraform state. To delete it, create one of its networks (its auto-generated key becomes the default) "+
+		"and then delete %q in Netmaker.", name, host, name, name)
+}
