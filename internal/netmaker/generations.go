@@ -570,11 +570,11 @@ func (c *Client) checkRegeneratable(k *EnrollmentKey) error {
 	if c.admitsDevices(k) {
 		return nil
 	}
-	why := "it has no uses left"
+	why, reason := "it has no uses left", ErrKeyUsedUp
 	if !k.Expiration.IsZero() {
-		why = "its expiry has passed"
+		why, reason = "its expiry has passed", ErrKeyExpired
 	}
-	return &refusedAs{kind: ErrCannotRecreate, msg: fmt.Sprintf(
+	return &refusedAs{kinds: []error{ErrCannotRecreate, reason}, msg: fmt.Sprintf(
 		"%s refuses to regenerate the token of the enrollment key %q, because %s", c.host, k.Name, why)}
 }
 
@@ -600,11 +600,14 @@ func (c *Client) checkRecreatable(ctx context.Context, k *EnrollmentKey, purpose
 	if err := c.checkNameUnshared(ctx, k, how); err != nil {
 		return err
 	}
+	cannot := func(reason error, why string) error {
+		return &refusedAs{kinds: []error{ErrCannotRecreate, reason}, msg: fmt.Sprintf("%s: %s, %s", ErrCannotRecreate, how, why)}
+	}
 	switch {
 	case k.Type == KeyTypeUses && k.UsesRemaining <= 0:
-		return fmt.Errorf("%w: %s, including its remaining uses, and it has none left", ErrCannotRecreate, how)
+		return cannot(ErrKeyUsedUp, "including its remaining uses, and it has none left")
 	case k.Type == KeyTypeTimeBound && !c.now().Before(k.Expiration):
-		return fmt.Errorf("%w: %s, including its expiry, which has passed", ErrCannotRecreate, how)
+		return cannot(ErrKeyExpired, "including its expiry, which has passed")
 	case k.Type != KeyTypeUses && k.Type != KeyTypeTimeBound && k.Type != KeyTypeUnlimited:
 		return fmt.Errorf("%w: %s, and Netmaker reports its type as undefined", ErrCannotRecreate, how)
 	}

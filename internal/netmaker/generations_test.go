@@ -297,14 +297,15 @@ func TestGenerationsRotateKey(t *testing.T) {
 	for _, gen := range netmakertest.Generations() {
 		for _, tc := range []struct {
 			name    string
+			reason  error
 			exhaust func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey)
 		}{
-			{"used-up key", func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey) {
+			{"used-up key", netmaker.ErrKeyUsedUp, func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey) {
 				if err := srv.Register(k.Token); err != nil {
 					t.Fatal(err)
 				}
 			}},
-			{"expired key", func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey) {
+			{"expired key", netmaker.ErrKeyExpired, func(t *testing.T, srv *netmakertest.Server, k *netmaker.EnrollmentKey) {
 				if err := srv.UpdateKeyByName(k.Name, func(k *netmakertest.Key) { k.Expiration = time.Now().Add(-time.Minute) }); err != nil {
 					t.Fatal(err)
 				}
@@ -320,8 +321,8 @@ func TestGenerationsRotateKey(t *testing.T) {
 				tc.exhaust(t, srv, k)
 				srv.ResetStats()
 				_, err := c.RotateKey(context.Background(), k.Value)
-				if !errors.Is(err, netmaker.ErrCannotRecreate) {
-					t.Fatalf("RotateKey(%s) = %v, want ErrCannotRecreate", tc.name, err)
+				if !errors.Is(err, netmaker.ErrCannotRecreate) || !errors.Is(err, tc.reason) {
+					t.Fatalf("RotateKey(%s) = %v, want ErrCannotRecreate and %v", tc.name, err, tc.reason)
 				}
 				if recreates := gen == netmakertest.GenerationV15; strings.Contains(err.Error(), "created again") != recreates {
 					t.Fatalf("RotateKey(%s) on %s: %v; a server that rotates in place does not create the key again", tc.name, gen, err)

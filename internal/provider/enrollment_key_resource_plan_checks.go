@@ -202,9 +202,9 @@ func rotationDiagnostic(key *netmaker.EnrollmentKey, err error) diag.Diagnostic 
 		r = refusalRotateNameShared
 	case errors.Is(err, netmaker.ErrUnsupported):
 		r = refusalRotateDefault
-	case !key.Expiration.IsZero():
+	case errors.Is(err, netmaker.ErrKeyExpired):
 		r = refusalRotateExpired
-	case key.Type == netmaker.KeyTypeUses:
+	case errors.Is(err, netmaker.ErrKeyUsedUp):
 		r = refusalRotateUsedUp
 	}
 	return r.at(at, err.Error()+". Nothing was changed.")
