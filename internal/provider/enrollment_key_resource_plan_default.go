@@ -149,14 +149,7 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 		return // the apply reports it
 	}
 	var lines []string
-	title := "Giving the default back leaves networks without a default key"
-	if !slices.ContainsFunc(planned, func(p netmaker.RestoredDefault) bool { return !p.NetworkMissing }) {
-		title = "No default to give back to networks that do not exist"
-	}
 	for _, p := range planned {
-		if p.Recreated || p.Created {
-			title = "Giving the default back creates keys"
-		}
 		switch {
 		case p.NetworkMissing && p.Cleared:
 			lines = append(lines, fmt.Sprintf("network %q: it does not exist on the server, so no key is created for it; "+
@@ -188,7 +181,20 @@ func (r *enrollmentKeyResource) sayDefaultRelease(ctx context.Context, state enr
 	if what == "is destroyed" {
 		detail += " To leave the key on the server as their default instead, set default_on_destroy = \"keep\" and apply before destroying."
 	}
-	diags.AddAttributeWarning(path.Root("default"), title, detail)
+	diags.AddAttributeWarning(path.Root("default"), releaseTitle(planned), detail)
+}
+
+// releaseTitle names what giving a default back does, by its weightiest
+// outcome: keys created, else nothing at all to give back, else networks
+// left without a default key.
+func releaseTitle(planned []netmaker.RestoredDefault) string {
+	switch {
+	case slices.ContainsFunc(planned, func(p netmaker.RestoredDefault) bool { return p.Recreated || p.Created }):
+		return "Giving the default back creates keys"
+	case !slices.ContainsFunc(planned, func(p netmaker.RestoredDefault) bool { return !p.NetworkMissing }):
+		return "No default to give back to networks that do not exist"
+	}
+	return "Giving the default back leaves networks without a default key"
 }
 
 // noteKeyPlan records this key's plan in the ledger and claims the default
